@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# klpgen: GNU make builds everything.
+#
+#   make               build the tools into $(O) (default: build/)
+#   make check         unit tests (TAP, run by prove)
+#   make check SANITIZE=1   the same tests with ASan+UBSan (build-san/)
+#   make integration   the kernel lab: real kernels in QEMU
+#   make demo          a source patch -> livepatch module -> loaded in QEMU
+#   make bench         benchmarks; they print figures
+#   make deps          install missing Debian packages (needs root)
+#   make install       PREFIX=/usr/local DESTDIR=
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+SANITIZE ?=
+
+ifeq ($(SANITIZE),1)
+O	?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -fno-omit-frame-pointer
+else
+O	?= build
+SANFLAGS :=
+endif
+
+CC	?= gcc
+CFLAGS	?= -O2 -g
+WARN	:= -Wall -Wextra -Werror -Wno-missing-field-initializers
+ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -std=gnu11 -D_GNU_SOURCE \
+	      -Ilib -MMD -MP \
+	      -DKLPGEN_DATADIR='"$(PREFIX)/share/klpgen"'
+LDLIBS	:= -ldw -lelf -lz
+ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB_A	 := $(O)/libklpgen.a
+
+# One binary per tool directory; every .c in it is linked together.
+TOOLS	 := create-diff-object klp-convert klpgen
+tool_objs = $(patsubst %.c,$(O)/%.o,$(wildcard $(1)/*.c))
+
+# Test helper programs: one binary per tests/tools/*.c file.
+TEST_TOOL_SRCS := $(wildcard tests/tools/*.c)
+TEST_TOOLS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
+
+BINS	:= $(addprefix $(O)/bin/,$(TOOLS))
+
+all: $(BINS) $(TEST_TOOLS)
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+define tool_rule
+$(O)/bin/$(1): $(call tool_objs,$(1)) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+$(O)/tests/%: $(O)/tests/tools/%.o $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Tests find the binaries through KLPGEN_BUILD.
+TEST_ENV := KLPGEN_BUILD=$(abspath $(O)) KLPGEN_SRC=$(abspath .)
+PROVE	 ?= prove
+UNIT_TESTS := $(sort $(wildcard tests/unit/*.t))
+
+check: all
+	$(TEST_ENV) $(PROVE) -f $(UNIT_TESTS)
+
+integration: all
+	$(TEST_ENV) tests/lab/run-suite
+
+demo: all
+	$(TEST_ENV) tests/lab/demo
+
+bench: all
+	$(TEST_ENV) tests/bench/run
+
+deps:
+	scripts/install-deps
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/klpgen \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/include/klpgen
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	cp -r templates $(DESTDIR)$(PREFIX)/share/klpgen/
+	install -m 644 templates/klpgen-patch.h $(DESTDIR)$(PREFIX)/include/klpgen/
+	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check integration demo bench deps install clean
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

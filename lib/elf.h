@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The klpgen ELF layer: an in-memory model of an ELF object that every tool
+ * reads, edits and writes back.
+ *
+ * Reading: elf_open() reads an x86_64 ELF (ET_REL objects and .ko files for
+ * editing; ET_EXEC/ET_DYN such as vmlinux for symbol look-ups), builds
+ * arrays of sections and symbols indexed by their ELF index, parses every
+ * SHT_RELA section into struct reloc, and indexes sections and symbols by
+ * name in hash maps.  Malformed input is reported with the file name and the
+ * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ *
+ * Writing: the model is the source of truth.  elf_write() regenerates
+ * .shstrtab, .strtab, .symtab (locals first), .symtab_shndx when needed,
+ * the contents of every SHT_RELA section from its reloc array, sh_link /
+ * sh_info of relocation and group sections, SHT_GROUP member lists, and
+ * all indexes.  Output goes to a temporary file renamed over the target, so
+ * a failed write leaves no output.
+ *
+ * Ownership: names and data may point into libelf's buffers of the file
+ * that was read; everything that is added or replaced is owned by the
+ * struct elf_file and freed by elf_close().
+ */
+#ifndef KLPGEN_ELF_H
+#define KLPGEN_ELF_H
+
+#include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hash.h"
+
+#ifndef SHF_RELA_LIVEPATCH
+#define SHF_RELA_LIVEPATCH	0x00100000
+#endif
+#ifndef SHN_LIVEPATCH
+#define SHN_LIVEPATCH		0xff20
+#endif
+
+struct section;
+struct symbol;
+
+struct reloc {
+	struct section *sec;	/* the SHT_RELA section holding this reloc */
+	uint64_t offset;	/* r_offset in the base section */
+	uint32_t type;		/* R_X86_64_* */
+	struct symbol *sym;	/* never NULL after elf_open() */
+	int64_t addend;
+	size_t index;		/* position in sec->relocs */
+};
+
+struct section {
+	char *name;
+	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
+	size_t index;		/* ELF index; renumbered by elf_write() */
+	void *data;		/* NULL for SHT_NOBITS */
+	size_t size;		/* == sh.sh_size */
+	bool data_owned;
+
+	struct symbol *sym;	/* its STT_SECTION symbol, if any */
+	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
+
+	/* SHT_RELA: base is the relocated section, link the symbol table. */
+	struct section *base;
+	struct reloc *relocs;
+	size_t nr_relocs;
+	size_t cap_relocs;
+	/* Any section: the SHT_RELA section relocating it, or NULL. */
+	struct section *rela;
+
+	/* sh_link to another section (SHF_LINK_ORDER etc.), as a pointer. */
+	struct section *link;
+
+	/* SHT_GROUP: signature symbol and member sections. */
+	struct symbol *group_sig;
+	uint32_t group_flags;
+	struct section **members;
+	size_t nr_members;
+	/* The group this section belongs to, if any. */
+	struct section *group;
+
+	/* Scratch space for tools; the ELF layer never touches these. */
+	struct section *twin;
+	int status;
+	bool include;
+	bool removed;		/* skipped by elf_write() */
+	void *priv;
+};
+
+struct symbol {
+	char *name;
+	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
+	size_t index;		/* ELF index; renumbered by elf_write() */
+	struct section *sec;	/* defining section, NULL if undefined/abs */
+	uint16_t shndx;		/* special index (SHN_UNDEF/ABS/COMMON/LIVEPATCH)
+				 * when sec is NULL */
+	unsigned char bind;	/* STB_* */
+	unsigned char type;	/* STT_* */
+
+	/* Scratch space for tools; the ELF layer never touches these. */
+	struct symbol *twin;
+	int status;
+	bool include;
+	bool removed;		/* skipped by elf_write() */
+	void *priv;
+};
+
+struct elf_file {
+	char *path;
+	int fd;
+	Elf *elf;
+	GElf_Ehdr ehdr;
+
+	struct section **secs;	/* secs[i]->index == i after open/write */
+	size_t nr_secs;
+	size_t cap_secs;
+	struct symbol **syms;	/* syms[i]->index == i after open/write */
+	size_t nr_syms;
+	size_t cap_syms;
+
+	struct hashmap sec_by_name;
+	struct hashmap sym_by_name;	/* duplicates allowed (locals) */
+
+	struct section *symtab;
+	struct section *strtab;
+	struct section *shstrtab;
+	struct section *symtab_shndx;
+};
+
+/* Reading and lifetime. */
+struct elf_file *elf_open(const char *path);
+struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
+void elf_close(struct elf_file *elf);
+
+/* Write atomically to @path (may equal elf->path). 0 on success. */
+int elf_write(struct elf_file *elf, const char *path);
+
+/* Look-ups: O(1) average through the hash maps. */
+struct section *elf_find_section(const struct elf_file *elf, const char *name);
+struct section *elf_section_at(const struct elf_file *elf, size_t index);
+struct symbol *elf_find_symbol(const struct elf_file *elf, const char *name);
+struct symbol *elf_symbol_at(const struct elf_file *elf, size_t index);
+/* Iterate symbols sharing @name: first, then next. */
+struct symbol *elf_find_symbol_next(const struct elf_file *elf,
+				    const struct symbol *prev);
+
+/*
+ * Relocation of @sec (a non-RELA section) covering [offset, offset+len):
+ * binary search over the reloc array sorted by offset.  NULL if none.
+ */
+struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
+			     uint64_t len);
+/* The relocs of @sec (non-RELA) sorted by offset; count in *nr. */
+struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr);
+
+/* Symbol containing address @off inside @sec (FUNC/OBJECT), or NULL. */
+struct symbol *elf_symbol_containing(const struct elf_file *elf,
+				     struct section *sec, uint64_t off);
+
+/* Editing.  New names are copied. */
+struct section *elf_add_section(struct elf_file *elf, const char *name,
+				uint32_t type, uint64_t flags, uint64_t align,
+				uint64_t entsize, const void *data, size_t size);
+/* Creates @sec's SHT_RELA section (".rela" + name) if missing. */
+struct section *elf_rela_section(struct elf_file *elf, struct section *sec);
+struct symbol *elf_add_symbol(struct elf_file *elf, const char *name,
+			      unsigned char bind, unsigned char type,
+			      struct section *sec, uint64_t value,
+			      uint64_t size);
+struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
+			    uint64_t offset, uint32_t type,
+			    struct symbol *sym, int64_t addend);
+/* Section symbol for @sec, created if missing. */
+struct symbol *elf_section_symbol(struct elf_file *elf, struct section *sec);
+void elf_rename_symbol(struct elf_file *elf, struct symbol *sym,
+		       const char *name);
+void elf_rename_section(struct elf_file *elf, struct section *sec,
+			const char *name);
+/* Replace section contents (copied). */
+void elf_set_data(struct section *sec, const void *data, size_t size);
+
+/* Helpers. */
+bool is_text_section(const struct section *sec);	/* SHF_EXECINSTR */
+bool is_rela_section(const struct section *sec);	/* SHT_RELA */
+bool is_debug_section(const struct section *sec);	/* .debug_*, .rela.debug_* */
+bool sym_is_undefined(const struct symbol *sym);
+/* Size of one relocation field for an x86_64 relocation type; 0 if unknown. */
+unsigned int reloc_width(uint32_t type);
+const char *reloc_type_name(uint32_t type);
+
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A chained hash map from string keys to pointers.  Duplicate keys are
+ * allowed (local symbols share names); hash_first()/hash_next() walk all
+ * values of one key.  The map never copies keys: they must outlive it.
+ */
+#ifndef KLPGEN_HASH_H
+#define KLPGEN_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hash_entry {
+	const char *key;
+	void *val;
+	uint32_t hash;
+	struct hash_entry *next;
+};
+
+struct hashmap {
+	struct hash_entry **buckets;
+	size_t nbuckets;
+	size_t count;
+};
+
+uint32_t hash_str(const char *s);
+void hash_init(struct hashmap *h, size_t expected);
+void hash_add(struct hashmap *h, const char *key, void *val);
+void *hash_find(const struct hashmap *h, const char *key);
+struct hash_entry *hash_first(const struct hashmap *h, const char *key);
+struct hash_entry *hash_next(const struct hash_entry *e);
+/* Remove the entry mapping @key to @val; returns 0 if found, -1 if not. */
+int hash_remove(struct hashmap *h, const char *key, const void *val);
+void hash_free(struct hashmap *h);
+
+/* Walk values of one key:  for (e = hash_first(h, k); e; e = hash_next(e)) */
+
+#endif
