@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KLPGEN_KLPGEN_H
+#define KLPGEN_KLPGEN_H
+
+/* One function per subcommand; each lives in its own file. */
+int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
+int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
+
+#endif

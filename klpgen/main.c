@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpgen: turn a kernel source patch into a livepatch module.
+ * main() only dispatches to the subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "klpgen.h"
+#include "util.h"
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct subcommand subcommands[] = {
+	{ "build", cmd_build, "build a livepatch module from source patches" },
+	{ "module", cmd_module, "generate a livepatch module from diff objects" },
+};
+
+static void usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "usage: klpgen <command> [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+			subcommands[i].help);
+	fprintf(out, "\n'klpgen <command> --help' and man klpgen(1) say more.\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	tool_name = "klpgen";
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		if (!strcmp(argv[1], subcommands[i].name))
+			return subcommands[i].fn(argc - 1, argv + 1);
+	WARN("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return EXIT_BAD_INPUT;
+}
