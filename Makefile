@@ -27,8 +27,9 @@ endif
 CC	?= gcc
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wno-missing-field-initializers
+# -iquote: lib/elf.h must not shadow the system <elf.h>.
 ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -std=gnu11 -D_GNU_SOURCE \
-	      -Ilib -MMD -MP \
+	      -iquote lib -MMD -MP \
 	      -DKLPGEN_DATADIR='"$(PREFIX)/share/klpgen"'
 LDLIBS	:= -ldw -lelf -lz
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)

@@ -9,6 +9,8 @@
  * SHT_RELA section into struct reloc, and indexes sections and symbols by
  * name in hash maps.  Malformed input is reported with the file name and the
  * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ * Relocations are parsed for ET_REL only (a vmlinux built with
+ * --emit-relocs has millions; look-ups do not need them).
  *
  * Writing: the model is the source of truth.  elf_write() regenerates
  * .shstrtab, .strtab, .symtab (locals first), .symtab_shndx when needed,
@@ -86,6 +88,15 @@ struct section {
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 	void *priv;
+
+	/* Private to the ELF layer. */
+	bool name_owned;
+	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
+	size_t nr_sorted_relocs;
+	const struct reloc *sorted_for;	/* relocs array they were built for */
+	struct symbol **sorted_syms;	/* FUNC/OBJECT defined here, by value */
+	size_t nr_sorted_syms;
+	unsigned long sorted_syms_gen;
 };
 
 struct symbol {
@@ -104,6 +115,9 @@ struct symbol {
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 	void *priv;
+
+	/* Private to the ELF layer. */
+	bool name_owned;
 };
 
 struct elf_file {
@@ -126,6 +140,19 @@ struct elf_file {
 	struct section *strtab;
 	struct section *shstrtab;
 	struct section *symtab_shndx;
+
+	/* Private to the ELF layer. */
+	void *map;			/* the file, mapped private */
+	size_t map_size;
+	struct section *sec_block;	/* sections read from the file */
+	size_t nr_sec_block;
+	struct symbol *sym_block;	/* symbols read from the file */
+	size_t nr_sym_block;
+	unsigned long sym_gen;		/* bumped when symbols change */
+	struct section **dead_secs;	/* removed by elf_write(), freed */
+	size_t nr_dead_secs;		/* by elf_close() */
+	struct symbol **dead_syms;
+	size_t nr_dead_syms;
 };
 
 /* Reading and lifetime. */
@@ -141,7 +168,12 @@ struct section *elf_find_section(const struct elf_file *elf, const char *name);
 struct section *elf_section_at(const struct elf_file *elf, size_t index);
 struct symbol *elf_find_symbol(const struct elf_file *elf, const char *name);
 struct symbol *elf_symbol_at(const struct elf_file *elf, size_t index);
-/* Iterate symbols sharing @name: first, then next. */
+/*
+ * Iterate symbols sharing @name, in symbol table order: first, then next.
+ * Section symbols are not indexed by name (they have none in the file;
+ * their ->name is their section's name).  Removed symbols stay findable
+ * until elf_write().
+ */
 struct symbol *elf_find_symbol_next(const struct elf_file *elf,
 				    const struct symbol *prev);
 
@@ -153,10 +185,26 @@ struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 			     uint64_t len);
 /* The relocs of @sec (non-RELA) sorted by offset; count in *nr. */
 struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr);
+/*
+ * The sorted-reloc cache notices added relocs by itself; call this after
+ * changing reloc->offset in place or reordering sec->relocs.
+ * Note: elf_add_reloc() may move sec->relocs (realloc), so pointers to
+ * struct reloc of that section are only valid until the next add.
+ */
+void elf_relocs_changed(struct section *rela);
 
-/* Symbol containing address @off inside @sec (FUNC/OBJECT), or NULL. */
+/*
+ * Symbol containing offset @off inside @sec (FUNC/OBJECT), or NULL.  @off
+ * is relative to the section start (for ET_EXEC/ET_DYN too, where symbol
+ * values are addresses).  Prefers FUNC, then the smallest symbol.  The
+ * index is rebuilt lazily after elf_add_symbol(); call
+ * elf_symbols_changed() after editing st_value/st_size/sec in place.
+ */
 struct symbol *elf_symbol_containing(const struct elf_file *elf,
 				     struct section *sec, uint64_t off);
+void elf_symbols_changed(struct elf_file *elf);
+/* Number of symbols named @name (locals share names). */
+size_t elf_count_symbols(const struct elf_file *elf, const char *name);
 
 /* Editing.  New names are copied. */
 struct section *elf_add_section(struct elf_file *elf, const char *name,

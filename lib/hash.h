@@ -2,7 +2,8 @@
 /*
  * A chained hash map from string keys to pointers.  Duplicate keys are
  * allowed (local symbols share names); hash_first()/hash_next() walk all
- * values of one key.  The map never copies keys: they must outlive it.
+ * values of one key, in the order they were added.  FNV-1a, power-of-two
+ * bucket count, doubled when the load exceeds one.  The map never copies keys: they must outlive it.
  */
 #ifndef KLPGEN_HASH_H
 #define KLPGEN_HASH_H
@@ -15,6 +16,11 @@ struct hash_entry {
 	void *val;
 	uint32_t hash;
 	struct hash_entry *next;
+	/*
+	 * Entries of one key are adjacent in their chain, in insertion
+	 * order; the first of them points at the last, so adding is O(1).
+	 */
+	struct hash_entry *dup_tail;
 };
 
 struct hashmap {
@@ -32,6 +38,8 @@ struct hash_entry *hash_next(const struct hash_entry *e);
 /* Remove the entry mapping @key to @val; returns 0 if found, -1 if not. */
 int hash_remove(struct hashmap *h, const char *key, const void *val);
 void hash_free(struct hashmap *h);
+/* Number of entries of @key. */
+size_t hash_count(const struct hashmap *h, const char *key);
 
 /* Walk values of one key:  for (e = hash_first(h, k); e; e = hash_next(e)) */
 

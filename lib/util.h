@@ -58,4 +58,16 @@ void strbuf_free(struct strbuf *sb);
 /* Write @len bytes to @path atomically: temp file in the same dir + rename. */
 int write_file_atomic(const char *path, const void *data, size_t len, int mode);
 
+/*
+ * The steps of write_file_atomic() for writers that stream: create
+ * ".<base>.XXXXXX" beside @path (fd, *tmp_path set), then either
+ * commit_temp() (chmod @mode & ~umask, close, rename; frees *tmp_path) or
+ * abort_temp() (close, unlink, free).
+ */
+#include <sys/types.h>
+int open_temp_beside(const char *path, char **tmp_path);
+int commit_temp(int fd, char *tmp_path, const char *path, int mode);
+void abort_temp(int fd, char *tmp_path);
+mode_t current_umask(void);
+
 #endif

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * elf_open(): map an x86_64 ELF64 file, validate every header, table and
+ * index before anything is dereferenced, and build the in-memory model.
+ *
+ * The file is mapped MAP_PRIVATE and parsed directly (the host is x86_64
+ * little-endian like the files we accept); a libelf handle on the same
+ * memory is offered in elf->elf for callers that want gelf accessors.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf-internal.h"
+#include "util.h"
+
+int elf_err(const struct elf_file *elf, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s: ", tool_name, elf->path);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return -1;
+}
+
+static const char *type_name(uint32_t t)
+{
+	switch (t) {
+	case SHT_RELA: return "SHT_RELA";
+	case SHT_SYMTAB: return "SHT_SYMTAB";
+	case SHT_DYNSYM: return "SHT_DYNSYM";
+	case SHT_GROUP: return "SHT_GROUP";
+	case SHT_SYMTAB_SHNDX: return "SHT_SYMTAB_SHNDX";
+	default: return "section";
+	}
+}
+
+static int check_ehdr(struct elf_file *elf)
+{
+	const unsigned char *id = elf->map;
+	const Elf64_Ehdr *eh = elf->map;
+
+	if (elf->map_size < SELFMAG || memcmp(id, ELFMAG, SELFMAG))
+		return elf_err(elf, "not an ELF file");
+	if (elf->map_size < EI_NIDENT + 2 || id[EI_CLASS] != ELFCLASS64)
+		return elf_err(elf, "ELF class %d is not supported: only 64-bit x86_64 ELF objects are (is this a 32-bit object?)",
+			       elf->map_size > EI_CLASS ? id[EI_CLASS] : -1);
+	if (id[EI_DATA] != ELFDATA2LSB)
+		return elf_err(elf, "not a little-endian ELF file: only x86_64 is supported");
+	if (elf->map_size < sizeof(Elf64_Ehdr))
+		return elf_err(elf, "truncated ELF header (%zu bytes)",
+			       elf->map_size);
+	if (eh->e_machine != EM_X86_64)
+		return elf_err(elf, "machine %u is not x86_64 (EM_X86_64 = %u)",
+			       eh->e_machine, EM_X86_64);
+	if (eh->e_type != ET_REL && eh->e_type != ET_EXEC &&
+	    eh->e_type != ET_DYN)
+		return elf_err(elf, "ELF type %u is not ET_REL, ET_EXEC or ET_DYN",
+			       eh->e_type);
+	if (!eh->e_shoff)
+		return elf_err(elf, "no section header table");
+	if (eh->e_shentsize != sizeof(Elf64_Shdr))
+		return elf_err(elf, "e_shentsize %u, expected %zu",
+			       eh->e_shentsize, sizeof(Elf64_Shdr));
+	memcpy(&elf->ehdr, eh, sizeof(*eh));
+	return 0;
+}
+
+/* Section count and .shstrtab index, with the SHN_XINDEX escapes. */
+static int read_shdr_counts(struct elf_file *elf, size_t *shnum,
+			    size_t *shstrndx)
+{
+	const Elf64_Ehdr *eh = &elf->ehdr;
+	Elf64_Shdr sh0;
+
+	if (eh->e_shoff > elf->map_size ||
+	    elf->map_size - eh->e_shoff < sizeof(sh0))
+		return elf_err(elf, "section header table offset %#lx is past the end of the file (%zu bytes)",
+			       (unsigned long)eh->e_shoff, elf->map_size);
+	memcpy(&sh0, (char *)elf->map + eh->e_shoff, sizeof(sh0));
+	*shnum = eh->e_shnum ? eh->e_shnum : sh0.sh_size;
+	*shstrndx = eh->e_shstrndx == SHN_XINDEX ? sh0.sh_link :
+		    eh->e_shstrndx;
+	if (!*shnum)
+		return elf_err(elf, "no sections");
+	if (*shnum > (elf->map_size - eh->e_shoff) / sizeof(Elf64_Shdr))
+		return elf_err(elf, "section header table (%zu entries at %#lx) extends past the end of the file (%zu bytes)",
+			       *shnum, (unsigned long)eh->e_shoff,
+			       elf->map_size);
+	if (!*shstrndx || *shstrndx >= *shnum)
+		return elf_err(elf, "section name table index %zu out of range (%zu sections)",
+			       *shstrndx, *shnum);
+	return 0;
+}
+
+static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
+		       const char *name)
+{
+	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
+		return 0;
+	if (sh->sh_offset > elf->map_size ||
+	    sh->sh_size > elf->map_size - sh->sh_offset)
+		return elf_err(elf, "section %s (index %zu): data at %#lx size %#lx is past the end of the file (%zu bytes)",
+			       name, i, (unsigned long)sh->sh_offset,
+			       (unsigned long)sh->sh_size, elf->map_size);
+	return 0;
+}
+
+/* Table sections: entry size, whole entries, aligned for direct access. */
+static int check_table(struct elf_file *elf, struct section *sec,
+		       size_t entsize, size_t align)
+{
+	const GElf_Shdr *sh = &sec->sh;
+
+	if (sh->sh_entsize != entsize)
+		return elf_err(elf, "section %s (index %zu): %s sh_entsize %lu, expected %zu",
+			       sec->name, sec->index, type_name(sh->sh_type),
+			       (unsigned long)sh->sh_entsize, entsize);
+	if (sh->sh_size % entsize)
+		return elf_err(elf, "section %s (index %zu): size %lu is not a multiple of %zu",
+			       sec->name, sec->index,
+			       (unsigned long)sh->sh_size, entsize);
+	if (sh->sh_size && sh->sh_offset % align)
+		return elf_err(elf, "section %s (index %zu): misaligned data offset %#lx",
+			       sec->name, sec->index,
+			       (unsigned long)sh->sh_offset);
+	return 0;
+}
+
+static bool is_strtab_ok(const struct section *sec)
+{
+	return sec->sh.sh_type == SHT_STRTAB &&
+	       (!sec->size || ((char *)sec->data)[sec->size - 1] == '\0');
+}
+
+static int check_links(struct elf_file *elf, struct section *sec)
+{
+	const GElf_Shdr *sh = &sec->sh;
+	size_t n = elf->nr_secs;
+
+	if (sh->sh_link >= n)
+		return elf_err(elf, "section %s (index %zu): sh_link %u out of range (%zu sections)",
+			       sec->name, sec->index, sh->sh_link, n);
+	switch (sh->sh_type) {
+	case SHT_RELA:
+		if (elf->ehdr.e_type == ET_REL || (sh->sh_flags & SHF_INFO_LINK))
+			if (sh->sh_info >= n || (elf->ehdr.e_type == ET_REL &&
+						 !sh->sh_info))
+				return elf_err(elf, "section %s (index %zu): sh_info %u is not a valid section index (%zu sections)",
+					       sec->name, sec->index,
+					       sh->sh_info, n);
+		return check_table(elf, sec, sizeof(Elf64_Rela), 8);
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+		if (check_table(elf, sec, sizeof(Elf64_Sym), 8))
+			return -1;
+		if (sh->sh_info > sh->sh_size / sizeof(Elf64_Sym))
+			return elf_err(elf, "section %s (index %zu): sh_info %u (first global) past the last symbol",
+				       sec->name, sec->index, sh->sh_info);
+		if (!is_strtab_ok(elf->secs[sh->sh_link]))
+			return elf_err(elf, "section %s (index %zu): sh_link %u is not a NUL-terminated string table",
+				       sec->name, sec->index, sh->sh_link);
+		return 0;
+	case SHT_GROUP:
+		if (check_table(elf, sec, sizeof(uint32_t), 4))
+			return -1;
+		if (!sh->sh_size)
+			return elf_err(elf, "section %s (index %zu): empty SHT_GROUP",
+				       sec->name, sec->index);
+		return 0;
+	case SHT_SYMTAB_SHNDX:
+		return check_table(elf, sec, sizeof(uint32_t), 4);
+	}
+	return 0;
+}
+
+static int read_sections(struct elf_file *elf)
+{
+	const char *base = elf->map;
+	const Elf64_Shdr *sh0;
+	struct section *shstr, *sec;
+	size_t shnum = 0, shstrndx = 0, i;
+
+	if (read_shdr_counts(elf, &shnum, &shstrndx))
+		return -1;
+	sh0 = (const void *)(base + elf->ehdr.e_shoff);
+	elf->sec_block = xcalloc(shnum, sizeof(*elf->sec_block));
+	elf->nr_sec_block = shnum;
+	elf->secs = xmalloc(shnum * sizeof(*elf->secs));
+	elf->cap_secs = shnum;
+	hash_init(&elf->sec_by_name, shnum);
+
+	for (i = 0; i < shnum; i++) {
+		sec = &elf->sec_block[i];
+		memcpy(&sec->sh, sh0 + i, sizeof(sec->sh));
+		sec->index = i;
+		sec->size = sec->sh.sh_size;
+		elf->secs[i] = sec;
+	}
+	elf->nr_secs = shnum;
+
+	shstr = elf->secs[shstrndx];
+	if (check_range(elf, shstrndx, &shstr->sh, "(section names)"))
+		return -1;
+	shstr->data = (char *)base + shstr->sh.sh_offset;
+	if (!is_strtab_ok(shstr))
+		return elf_err(elf, "section name table (index %zu) is not a NUL-terminated SHT_STRTAB",
+			       shstrndx);
+	elf->shstrtab = shstr;
+
+	for (i = 0; i < shnum; i++) {
+		sec = elf->secs[i];
+		if (sec->sh.sh_name >= shstr->size && (i || sec->sh.sh_name))
+			return elf_err(elf, "section %zu: name offset %u past the end of the section name table (%zu bytes)",
+				       i, sec->sh.sh_name, shstr->size);
+		sec->name = i || shstr->size ? (char *)shstr->data +
+			    sec->sh.sh_name : (char *)"";
+		if (!i)
+			continue;
+		if (check_range(elf, i, &sec->sh, sec->name))
+			return -1;
+		if (sec->sh.sh_type != SHT_NOBITS && sec->size)
+			sec->data = (char *)base + sec->sh.sh_offset;
+		if (sec->name[0])
+			hash_add(&elf->sec_by_name, sec->name, sec);
+	}
+	for (i = 1; i < shnum; i++)
+		if (check_links(elf, elf->secs[i]))
+			return -1;
+	return 0;
+}
+
+static struct section *find_symtab(struct elf_file *elf)
+{
+	struct section *dyn = NULL;
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		if (elf->secs[i]->sh.sh_type == SHT_SYMTAB)
+			return elf->secs[i];
+		if (elf->secs[i]->sh.sh_type == SHT_DYNSYM && !dyn)
+			dyn = elf->secs[i];
+	}
+	return elf->ehdr.e_type == ET_REL ? NULL : dyn;
+}
+
+static int find_shndx(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		if (sec->sh.sh_type != SHT_SYMTAB_SHNDX ||
+		    sec->sh.sh_link != elf->symtab->index)
+			continue;
+		if (sec->size / 4 < elf->symtab->size / sizeof(Elf64_Sym))
+			return elf_err(elf, "section %s: fewer entries than %s",
+				       sec->name, elf->symtab->name);
+		elf->symtab_shndx = sec;
+		return 0;
+	}
+	return 0;
+}
+
+/* Resolve st_shndx (with .symtab_shndx) into sym->sec or sym->shndx. */
+static int symbol_section(struct elf_file *elf, struct symbol *sym,
+			  const Elf64_Sym *es, size_t i)
+{
+	uint32_t idx = es->st_shndx;
+
+	if (idx == SHN_XINDEX) {
+		if (!elf->symtab_shndx)
+			return elf_err(elf, "symbol %s (index %zu): SHN_XINDEX but no .symtab_shndx section",
+				       sym->name, i);
+		idx = ((uint32_t *)elf->symtab_shndx->data)[i];
+	} else if (idx >= SHN_LORESERVE) {
+		sym->shndx = idx;
+		return 0;
+	}
+	if (idx >= elf->nr_secs)
+		return elf_err(elf, "symbol %s (index %zu): section index %u out of range (%zu sections)",
+			       sym->name, i, idx, elf->nr_secs);
+	if (!idx) {
+		sym->shndx = SHN_UNDEF;
+		return 0;
+	}
+	sym->sec = elf->secs[idx];
+	sym->shndx = idx < SHN_LORESERVE ? idx : SHN_XINDEX;
+	return 0;
+}
+
+void elf_index_symbol(struct elf_file *elf, struct symbol *sym)
+{
+	struct section *sec = sym->sec;
+
+	if (sym->type == STT_SECTION) {
+		if (sec && !sec->sym)
+			sec->sym = sym;
+		return;
+	}
+	if (sec && !sec->func &&
+	    (sym->type == STT_FUNC || sym->type == STT_OBJECT))
+		sec->func = sym;
+	if (sym->name[0])
+		hash_add(&elf->sym_by_name, sym->name, sym);
+}
+
+static int read_symbols(struct elf_file *elf)
+{
+	struct section *symtab = find_symtab(elf), *strtab;
+	const Elf64_Sym *es;
+	size_t n, i;
+
+	if (!symtab) {
+		/* No symbols at all: keep a null symbol so indexes work. */
+		elf->sym_block = xcalloc(1, sizeof(*elf->sym_block));
+		elf->nr_sym_block = 1;
+		elf->sym_block->name = (char *)"";
+		elf_push_symbol(elf, elf->sym_block);
+		return 0;
+	}
+	elf->symtab = symtab;
+	strtab = elf->strtab = elf->secs[symtab->sh.sh_link];
+	if (find_shndx(elf))
+		return -1;
+	es = symtab->data;
+	n = symtab->size / sizeof(*es);
+	if (!n)
+		n = 1;	/* an empty table still gets its null symbol */
+	elf->sym_block = xcalloc(n, sizeof(*elf->sym_block));
+	elf->nr_sym_block = n;
+	elf->syms = xmalloc(n * sizeof(*elf->syms));
+	elf->cap_syms = n;
+	hash_init(&elf->sym_by_name, n);
+
+	for (i = 0; i < n; i++) {
+		struct symbol *sym = &elf->sym_block[i];
+
+		sym->index = i;
+		elf->syms[i] = sym;
+		elf->nr_syms = i + 1;
+		if (!symtab->size) {
+			sym->name = (char *)"";
+			continue;
+		}
+		sym->sym = es[i];
+		if (es[i].st_name >= strtab->size &&
+		    (es[i].st_name || strtab->size))
+			return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",
+				       i, symtab->name, es[i].st_name,
+				       strtab->name, strtab->size);
+		sym->name = strtab->size ? (char *)strtab->data +
+			    es[i].st_name : (char *)"";
+		sym->bind = GELF_ST_BIND(es[i].st_info);
+		sym->type = GELF_ST_TYPE(es[i].st_info);
+		if (i && symbol_section(elf, sym, &es[i], i))
+			return -1;
+		if (sym->type == STT_SECTION && sym->sec && !sym->name[0])
+			sym->name = sym->sec->name;
+		if (i)
+			elf_index_symbol(elf, sym);
+	}
+	return 0;
+}
+
+static int read_relocs(struct elf_file *elf, struct section *rela)
+{
+	const Elf64_Rela *er = rela->data;
+	size_t n = rela->size / sizeof(*er), i;
+
+	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
+		return elf_err(elf, "section %s (index %zu): sh_link %u is not the symbol table",
+			       rela->name, rela->index, rela->sh.sh_link);
+	rela->base = elf->secs[rela->sh.sh_info];
+	if (!rela->base->rela)
+		rela->base->rela = rela;
+	rela->relocs = xmalloc(n * sizeof(*rela->relocs));
+	rela->cap_relocs = n;
+	for (i = 0; i < n; i++) {
+		struct reloc *r = &rela->relocs[i];
+		uint64_t symi = ELF64_R_SYM(er[i].r_info);
+
+		if (symi >= elf->nr_syms)
+			return elf_err(elf, "section %s: relocation %zu (offset %#lx) refers to symbol index %lu, out of range (%zu symbols)",
+				       rela->name, i,
+				       (unsigned long)er[i].r_offset,
+				       (unsigned long)symi, elf->nr_syms);
+		r->sec = rela;
+		r->offset = er[i].r_offset;
+		r->type = ELF64_R_TYPE(er[i].r_info);
+		r->sym = elf->syms[symi];
+		r->addend = er[i].r_addend;
+		r->index = i;
+		rela->nr_relocs = i + 1;
+	}
+	return 0;
+}
+
+static int read_group(struct elf_file *elf, struct section *grp)
+{
+	const uint32_t *w = grp->data;
+	size_t n = grp->size / 4, i;
+
+	if (!elf->symtab || grp->sh.sh_link != elf->symtab->index)
+		return elf_err(elf, "group section %s (index %zu): sh_link %u is not the symbol table",
+			       grp->name, grp->index, grp->sh.sh_link);
+	if (grp->sh.sh_info >= elf->nr_syms)
+		return elf_err(elf, "group section %s (index %zu): signature symbol index %u out of range (%zu symbols)",
+			       grp->name, grp->index, grp->sh.sh_info,
+			       elf->nr_syms);
+	grp->group_sig = elf->syms[grp->sh.sh_info];
+	grp->group_flags = w[0];
+	grp->members = xmalloc(n * sizeof(*grp->members));
+	for (i = 1; i < n; i++) {
+		struct section *m;
+
+		if (!w[i] || w[i] >= elf->nr_secs)
+			return elf_err(elf, "group section %s (index %zu): member section index %u out of range (%zu sections)",
+				       grp->name, grp->index, w[i],
+				       elf->nr_secs);
+		m = elf->secs[w[i]];
+		m->group = grp;
+		grp->members[grp->nr_members++] = m;
+	}
+	return 0;
+}
+
+static int read_links(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		switch (sec->sh.sh_type) {
+		case SHT_RELA:
+			if (elf->ehdr.e_type == ET_REL && read_relocs(elf, sec))
+				return -1;
+			break;
+		case SHT_GROUP:
+			if (read_group(elf, sec))
+				return -1;
+			break;
+		case SHT_SYMTAB:
+		case SHT_SYMTAB_SHNDX:
+			break;
+		default:
+			if (sec->sh.sh_link)
+				sec->link = elf->secs[sec->sh.sh_link];
+		}
+	}
+	return 0;
+}
+
+static int map_file(struct elf_file *elf)
+{
+	struct stat st;
+
+	elf->fd = open(elf->path, O_RDONLY | O_CLOEXEC);
+	if (elf->fd < 0)
+		return elf_err(elf, "cannot open: %s", strerror(errno));
+	if (fstat(elf->fd, &st) < 0)
+		return elf_err(elf, "cannot stat: %s", strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return elf_err(elf, "not a regular file");
+	if (!st.st_size)
+		return elf_err(elf, "not an ELF file (empty)");
+	elf->map_size = st.st_size;
+	/* Private and writable: libelf may convert in place. */
+	elf->map = mmap(NULL, elf->map_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE, elf->fd, 0);
+	if (elf->map == MAP_FAILED) {
+		elf->map = NULL;
+		return elf_err(elf, "cannot map: %s", strerror(errno));
+	}
+	return 0;
+}
+
+struct elf_file *elf_open(const char *path)
+{
+	struct elf_file *elf = xcalloc(1, sizeof(*elf));
+
+	elf->path = xstrdup(path);
+	elf->fd = -1;
+	if (map_file(elf) || check_ehdr(elf) || read_sections(elf) ||
+	    read_symbols(elf) || read_links(elf)) {
+		elf_close(elf);
+		return NULL;
+	}
+	elf_version(EV_CURRENT);
+	elf->elf = elf_memory(elf->map, elf->map_size);
+	return elf;
+}

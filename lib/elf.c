@@ -1,0 +1,391 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The model's lifetime, look-ups and small helpers.  Reading is in
+ * elf-read.c, editing in elf-edit.c, writing in elf-write.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "elf-internal.h"
+#include "util.h"
+
+static bool in_block(const void *p, const void *block, size_t n, size_t sz)
+{
+	const char *c = p, *b = block;
+
+	return block && c >= b && c < b + n * sz;
+}
+
+void elf_push_section(struct elf_file *elf, struct section *sec)
+{
+	if (elf->nr_secs == elf->cap_secs) {
+		elf->cap_secs = elf->cap_secs ? elf->cap_secs * 2 : 16;
+		elf->secs = xrealloc(elf->secs,
+				     elf->cap_secs * sizeof(*elf->secs));
+	}
+	sec->index = elf->nr_secs;
+	elf->secs[elf->nr_secs++] = sec;
+}
+
+void elf_push_symbol(struct elf_file *elf, struct symbol *sym)
+{
+	if (elf->nr_syms == elf->cap_syms) {
+		elf->cap_syms = elf->cap_syms ? elf->cap_syms * 2 : 16;
+		elf->syms = xrealloc(elf->syms,
+				     elf->cap_syms * sizeof(*elf->syms));
+	}
+	sym->index = elf->nr_syms;
+	elf->syms[elf->nr_syms++] = sym;
+	elf->sym_gen++;
+}
+
+void elf_free_section(struct elf_file *elf, struct section *sec)
+{
+	if (sec->name_owned)
+		free(sec->name);
+	if (sec->data_owned)
+		free(sec->data);
+	free(sec->relocs);
+	free(sec->members);
+	free(sec->sorted_relocs);
+	free(sec->sorted_syms);
+	if (!in_block(sec, elf->sec_block, elf->nr_sec_block, sizeof(*sec)))
+		free(sec);
+}
+
+void elf_free_symbol(struct elf_file *elf, struct symbol *sym)
+{
+	if (sym->name_owned)
+		free(sym->name);
+	if (!in_block(sym, elf->sym_block, elf->nr_sym_block, sizeof(*sym)))
+		free(sym);
+}
+
+void elf_close(struct elf_file *elf)
+{
+	size_t i;
+
+	if (!elf)
+		return;
+	if (elf->elf)
+		elf_end(elf->elf);
+	for (i = 0; i < elf->nr_secs; i++)
+		elf_free_section(elf, elf->secs[i]);
+	for (i = 0; i < elf->nr_dead_secs; i++)
+		elf_free_section(elf, elf->dead_secs[i]);
+	for (i = 0; i < elf->nr_syms; i++)
+		elf_free_symbol(elf, elf->syms[i]);
+	for (i = 0; i < elf->nr_dead_syms; i++)
+		elf_free_symbol(elf, elf->dead_syms[i]);
+	hash_free(&elf->sec_by_name);
+	hash_free(&elf->sym_by_name);
+	free(elf->secs);
+	free(elf->syms);
+	free(elf->dead_secs);
+	free(elf->dead_syms);
+	free(elf->sec_block);
+	free(elf->sym_block);
+	if (elf->map)
+		munmap(elf->map, elf->map_size);
+	if (elf->fd >= 0)
+		close(elf->fd);
+	free(elf->path);
+	free(elf);
+}
+
+struct section *elf_find_section(const struct elf_file *elf, const char *name)
+{
+	return hash_find(&elf->sec_by_name, name);
+}
+
+struct section *elf_section_at(const struct elf_file *elf, size_t index)
+{
+	return index < elf->nr_secs ? elf->secs[index] : NULL;
+}
+
+struct symbol *elf_find_symbol(const struct elf_file *elf, const char *name)
+{
+	return hash_find(&elf->sym_by_name, name);
+}
+
+struct symbol *elf_symbol_at(const struct elf_file *elf, size_t index)
+{
+	return index < elf->nr_syms ? elf->syms[index] : NULL;
+}
+
+/* @prev's entry, then the next one with the same key. */
+struct symbol *elf_find_symbol_next(const struct elf_file *elf,
+				    const struct symbol *prev)
+{
+	struct hash_entry *e;
+
+	for (e = hash_first(&elf->sym_by_name, prev->name); e;
+	     e = hash_next(e)) {
+		if (e->val == prev) {
+			e = hash_next(e);
+			return e ? e->val : NULL;
+		}
+	}
+	return NULL;
+}
+
+size_t elf_count_symbols(const struct elf_file *elf, const char *name)
+{
+	return hash_count(&elf->sym_by_name, name);
+}
+
+/* ---- relocations sorted by offset ---- */
+
+static int cmp_reloc(const void *a, const void *b)
+{
+	const struct reloc *x = *(struct reloc *const *)a;
+	const struct reloc *y = *(struct reloc *const *)b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void elf_relocs_changed(struct section *rela)
+{
+	rela->sorted_for = NULL;
+}
+
+struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr)
+{
+	struct section *rela = is_rela_section(sec) ? sec : sec->rela;
+	size_t i;
+
+	*nr = 0;
+	if (!rela)
+		return NULL;
+	if (rela->sorted_for != rela->relocs ||
+	    rela->nr_sorted_relocs != rela->nr_relocs) {
+		free(rela->sorted_relocs);
+		rela->sorted_relocs = xmalloc((rela->nr_relocs + 1) *
+					      sizeof(struct reloc *));
+		for (i = 0; i < rela->nr_relocs; i++) {
+			rela->relocs[i].index = i;
+			rela->sorted_relocs[i] = &rela->relocs[i];
+		}
+		qsort(rela->sorted_relocs, rela->nr_relocs,
+		      sizeof(struct reloc *), cmp_reloc);
+		rela->nr_sorted_relocs = rela->nr_relocs;
+		rela->sorted_for = rela->relocs;
+	}
+	*nr = rela->nr_sorted_relocs;
+	return rela->sorted_relocs;
+}
+
+/* Index of the first reloc with offset >= @off. */
+static size_t lower_bound(struct reloc **v, size_t n, uint64_t off)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid]->offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
+			     uint64_t len)
+{
+	size_t n, i;
+	struct reloc **v = elf_sorted_relocs(sec, &n);
+	struct reloc *r;
+
+	if (!n)
+		return NULL;
+	i = lower_bound(v, n, offset);
+	if (i < n && v[i]->offset - offset < (len ? len : 1))
+		return v[i];
+	/* A field that starts before @offset but reaches into the range. */
+	if (i > 0) {
+		r = v[i - 1];
+		if (r->offset + reloc_width(r->type) > offset)
+			return r;
+	}
+	return NULL;
+}
+
+/* ---- symbols by address inside their section ---- */
+
+void elf_symbols_changed(struct elf_file *elf)
+{
+	elf->sym_gen++;
+}
+
+static bool is_addr_sym(const struct symbol *sym)
+{
+	return sym->sec && !sym->removed &&
+	       (sym->type == STT_FUNC || sym->type == STT_OBJECT);
+}
+
+static uint64_t sym_off(const struct symbol *sym)
+{
+	/* In linked files st_value is an address. */
+	return sym->sym.st_value - (sym->sec->sh.sh_addr <= sym->sym.st_value ?
+				    sym->sec->sh.sh_addr : 0);
+}
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct symbol *x = *(struct symbol *const *)a;
+	const struct symbol *y = *(struct symbol *const *)b;
+	uint64_t ox = sym_off(x), oy = sym_off(y);
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* One pass over all symbols fills every section's sorted array. */
+static void build_sym_index(const struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		free(sec->sorted_syms);
+		sec->sorted_syms = NULL;
+		sec->nr_sorted_syms = 0;
+		sec->sorted_syms_gen = elf->sym_gen + 1;
+	}
+	for (i = 0; i < elf->nr_syms; i++)
+		if (is_addr_sym(elf->syms[i]))
+			elf->syms[i]->sec->nr_sorted_syms++;
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		if (sec->nr_sorted_syms)
+			sec->sorted_syms = xmalloc(sec->nr_sorted_syms *
+						   sizeof(struct symbol *));
+		sec->nr_sorted_syms = 0;
+	}
+	for (i = 0; i < elf->nr_syms; i++) {
+		struct symbol *sym = elf->syms[i];
+
+		if (is_addr_sym(sym))
+			sym->sec->sorted_syms[sym->sec->nr_sorted_syms++] = sym;
+	}
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		qsort(sec->sorted_syms, sec->nr_sorted_syms,
+		      sizeof(struct symbol *), cmp_sym);
+	}
+}
+
+/* How far back to look for a big symbol enclosing smaller ones. */
+#define CONTAINING_LOOKBACK	64
+
+static bool better(const struct symbol *a, const struct symbol *best)
+{
+	if (!best)
+		return true;
+	if (a->type != best->type)
+		return a->type == STT_FUNC;
+	return a->sym.st_size < best->sym.st_size;
+}
+
+struct symbol *elf_symbol_containing(const struct elf_file *elf,
+				     struct section *sec, uint64_t off)
+{
+	struct symbol **v, *best = NULL;
+	size_t lo = 0, hi, k;
+
+	if (!sec)
+		return NULL;
+	if (sec->sorted_syms_gen != elf->sym_gen + 1)
+		build_sym_index(elf);
+	v = sec->sorted_syms;
+	hi = sec->nr_sorted_syms;
+	while (lo < hi) {	/* first symbol starting after @off */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (sym_off(v[mid]) <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (k = 0; k < CONTAINING_LOOKBACK && lo > k; k++) {
+		struct symbol *s = v[lo - 1 - k];
+		uint64_t start = sym_off(s), size = s->sym.st_size;
+
+		if ((off - start < size || (!size && off == start)) &&
+		    better(s, best))
+			best = s;
+	}
+	return best;
+}
+
+/* ---- helpers ---- */
+
+bool is_text_section(const struct section *sec)
+{
+	return sec && (sec->sh.sh_flags & SHF_EXECINSTR);
+}
+
+bool is_rela_section(const struct section *sec)
+{
+	return sec && sec->sh.sh_type == SHT_RELA;
+}
+
+bool is_debug_section(const struct section *sec)
+{
+	return sec && (str_starts_with(sec->name, ".debug_") ||
+		       str_starts_with(sec->name, ".rela.debug_") ||
+		       str_starts_with(sec->name, ".zdebug_"));
+}
+
+bool sym_is_undefined(const struct symbol *sym)
+{
+	return !sym->sec && sym->shndx == SHN_UNDEF;
+}
+
+static const struct {
+	const char *name;
+	unsigned int width;
+} x86_relocs[] = {
+#define R(t, w) [R_X86_64_##t] = { "R_X86_64_" #t, w }
+	R(NONE, 0), R(64, 8), R(PC32, 4), R(GOT32, 4), R(PLT32, 4),
+	R(COPY, 0), R(GLOB_DAT, 8), R(JUMP_SLOT, 8), R(RELATIVE, 8),
+	R(GOTPCREL, 4), R(32, 4), R(32S, 4), R(16, 2), R(PC16, 2), R(8, 1),
+	R(PC8, 1), R(DTPMOD64, 8), R(DTPOFF64, 8), R(TPOFF64, 8),
+	R(TLSGD, 4), R(TLSLD, 4), R(DTPOFF32, 4), R(GOTTPOFF, 4),
+	R(TPOFF32, 4), R(PC64, 8), R(GOTOFF64, 8), R(GOTPC32, 4),
+	R(GOT64, 8), R(GOTPCREL64, 8), R(GOTPC64, 8), R(GOTPLT64, 8),
+	R(PLTOFF64, 8), R(SIZE32, 4), R(SIZE64, 8), R(GOTPC32_TLSDESC, 4),
+	R(TLSDESC_CALL, 0), R(TLSDESC, 16), R(IRELATIVE, 8),
+	R(RELATIVE64, 8), [41] = { "R_X86_64_GOTPCRELX", 4 },
+	[42] = { "R_X86_64_REX_GOTPCRELX", 4 },
+#undef R
+};
+
+unsigned int reloc_width(uint32_t type)
+{
+	if (type >= sizeof(x86_relocs) / sizeof(x86_relocs[0]))
+		return 0;
+	return x86_relocs[type].width;
+}
+
+const char *reloc_type_name(uint32_t type)
+{
+	static __thread char buf[32];
+
+	if (type < sizeof(x86_relocs) / sizeof(x86_relocs[0]) &&
+	    x86_relocs[type].name)
+		return x86_relocs[type].name;
+	snprintf(buf, sizeof(buf), "R_X86_64_<%u>", type);
+	return buf;
+}

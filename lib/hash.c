@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Chained string hash map.  Entries with equal keys sit next to each other
+ * in one chain, oldest first; the first one's dup_tail finds the newest so
+ * that adding a duplicate does not walk the duplicates.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "util.h"
+
+uint32_t hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static size_t bucket_of(const struct hashmap *h, uint32_t hash)
+{
+	return hash & (h->nbuckets - 1);
+}
+
+void hash_init(struct hashmap *h, size_t expected)
+{
+	size_t n = 16;
+
+	while (n < expected)
+		n *= 2;
+	h->buckets = xcalloc(n, sizeof(*h->buckets));
+	h->nbuckets = n;
+	h->count = 0;
+}
+
+static bool same_key(const struct hash_entry *e, uint32_t hash,
+		     const char *key)
+{
+	return e->hash == hash && !strcmp(e->key, key);
+}
+
+/* The first entry of @key in its chain, and the entry before it. */
+static struct hash_entry *find_head(const struct hashmap *h, const char *key,
+				    uint32_t hash, struct hash_entry **prevp)
+{
+	struct hash_entry *e, *prev = NULL;
+
+	if (!h->nbuckets)
+		return NULL;
+	for (e = h->buckets[bucket_of(h, hash)]; e; prev = e, e = e->next) {
+		if (same_key(e, hash, key)) {
+			if (prevp)
+				*prevp = prev;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static void link_entry(struct hashmap *h, struct hash_entry *n)
+{
+	struct hash_entry *head = find_head(h, n->key, n->hash, NULL);
+	struct hash_entry **slot;
+
+	n->dup_tail = NULL;
+	if (head) {
+		struct hash_entry *tail = head->dup_tail ? head->dup_tail : head;
+
+		n->next = tail->next;
+		tail->next = n;
+		head->dup_tail = n;
+		return;
+	}
+	slot = &h->buckets[bucket_of(h, n->hash)];
+	n->next = *slot;
+	*slot = n;
+}
+
+static void grow(struct hashmap *h)
+{
+	struct hash_entry **old = h->buckets;
+	size_t i, oldn = h->nbuckets;
+
+	h->nbuckets = oldn * 2;
+	h->buckets = xcalloc(h->nbuckets, sizeof(*h->buckets));
+	/* Chains are walked in order, so duplicates keep their order. */
+	for (i = 0; i < oldn; i++) {
+		struct hash_entry *e = old[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			link_entry(h, e);
+		}
+	}
+	free(old);
+}
+
+void hash_add(struct hashmap *h, const char *key, void *val)
+{
+	struct hash_entry *n = xmalloc(sizeof(*n));
+
+	if (!h->nbuckets)
+		hash_init(h, 0);
+	n->key = key;
+	n->val = val;
+	n->hash = hash_str(key);
+	link_entry(h, n);
+	if (++h->count > h->nbuckets)
+		grow(h);
+}
+
+struct hash_entry *hash_first(const struct hashmap *h, const char *key)
+{
+	return find_head(h, key, hash_str(key), NULL);
+}
+
+struct hash_entry *hash_next(const struct hash_entry *e)
+{
+	struct hash_entry *n = e->next;
+
+	return n && same_key(n, e->hash, e->key) ? n : NULL;
+}
+
+void *hash_find(const struct hashmap *h, const char *key)
+{
+	struct hash_entry *e = hash_first(h, key);
+
+	return e ? e->val : NULL;
+}
+
+size_t hash_count(const struct hashmap *h, const char *key)
+{
+	struct hash_entry *e;
+	size_t n = 0;
+
+	for (e = hash_first(h, key); e; e = hash_next(e))
+		n++;
+	return n;
+}
+
+int hash_remove(struct hashmap *h, const char *key, const void *val)
+{
+	uint32_t hash = hash_str(key);
+	struct hash_entry *prev = NULL, *head, *e, *p;
+
+	head = find_head(h, key, hash, &prev);
+	if (!head)
+		return -1;
+	for (p = prev, e = head; e && same_key(e, hash, key);
+	     p = e, e = e->next) {
+		if (e->val != val)
+			continue;
+		if (e == head) {
+			struct hash_entry *n = e->next;
+
+			if (n && same_key(n, hash, key))
+				n->dup_tail = head->dup_tail == n ?
+					      NULL : head->dup_tail;
+		} else if (head->dup_tail == e) {
+			head->dup_tail = p == head ? NULL : p;
+		}
+		if (p)
+			p->next = e->next;
+		else
+			h->buckets[bucket_of(h, hash)] = e->next;
+		free(e);
+		h->count--;
+		return 0;
+	}
+	return -1;
+}
+
+void hash_free(struct hashmap *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nbuckets; i++) {
+		struct hash_entry *e = h->buckets[i], *next;
+
+		for (; e; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	free(h->buckets);
+	h->buckets = NULL;
+	h->nbuckets = 0;
+	h->count = 0;
+}
