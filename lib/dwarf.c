@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Struct sizes from DWARF, one scan per file, cached. */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf.h"
+#include "hash.h"
+#include "util.h"
+
+struct dw_file {
+	char *path;
+	Dwfl *dwfl;		/* kept open: the names point into it */
+	struct hashmap sizes;	/* struct name -> size + 1 */
+	struct dw_file *next;
+};
+
+static struct dw_file *cache;
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+static Dwarf *open_dwarf(struct dw_file *f)
+{
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	Dwarf *dw;
+
+	f->dwfl = dwfl_begin(&offline_callbacks);
+	if (!f->dwfl)
+		return NULL;
+	mod = dwfl_report_offline(f->dwfl, "", f->path, -1);
+	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL))
+		return NULL;
+	dw = dwfl_module_getdwarf(mod, &bias);
+	return dw;
+}
+
+static void add_struct(struct dw_file *f, Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word size;
+	const char *name;
+
+	if (dwarf_tag(die) != DW_TAG_structure_type ||
+	    dwarf_hasattr(die, DW_AT_declaration))
+		return;
+	name = dwarf_diename(die);
+	if (!name || !dwarf_attr(die, DW_AT_byte_size, &attr) ||
+	    dwarf_formudata(&attr, &size) || hash_find(&f->sizes, name))
+		return;
+	hash_add(&f->sizes, name, (void *)(uintptr_t)(size + 1));
+}
+
+/* Only the children of each unit: struct types live at the top level. */
+static void scan(struct dw_file *f, Dwarf *dw)
+{
+	Dwarf_CU *cu = NULL;
+	Dwarf_Die cudie, die;
+	uint8_t unit_type;
+
+	while (!dwarf_get_units(dw, cu, &cu, NULL, &unit_type, &cudie, NULL)) {
+		if (dwarf_child(&cudie, &die))
+			continue;
+		do
+			add_struct(f, &die);
+		while (!dwarf_siblingof(&die, &die));
+	}
+}
+
+static struct dw_file *get_file(const char *path)
+{
+	struct dw_file *f;
+	Dwarf *dw;
+
+	for (f = cache; f; f = f->next)
+		if (!strcmp(f->path, path))
+			return f->dwfl ? f : NULL;
+	f = xcalloc(1, sizeof(*f));
+	f->path = xstrdup(path);
+	hash_init(&f->sizes, 1024);
+	f->next = cache;
+	cache = f;
+	dw = open_dwarf(f);
+	if (!dw) {
+		WARN("%s: no DWARF debug info: %s", path, dwfl_errmsg(-1));
+		if (f->dwfl)
+			dwfl_end(f->dwfl);
+		f->dwfl = NULL;
+		return NULL;
+	}
+	scan(f, dw);
+	return f;
+}
+
+int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
+		       size_t n)
+{
+	struct dw_file *f = get_file(path);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uintptr_t v = f ? (uintptr_t)hash_find(&f->sizes, names[i]) : 0;
+
+		sizes[i] = v ? (long)(v - 1) : -1;
+	}
+	return f ? 0 : -1;
+}
+
+long dwarf_struct_size(const char *path, const char *struct_name)
+{
+	long size;
+
+	dwarf_struct_sizes(path, &struct_name, &size, 1);
+	return size;
+}
+
+void dwarf_cache_free(void)
+{
+	while (cache) {
+		struct dw_file *f = cache;
+
+		cache = f->next;
+		if (f->dwfl)
+			dwfl_end(f->dwfl);
+		hash_free(&f->sizes);
+		free(f->path);
+		free(f);
+	}
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Struct sizes from DWARF (libdw through libdwfl, so that relocations of
+ * ET_REL objects are applied).  Each file is scanned once: the first
+ * complete definition of every top-level `struct name` is cached, so
+ * asking for many structs of a large vmlinux costs one pass.
+ */
+#ifndef KLPGEN_DWARF_H
+#define KLPGEN_DWARF_H
+
+#include <stddef.h>
+
+/* sizeof(struct @struct_name) in @path, or -1 if absent / no DWARF. */
+long dwarf_struct_size(const char *path, const char *struct_name);
+
+/*
+ * Fill sizes[i] for names[i] (-1 if absent).  Returns 0, or -1 (with a
+ * message) if @path cannot be read or has no DWARF.
+ */
+int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
+		       size_t n);
+
+/* Close every cached file. */
+void dwarf_cache_free(void);
+
+#endif

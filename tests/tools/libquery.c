@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libquery: exercise the lib/ modules from shell tests.
+ *
+ *   libquery hash                          hash map self-test
+ *   libquery symvers FILE NAME...          "name crc module type ns" | "name -"
+ *   libquery global [-v] TARGET NAME...    "name pos" (-v: TARGET is vmlinux)
+ *   libquery local [-v] TARGET OBJ NAME... "name pos" of OBJ's statics
+ *   libquery structsize FILE NAME...       "name size"
+ *   libquery containing FILE SEC OFF       symbol containing SEC+OFF | "-"
+ *   libquery reloc FILE SEC OFF LEN        "offset type sym" | "-"
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dwarf.h"
+#include "elf.h"
+#include "hash.h"
+#include "symsource.h"
+#include "symvers.h"
+#include "util.h"
+
+#define CHECK(c) do { if (!(c)) { \
+	fprintf(stderr, "hash: check failed line %d: %s\n", __LINE__, #c); \
+	return 1; } } while (0)
+
+static int hash_selftest(void)
+{
+	enum { N = 20000, DUP = 500 };
+	static char keys[N][16];
+	struct hashmap h;
+	struct hash_entry *e;
+	size_t i, n;
+
+	hash_init(&h, 0);
+	for (i = 0; i < N; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%zu", i);
+		hash_add(&h, keys[i], &keys[i]);
+	}
+	/* Duplicates interleaved with growth keep insertion order. */
+	for (i = 0; i < DUP; i++)
+		hash_add(&h, "dup", (void *)(i + 1));
+	CHECK(h.count == N + DUP);
+	CHECK((h.nbuckets & (h.nbuckets - 1)) == 0 && h.nbuckets >= h.count);
+	for (i = 0; i < N; i++)
+		CHECK(hash_find(&h, keys[i]) == &keys[i]);
+	CHECK(!hash_find(&h, "missing"));
+	for (n = 0, e = hash_first(&h, "dup"); e; e = hash_next(e))
+		CHECK((size_t)e->val == ++n);
+	CHECK(n == DUP && hash_count(&h, "dup") == DUP);
+	/* Remove first, last and a middle duplicate; order stays. */
+	CHECK(!hash_remove(&h, "dup", (void *)1));
+	CHECK(!hash_remove(&h, "dup", (void *)(uintptr_t)DUP));
+	CHECK(!hash_remove(&h, "dup", (void *)250));
+	CHECK(hash_remove(&h, "dup", (void *)250) == -1);
+	hash_add(&h, "dup", (void *)(uintptr_t)(DUP + 1));
+	for (n = 1, e = hash_first(&h, "dup"); e; e = hash_next(e)) {
+		if (++n == 250)
+			n++;
+		if (n == DUP)
+			n++;
+		CHECK((size_t)e->val == n);
+	}
+	CHECK(hash_count(&h, "dup") == DUP - 2);
+	for (i = 0; i < N; i += 2)
+		CHECK(!hash_remove(&h, keys[i], &keys[i]));
+	for (i = 0; i < N; i++)
+		CHECK(!!hash_find(&h, keys[i]) == (i & 1));
+	CHECK(hash_str("") == 2166136261u);
+	hash_free(&h);
+	printf("ok\n");
+	return 0;
+}
+
+static int do_symvers(int argc, char **argv)
+{
+	struct symvers *sv = symvers_load(argv[0]);
+	int i;
+
+	if (!sv)
+		return EXIT_BAD_INPUT;
+	for (i = 1; i < argc; i++) {
+		const struct symvers_entry *e = symvers_find(sv, argv[i]);
+
+		if (e)
+			printf("%s 0x%08x %s %s %s\n", e->name, e->crc,
+			       e->module, e->export_type,
+			       e->namespace[0] ? e->namespace : "-");
+		else
+			printf("%s -\n", argv[i]);
+	}
+	symvers_free(sv);
+	return 0;
+}
+
+static int do_pos(int argc, char **argv, bool local)
+{
+	bool vmlinux = argc && !strcmp(argv[0], "-v");
+	const struct symsource_file *file = NULL;
+	struct elf_file *obj = NULL;
+	struct symsource *ss;
+	int i;
+
+	if (vmlinux) {
+		argv++;
+		argc--;
+	}
+	if (argc < 1 + local)
+		return EXIT_BAD_INPUT;
+	ss = symsource_open(argv[0], vmlinux);
+	if (!ss)
+		return EXIT_BAD_INPUT;
+	if (local) {
+		obj = elf_open(argv[1]);
+		if (!obj) {
+			symsource_close(ss);
+			return EXIT_BAD_INPUT;
+		}
+		file = symsource_match_file(ss, obj);
+		printf("file %s\n", !file ? "-" : file->name[0] ?
+		       file->name : "(whole)");
+	}
+	for (i = 1 + local; i < argc; i++)
+		printf("%s %ld\n", argv[i], local ?
+		       symsource_local_pos(ss, file, argv[i]) :
+		       symsource_global_pos(ss, argv[i]));
+	elf_close(obj);
+	symsource_close(ss);
+	return 0;
+}
+
+static int do_structsize(int argc, char **argv)
+{
+	long *sizes = xcalloc(argc, sizeof(*sizes));
+	int i, ret;
+
+	ret = dwarf_struct_sizes(argv[0], (const char **)argv + 1, sizes,
+				 argc - 1);
+	for (i = 1; !ret && i < argc; i++)
+		printf("%s %ld\n", argv[i], sizes[i - 1]);
+	/* The cached path answers again without a second scan. */
+	if (!ret && argc > 1 && dwarf_struct_size(argv[0], argv[1]) != sizes[0])
+		ret = 1;
+	free(sizes);
+	dwarf_cache_free();
+	return ret ? EXIT_BAD_INPUT : 0;
+}
+
+static int do_elf(const char *cmd, int argc, char **argv)
+{
+	struct elf_file *elf;
+	struct section *sec;
+	uint64_t off;
+
+	if (argc < 3)
+		return EXIT_BAD_INPUT;
+	elf = elf_open(argv[0]);
+	if (!elf)
+		return EXIT_BAD_INPUT;
+	sec = elf_find_section(elf, argv[1]);
+	off = strtoull(argv[2], NULL, 0);
+	if (!strcmp(cmd, "containing")) {
+		struct symbol *s = sec ? elf_symbol_containing(elf, sec, off) :
+				   NULL;
+
+		printf("%s\n", s ? s->name : "-");
+	} else {
+		struct reloc *r = sec ? elf_find_reloc(sec, off, argc > 3 ?
+				   strtoull(argv[3], NULL, 0) : 1) : NULL;
+
+		if (r)
+			printf("0x%lx %s %s\n", (unsigned long)r->offset,
+			       reloc_type_name(r->type), r->sym->name);
+		else
+			printf("-\n");
+	}
+	elf_close(elf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	tool_name = "libquery";
+	if (argc < 2)
+		return EXIT_BAD_INPUT;
+	if (!strcmp(argv[1], "hash"))
+		return hash_selftest();
+	if (argc < 3)
+		return EXIT_BAD_INPUT;
+	if (!strcmp(argv[1], "symvers"))
+		return do_symvers(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "global"))
+		return do_pos(argc - 2, argv + 2, false);
+	if (!strcmp(argv[1], "local"))
+		return do_pos(argc - 2, argv + 2, true);
+	if (!strcmp(argv[1], "structsize"))
+		return do_structsize(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "containing") || !strcmp(argv[1], "reloc"))
+		return do_elf(argv[1], argc - 2, argv + 2);
+	return EXIT_BAD_INPUT;
+}
