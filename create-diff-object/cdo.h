@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * create-diff-object: shared state of the phases.
+ *
+ *   correlate.c  twins between ORIG and PATCHED (sections, symbols)
+ *   target.c     symbolic identity of a relocation target
+ *   special.c    the special-section table and per-entry ownership
+ *   compare.c    per-function verdicts
+ *   refuse.c     unsafe changes (data, __init, exports)
+ *   include.c    what the diff object holds (closure over relocations)
+ *   reference.c  names of references to original symbols (.klp.sym.*)
+ *   output.c     the ET_REL output
+ *   explain.c    --explain JSON
+ *   kernel.c     the running kernel: symbol table, Module.symvers, DWARF
+ *
+ * Every phase is one pass over sections, symbols or relocations with hash
+ * look-ups; nothing rescans the symbol table per symbol.
+ */
+#ifndef KLPGEN_CDO_H
+#define KLPGEN_CDO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+#include "hash.h"
+#include "util.h"
+
+enum verdict {
+	V_NONE = 0,
+	V_UNCHANGED,
+	V_CHANGED,
+	V_NEW,
+	V_IGNORED_LINE,
+	V_REFUSED,
+	V_CLONE,		/* clone of a changed function */
+};
+
+const char *verdict_name(enum verdict v);
+
+/* One (special section, entry) owned by a function. */
+struct entry_ref {
+	struct special *sp;
+	size_t idx;
+};
+
+struct entry_list {
+	struct entry_ref *v;
+	size_t nr, cap;
+};
+
+/* One function (FUNC symbol in a text section) of PATCHED or ORIG. */
+struct func {
+	struct symbol *sym;
+	struct func *twin;
+	struct func *parent;	/* clones: the function they were cut from */
+	bool is_patched;	/* belongs to PATCHED */
+	bool is_cold;
+	enum verdict verdict;
+	char *reason;
+	char *note;		/* extra explanation (e.g. changed clone) */
+	struct entry_list entries;	/* special-section entries it owns */
+};
+
+/* Entry size source of a special section. */
+enum entsize_src {
+	ES_DWARF,		/* struct size from the --symbols DWARF */
+	ES_S32,			/* array of s32 (4) */
+	ES_PTR,			/* array of pointers (8) */
+};
+
+struct special_desc {
+	const char *name;
+	enum entsize_src src;
+	const char *struct_name;	/* ES_DWARF */
+	unsigned int owner_off;		/* field pointing at the code */
+	int hazard_off;			/* field resolved at load: -1 none */
+	const char *parallel;		/* index-parallel companion section */
+	bool compare;			/* entries compared between builds */
+	bool altinstr;			/* .altinstructions: replacement */
+};
+
+/* A special section of one file, split into entries. */
+struct special {
+	const struct special_desc *desc;
+	struct section *sec;
+	bool is_patched;
+	struct special *parallel;	/* e.g. .orc_unwind for .orc_unwind_ip */
+	size_t entsize;
+	size_t nr;
+	struct func **owner;		/* owning function per entry, or NULL */
+	struct reloc **relocs;		/* sorted relocs of sec */
+	size_t nr_relocs;
+	size_t *first_reloc;		/* per entry: index into relocs */
+	bool *include;			/* per entry: copied to OUT */
+};
+
+struct refusal {
+	char *msg;
+};
+
+struct entsize_opt {
+	char *sec;
+	size_t size;
+};
+
+struct cdo {
+	/* options */
+	const char *objname;
+	const char *symbols_path;
+	const char *symvers_path;
+	const char *explain_path;
+	const char *orig_path, *patched_path, *out_path;
+	struct entsize_opt *entsizes;
+	size_t nr_entsizes;
+	bool is_vmlinux;
+
+	struct elf_file *orig, *patched, *out;
+
+	/* functions: ORIG ones first, then PATCHED ones */
+	struct func *funcs;
+	size_t nr_funcs;
+	struct hashmap func_of;		/* "%p" of symbol -> func: see func_of() */
+
+	struct special *specials;	/* ORIG and PATCHED specials */
+	size_t nr_specials;
+
+	struct refusal *refusals;
+	size_t nr_refusals;
+
+	/* include phase results */
+	size_t nr_changed, nr_new;
+	bool has_klpgen;
+
+	/* kernel.c private */
+	void *kernel;
+
+	/* strings to free at exit */
+	char **owned;
+	size_t nr_owned, cap_owned;
+};
+
+/* main.c */
+char *cdo_own(struct cdo *c, char *s);
+void refuse(struct cdo *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* correlate.c */
+void correlate(struct cdo *c);
+const char *clone_suffix(const char *name);	/* ".cold", ".part.0" ... */
+char *clone_parent_name(const char *name);	/* malloc'd; NULL if no clone */
+
+/* funcs: struct func of a FUNC symbol (sym->priv) */
+static inline struct func *func_of(const struct symbol *sym)
+{
+	return sym ? (struct func *)sym->priv : NULL;
+}
+bool is_func_sym(const struct symbol *sym);
+void collect_funcs(struct cdo *c);
+
+/* target.c: what a relocation points at, independent of layout */
+enum target_kind {
+	T_SYM,		/* sym + off */
+	T_STR,		/* content of a mergeable string/constant section */
+	T_SEC,		/* anonymous section + off */
+};
+
+struct target {
+	enum target_kind kind;
+	struct symbol *sym;	/* T_SYM */
+	struct section *sec;	/* T_SEC, T_STR */
+	int64_t off;		/* T_SYM/T_SEC: offset from sym/sec */
+	const char *str;	/* T_STR */
+	size_t len;
+	int64_t bias;		/* addend minus the target address (-4 ...) */
+};
+
+void reloc_target(const struct elf_file *elf, const struct reloc *r,
+		  struct target *t);
+bool targets_equal(struct cdo *c, const struct target *o,
+		   const struct target *p);
+char *target_desc(const struct target *t);	/* malloc'd */
+bool is_pcrel(uint32_t type);
+bool is_mergeable(const struct section *sec);
+/* Function or object symbol containing @off of @sec, or NULL. */
+struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
+		      int64_t off);
+
+/* compare.c */
+void compare_funcs(struct cdo *c);
+/* Compare byte ranges with relocations symbolically; NULL if equal, else
+ * a malloc'd reason.  @ignore_lo..@ignore_hi (relative) are ignored. */
+char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
+		    struct section *ps, uint64_t poff, uint64_t len,
+		    uint64_t *diff_at);
+
+/* special.c */
+const struct special_desc *special_desc(const char *name);
+bool is_special_candidate(const struct section *sec);
+void special_parse(struct cdo *c);
+void special_entry_relocs(struct special *sp, size_t idx,
+			  struct reloc ***first, size_t *nr);
+void special_include_entries(struct cdo *c);
+bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
+		      uint64_t *off, uint64_t *len);
+
+/* refuse.c */
+void refuse_unsafe(struct cdo *c);
+
+/* include.c */
+void include_all(struct cdo *c);
+bool sec_is_init(const struct section *sec);
+
+/* reference.c */
+/* malloc'd name of the undefined symbol for @psym; NULL after refuse() */
+char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp);
+void check_hazards(struct cdo *c);
+
+/* output.c */
+int write_output(struct cdo *c);
+
+/* explain.c */
+int write_explain(struct cdo *c);
+
+/* kernel.c */
+int kernel_open(struct cdo *c);
+void kernel_close(struct cdo *c);
+/* Exported per Module.symvers; *module gets the exporter ("vmlinux" ...). */
+bool kernel_exported(struct cdo *c, const char *name, const char **module);
+bool kernel_has_symvers(struct cdo *c);
+/* Symbol defined in the --symbols file? */
+bool kernel_defines(struct cdo *c, const char *name);
+/* kallsyms position of an original symbol; -1 if not found. */
+long kernel_sympos(struct cdo *c, struct symbol *osym);
+/* Size of struct @name from the DWARF of --symbols; 0 if unknown. */
+size_t kernel_struct_size(struct cdo *c, const char *name);
+
+#endif

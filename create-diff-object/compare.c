@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-function verdicts.
+ *
+ * A function is changed when its bytes differ outside relocation fields,
+ * when a relocation moved, changed type or now targets something else
+ * (compared symbolically, see target.c), or when one of its special-section
+ * entries differs.  When the only difference is the line field of its
+ * __bug_table entries (x86 keeps WARN/BUG line numbers there, not in the
+ * code), the verdict is ignored-line-only.
+ *
+ * Clones: a changed .cold part changes its parent (it jumps back into it);
+ * every clone of a changed function comes with it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+
+const char *verdict_name(enum verdict v)
+{
+	switch (v) {
+	case V_NONE:
+		return "removed";
+	case V_UNCHANGED:
+		return "unchanged";
+	case V_CHANGED:
+		return "changed";
+	case V_NEW:
+		return "new";
+	case V_IGNORED_LINE:
+		return "ignored-line-only";
+	case V_REFUSED:
+		return "refused";
+	case V_CLONE:
+		return "clone-of-changed";
+	}
+	return "?";
+}
+
+/* Relocations of @sec inside [off, off+len), sorted. */
+static struct reloc **range_relocs(struct section *sec, uint64_t off,
+				   uint64_t len, size_t *nr)
+{
+	struct reloc **v;
+	size_t n, lo = 0, hi, start;
+
+	*nr = 0;
+	if (!sec->rela)
+		return NULL;
+	v = elf_sorted_relocs(sec, &n);
+	if (!v)
+		return NULL;
+	hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid]->offset < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	start = lo;
+	while (lo < n && v[lo]->offset < off + len)
+		lo++;
+	*nr = lo - start;
+	return v + start;
+}
+
+struct cmp_opts {
+	uint64_t ign_lo, ign_hi;	/* relative bytes to ignore */
+	int64_t skip_reloc;		/* relative reloc whose target is
+					 * compared by the caller; -1 none */
+};
+
+static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			const struct cmp_opts *opt, uint64_t *diff_at)
+{
+	static unsigned char *mask;
+	static size_t mask_cap;
+	const unsigned char *a, *b;
+	struct reloc **ro, **rp;
+	size_t nro, nrp, i, j, k;
+	char *why = NULL;
+
+	if (!os->data || !ps->data)
+		return (!os->data && !ps->data) ? NULL :
+			xstrdup("section type changed");
+	if (ooff + len > os->size || poff + len > ps->size)
+		return xstrdup("out of section bounds");
+	ro = range_relocs(os, ooff, len, &nro);
+	rp = range_relocs(ps, poff, len, &nrp);
+	if (len > mask_cap) {
+		mask_cap = len * 2;
+		free(mask);
+		mask = xmalloc(mask_cap);
+	}
+	memset(mask, 0, len);
+	for (k = 0; k < 2; k++) {
+		struct reloc **v = k ? rp : ro;
+		size_t n = k ? nrp : nro;
+		uint64_t base = k ? poff : ooff;
+
+		for (i = 0; i < n; i++) {
+			uint64_t at = v[i]->offset - base;
+			unsigned int w = reloc_width(v[i]->type);
+
+			if (!w)
+				w = 4;
+			for (j = 0; j < w && at + j < len; j++)
+				mask[at + j] = 1;
+		}
+	}
+	a = (const unsigned char *)os->data + ooff;
+	b = (const unsigned char *)ps->data + poff;
+	for (i = 0; i < len; i++) {
+		if (mask[i] || a[i] == b[i] ||
+		    (i >= opt->ign_lo && i < opt->ign_hi))
+			continue;
+		*diff_at = i;
+		return xasprintf("bytes differ at +0x%zx", i);
+	}
+	/* relocations, paired by their offset from the start */
+	for (i = j = 0; i < nro || j < nrp;) {
+		uint64_t oa = i < nro ? ro[i]->offset - ooff : UINT64_MAX;
+		uint64_t pa = j < nrp ? rp[j]->offset - poff : UINT64_MAX;
+		struct target to, tp;
+
+		if (oa != pa) {
+			*diff_at = oa < pa ? oa : pa;
+			return xasprintf("relocation at +0x%llx %s",
+					 (unsigned long long)*diff_at,
+					 oa < pa ? "removed" : "added");
+		}
+		if (ro[i]->type != rp[j]->type) {
+			*diff_at = oa;
+			return xasprintf("relocation at +0x%llx changed type %s -> %s",
+					 (unsigned long long)oa,
+					 reloc_type_name(ro[i]->type),
+					 reloc_type_name(rp[j]->type));
+		}
+		if ((int64_t)oa != opt->skip_reloc) {
+			reloc_target(c->orig, ro[i], &to);
+			reloc_target(c->patched, rp[j], &tp);
+			if (!targets_equal(c, &to, &tp)) {
+				char *d = target_desc(&tp);
+
+				*diff_at = oa;
+				why = xasprintf("relocation at +0x%llx now targets %s",
+						(unsigned long long)oa, d);
+				free(d);
+				return why;
+			}
+		}
+		i++;
+		j++;
+	}
+	return NULL;
+}
+
+char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
+		    struct section *ps, uint64_t poff, uint64_t len,
+		    uint64_t *diff_at)
+{
+	struct cmp_opts opt = { 0, 0, -1 };
+
+	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
+/*
+ * Compare the special-section entries of @o (ORIG) and @p (PATCHED).
+ * Returns a reason or NULL; *line_only is set when only __bug_table lines
+ * differ.
+ */
+static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
+			     bool *line_only)
+{
+	size_t i, j, k;
+	uint64_t at;
+
+	*line_only = false;
+	if (o->entries.nr != p->entries.nr && !p->entries.nr)
+		return xasprintf("%s entries removed",
+				 o->entries.v[0].sp->sec->name);
+	for (i = 0; i < p->entries.nr || i < o->entries.nr;) {
+		struct special *sp;
+		size_t no = 0, np = 0;
+
+		sp = i < p->entries.nr ? p->entries.v[i].sp :
+					 o->entries.v[i].sp;
+		/* entries of one section are contiguous in each list */
+		for (j = 0; j < o->entries.nr; j++)
+			if (!strcmp(o->entries.v[j].sp->sec->name, sp->sec->name))
+				break;
+		for (k = j; k < o->entries.nr &&
+		     !strcmp(o->entries.v[k].sp->sec->name, sp->sec->name); k++)
+			no++;
+		for (k = i; k < p->entries.nr &&
+		     p->entries.v[k].sp == sp; k++)
+			np++;
+		if (i >= p->entries.nr) {
+			/* only ORIG has entries left */
+			return xasprintf("%s entries removed",
+					 o->entries.v[i].sp->sec->name);
+		}
+		if (no != np)
+			return xasprintf("%zu %s entries, were %zu", np,
+					 sp->sec->name, no);
+		for (k = 0; k < np && sp->desc->compare; k++) {
+			struct entry_ref *eo = &o->entries.v[j + k];
+			struct entry_ref *ep = &p->entries.v[i + k];
+			struct cmp_opts opt = { 0, 0, -1 };
+			char *why;
+
+			if (eo->sp->entsize != ep->sp->entsize)
+				return xasprintf("%s entry size changed",
+						 sp->sec->name);
+			if (sp->desc->altinstr)
+				opt.skip_reloc = 4;
+			why = compare_ex(c, eo->sp->sec,
+					 eo->idx * eo->sp->entsize, ep->sp->sec,
+					 ep->idx * ep->sp->entsize,
+					 ep->sp->entsize, &opt, &at);
+			if (why && !strcmp(sp->sec->name, "__bug_table") &&
+			    ep->sp->entsize >= 12 && at >= 8 && at < 10) {
+				free(why);
+				opt.ign_lo = 8;
+				opt.ign_hi = 10;
+				why = compare_ex(c, eo->sp->sec,
+						 eo->idx * eo->sp->entsize,
+						 ep->sp->sec,
+						 ep->idx * ep->sp->entsize,
+						 ep->sp->entsize, &opt, &at);
+				if (!why)
+					*line_only = true;
+			}
+			if (!why && sp->desc->altinstr) {
+				struct section *rs_o, *rs_p;
+				uint64_t off_o, off_p, len_o, len_p;
+
+				if (!special_alt_repl(eo->sp, eo->idx, &rs_o,
+					      &off_o, &len_o) ||
+				    !special_alt_repl(ep->sp, ep->idx,
+						      &rs_p, &off_p, &len_p))
+					why = xstrdup("unreadable replacement");
+				else if (len_o != len_p)
+					why = xstrdup("replacement length differs");
+				else
+					why = compare_range(c, rs_o, off_o,
+							    rs_p, off_p, len_o,
+							    &at);
+			}
+			if (why) {
+				char *r = xasprintf("%s entry %zu differs: %s",
+						    sp->sec->name, k, why);
+
+				free(why);
+				*line_only = false;
+				return r;
+			}
+		}
+		i += np;
+	}
+	if (o->entries.nr != p->entries.nr)
+		return xasprintf("%zu special-section entries, were %zu",
+				 p->entries.nr, o->entries.nr);
+	return NULL;
+}
+
+static void set_verdict(struct func *f, enum verdict v, char *reason)
+{
+	f->verdict = v;
+	free(f->reason);
+	f->reason = reason;
+	DEBUG("%s: %s%s%s", f->sym->name, verdict_name(v),
+	      reason ? ": " : "", reason ? reason : "");
+}
+
+static void compare_one(struct cdo *c, struct func *p)
+{
+	struct func *o = p->twin;
+	struct symbol *ps = p->sym, *os;
+	bool line_only;
+	uint64_t at;
+	char *why;
+
+	if (!o) {
+		set_verdict(p, V_NEW, NULL);
+		return;
+	}
+	os = o->sym;
+	if (os->sym.st_size != ps->sym.st_size)
+		why = xasprintf("size changed from 0x%llx to 0x%llx",
+				(unsigned long long)os->sym.st_size,
+				(unsigned long long)ps->sym.st_size);
+	else
+		why = compare_range(c, os->sec, os->sym.st_value, ps->sec,
+				    ps->sym.st_value, ps->sym.st_size, &at);
+	if (why) {
+		set_verdict(p, V_CHANGED, why);
+		return;
+	}
+	why = compare_entries(c, o, p, &line_only);
+	if (why)
+		set_verdict(p, V_CHANGED, why);
+	else if (line_only)
+		set_verdict(p, V_IGNORED_LINE,
+			    xstrdup("only __bug_table line numbers differ"));
+	else
+		set_verdict(p, V_UNCHANGED, NULL);
+}
+
+static struct func *changed_ancestor(struct func *f)
+{
+	int depth = 0;
+
+	for (f = f->parent; f && depth < 16; f = f->parent, depth++)
+		if (f->verdict == V_CHANGED)
+			return f;
+	return NULL;
+}
+
+void compare_funcs(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_funcs; i++)
+		if (c->funcs[i].is_patched)
+			compare_one(c, &c->funcs[i]);
+
+	/* a changed .cold part changes its parent */
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i], *par = f->parent;
+
+		if (!f->is_patched || f->verdict != V_CHANGED || !par)
+			continue;
+		if (f->is_cold && par->verdict != V_CHANGED &&
+		    par->verdict != V_NEW) {
+			set_verdict(par, V_CHANGED,
+				    xasprintf("clone %s changed", f->sym->name));
+		} else if (!f->is_cold && par->verdict != V_CHANGED) {
+			free(par->note);
+			par->note = xasprintf("clone %s changed", f->sym->name);
+		}
+	}
+	/* clones of changed functions come with them */
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i], *anc;
+
+		if (!f->is_patched || !f->parent ||
+		    (f->verdict != V_UNCHANGED && f->verdict != V_IGNORED_LINE))
+			continue;
+		anc = changed_ancestor(f);
+		if (anc)
+			set_verdict(f, V_CLONE, xasprintf("clone of changed %s",
+							  anc->sym->name));
+	}
+	/* __init/__exit code cannot be patched */
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i];
+
+		if (!f->is_patched || f->verdict != V_CHANGED ||
+		    !sec_is_init(f->sym->sec))
+			continue;
+		refuse(c, "changed __init/__exit function %s (section %s): %s",
+		       f->sym->name, f->sym->sec->name, f->reason);
+		f->verdict = V_REFUSED;
+	}
+}

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the diff object holds.
+ *
+ * Roots: changed, new and clone-of-changed functions, new global data,
+ * .klpgen.* sections and __klpgen_cb_* aliases.  Then a worklist over the
+ * relocations of included sections: new symbols and anonymous local data
+ * (jump tables, strings, constants) are copied; existing functions and
+ * variables are not (reference.c names them).  Each section enters the
+ * worklist once: linear in the number of relocations.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "klpgen-abi.h"
+
+bool sec_is_init(const struct section *sec)
+{
+	return sec && (str_starts_with(sec->name, ".init.") ||
+		       str_starts_with(sec->name, ".exit.") ||
+		       !strcmp(sec->name, ".init") ||
+		       !strcmp(sec->name, ".exit"));
+}
+
+struct work {
+	struct section **v;
+	size_t nr, cap;
+	struct cdo *c;
+	bool *has_existing;	/* per PATCHED section index */
+	struct section *from;	/* section whose relocs are being walked */
+	size_t done;
+};
+
+static void include_sec(struct work *w, struct section *sec, const char *why)
+{
+	if (!sec || sec->include || is_rela_section(sec))
+		return;
+	if (sec_is_init(sec)) {
+		refuse(w->c, "included %s references __init/__exit section %s (%s)",
+		       w->from ? w->from->name : "code", sec->name, why);
+		return;
+	}
+	if (special_desc(sec->name) || !strcmp(sec->name, ".altinstr_replacement"))
+		return;		/* split per entry by special.c */
+	if (!is_text_section(sec) && w->has_existing[sec->index]) {
+		refuse(w->c, "new data %s shares section %s with existing variables: build with -fdata-sections",
+		       why, sec->name);
+		return;
+	}
+	sec->include = true;
+	DEBUG("include: section %s (%s)", sec->name, why);
+	if (w->nr == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->nr++] = sec;
+}
+
+static bool is_included_func(const struct func *f)
+{
+	return f->verdict == V_CHANGED || f->verdict == V_NEW ||
+	       f->verdict == V_CLONE;
+}
+
+/* Read-only compiler-generated locals are copied, never referenced. */
+static bool copy_instead(const struct symbol *sym)
+{
+	static const char *const names[] = {
+		"__func__.", "__FUNCTION__.", "__PRETTY_FUNCTION__.", "CSWTCH.",
+	};
+	size_t i;
+
+	if (sym->bind != STB_LOCAL || !sym->sec ||
+	    (sym->sec->sh.sh_flags & SHF_WRITE) ||
+	    is_text_section(sym->sec))
+		return false;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (str_starts_with(sym->name, names[i]))
+			return true;
+	return false;
+}
+
+static void visit_sym(struct work *w, struct symbol *sym)
+{
+	struct func *f = func_of(sym);
+
+	if (sym_is_undefined(sym) || !sym->sec || sym->sec->include)
+		return;
+	if (f) {
+		if (is_included_func(f))
+			include_sec(w, sym->sec, sym->name);
+		else if (sym->bind == STB_LOCAL && sym->twin &&
+			 kernel_sympos(w->c, sym->twin) < 0 &&
+			 !sec_is_init(sym->sec)) {
+			/* not in the running kernel (inlined there): copy */
+			free(f->note);
+			f->note = xasprintf("copied: %s is not in %s",
+					    sym->name, w->c->symbols_path);
+			include_sec(w, sym->sec, sym->name);
+		}
+		return;
+	}
+	if (!sym->twin || copy_instead(sym))
+		include_sec(w, sym->sec, sym->name);
+}
+
+static void visit_reloc(struct work *w, struct reloc *r)
+{
+	struct symbol *sym = r->sym;
+	struct target t;
+
+	if (sym->type != STT_SECTION) {
+		visit_sym(w, sym);
+		return;
+	}
+	if (!sym->sec || sym->sec->include)
+		return;
+	reloc_target(w->c->patched, r, &t);
+	if (t.kind == T_SYM) {
+		visit_sym(w, t.sym);
+		return;
+	}
+	/* mergeable or anonymous section: copy it */
+	include_sec(w, sym->sec, t.kind == T_STR ? "strings" : "anonymous");
+}
+
+static void drain(struct work *w)
+{
+	size_t j;
+
+	for (; w->done < w->nr; w->done++) {
+		struct section *sec = w->v[w->done];
+
+		w->from = sec;
+		if (!sec->rela)
+			continue;
+		for (j = 0; j < sec->rela->nr_relocs; j++)
+			visit_reloc(w, &sec->rela->relocs[j]);
+	}
+}
+
+void include_all(struct cdo *c)
+{
+	struct elf_file *p = c->patched;
+	struct work w = { 0 };
+	size_t i, j;
+
+	w.c = c;
+	w.has_existing = xcalloc(p->nr_secs + 1, sizeof(bool));
+	for (i = 0; i < p->nr_syms; i++) {
+		struct symbol *s = p->syms[i];
+
+		if (s->sec && s->twin && s->sec->index < p->nr_secs &&
+		    (s->type == STT_OBJECT || s->type == STT_FUNC ||
+		     s->type == STT_TLS))
+			w.has_existing[s->sec->index] = true;
+	}
+
+	/* roots */
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i];
+
+		if (!f->is_patched)
+			continue;
+		if (f->verdict == V_NEW && sec_is_init(f->sym->sec))
+			continue;	/* only reachable from init code */
+		if (!is_included_func(f))
+			continue;
+		if (f->verdict == V_CHANGED)
+			c->nr_changed++;
+		else if (f->verdict == V_NEW)
+			c->nr_new++;
+		include_sec(&w, f->sym->sec, f->sym->name);
+	}
+	for (i = 0; i < p->nr_syms; i++) {
+		struct symbol *s = p->syms[i];
+
+		if (s->twin || !s->sec || sym_is_undefined(s))
+			continue;
+		if (str_starts_with(s->name, KLPGEN_CB_PREFIX)) {
+			c->has_klpgen = true;
+			include_sec(&w, s->sec, s->name);
+		} else if (s->type == STT_OBJECT && s->bind != STB_LOCAL &&
+			   !sec_is_init(s->sec) &&
+			   !str_starts_with(s->sec->name, "___ksymtab") &&
+			   !str_starts_with(s->sec->name, "__ksymtab") &&
+			   !str_starts_with(s->sec->name, ".discard") &&
+			   strcmp(s->sec->name, ".modinfo")) {
+			c->nr_new++;
+			include_sec(&w, s->sec, s->name);
+		}
+	}
+	for (i = 0; i < p->nr_secs; i++)
+		if (str_starts_with(p->secs[i]->name, KLPGEN_SEC_PREFIX) &&
+		    !is_rela_section(p->secs[i])) {
+			c->has_klpgen = true;
+			include_sec(&w, p->secs[i], "klpgen metadata");
+		}
+
+	drain(&w);
+	/* entries of included functions may pull in data too */
+	for (i = 0; i < c->nr_specials; i++) {
+		struct special *sp = &c->specials[i];
+		struct section *rsec;
+		uint64_t roff, rlen;
+		size_t k, n;
+		struct reloc **rv;
+
+		if (!sp->is_patched)
+			continue;
+		for (j = 0; j < sp->nr; j++) {
+			if (!sp->owner[j] || !sp->owner[j]->sym->sec->include)
+				continue;
+			special_entry_relocs(sp, j, &rv, &n);
+			w.from = sp->sec;
+			for (k = 0; k < n; k++)
+				if (!is_text_section(rv[k]->sym->sec))
+					visit_reloc(&w, rv[k]);
+			if (!sp->desc->altinstr ||
+			    !special_alt_repl(sp, j, &rsec, &roff, &rlen) ||
+			    !rsec->rela)
+				continue;
+			w.from = rsec;
+			for (k = 0; k < rsec->rela->nr_relocs; k++) {
+				struct reloc *r = &rsec->rela->relocs[k];
+
+				if (r->offset >= roff && r->offset < roff + rlen)
+					visit_reloc(&w, r);
+			}
+		}
+	}
+	drain(&w);
+	free(w.v);
+	free(w.has_existing);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The running kernel as create-diff-object sees it: the symbol table of
+ * --symbols (lib/symsource: existence and sympos), Module.symvers
+ * (lib/symvers: what is exported) and the DWARF struct sizes of special
+ * section entries (lib/dwarf).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "symsource.h"
+#include "symvers.h"
+#include "dwarf.h"
+
+struct kernel {
+	struct symsource *ss;
+	const struct symsource_file *file;
+	bool file_done;
+	struct symvers *sv;
+	struct hashmap sizes;		/* struct name -> size + 1 */
+};
+
+static struct kernel *K(struct cdo *c)
+{
+	return c->kernel;
+}
+
+int kernel_open(struct cdo *c)
+{
+	struct kernel *k = xcalloc(1, sizeof(*k));
+
+	c->kernel = k;
+	hash_init(&k->sizes, 16);
+	k->ss = symsource_open(c->symbols_path, c->is_vmlinux);
+	if (!k->ss)
+		return -1;
+	if (c->symvers_path) {
+		k->sv = symvers_load(c->symvers_path);
+		if (!k->sv)
+			die_code(EXIT_BAD_INPUT, "%s: cannot read Module.symvers",
+				 c->symvers_path);
+	}
+	return 0;
+}
+
+void kernel_close(struct cdo *c)
+{
+	struct kernel *k = K(c);
+
+	if (!k)
+		return;
+	if (k->ss)
+		symsource_close(k->ss);
+	if (k->sv)
+		symvers_free(k->sv);
+	hash_free(&k->sizes);
+	dwarf_cache_free();
+	free(k);
+	c->kernel = NULL;
+}
+
+bool kernel_has_symvers(struct cdo *c)
+{
+	return K(c)->sv != NULL;
+}
+
+bool kernel_exported(struct cdo *c, const char *name, const char **module)
+{
+	const struct symvers_entry *e;
+
+	if (!K(c)->sv)
+		return false;
+	e = symvers_find(K(c)->sv, name);
+	if (!e)
+		return false;
+	if (module)
+		*module = e->module;
+	return true;
+}
+
+bool kernel_defines(struct cdo *c, const char *name)
+{
+	return symsource_global_pos(K(c)->ss, name) != SYMPOS_NONE;
+}
+
+long kernel_sympos(struct cdo *c, struct symbol *osym)
+{
+	struct kernel *k = K(c);
+	long pos;
+
+	if (osym->bind != STB_LOCAL) {
+		pos = symsource_global_pos(k->ss, osym->name);
+		return pos == SYMPOS_AMBIGUOUS ? -2 : pos;
+	}
+	if (!k->file_done) {
+		k->file = symsource_match_file(k->ss, c->orig);
+		k->file_done = true;
+		if (!k->file)
+			DEBUG("no STT_FILE block of %s in %s", c->orig_path,
+			      c->symbols_path);
+	}
+	if (!k->file)
+		return -1;
+	pos = symsource_local_pos(k->ss, k->file, osym->name);
+	return pos < 0 ? -1 : pos;
+}
+
+size_t kernel_struct_size(struct cdo *c, const char *name)
+{
+	struct kernel *k = K(c);
+	void *v = hash_find(&k->sizes, name);
+	size_t size = 0;
+
+	if (v)
+		return (size_t)(uintptr_t)v - 1;
+	{
+		long s = dwarf_struct_size(c->symbols_path, name);
+
+		if (s > 0)
+			size = s;
+	}
+	hash_add(&k->sizes, name, (void *)(uintptr_t)(size + 1));
+	DEBUG("DWARF: struct %s is %zu bytes", name, size);
+	return size;
+}

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * create-diff-object: compare the original and the patched build of one
+ * kernel object and write an object holding only what the livepatch needs.
+ *
+ * main() parses options and runs the phases in order; every phase lives in
+ * its own file (see cdo.h).
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "klpgen-abi.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: create-diff-object [options] ORIG.o PATCHED.o OUT.o\n"
+"\n"
+"  -n, --objname NAME     object the code lives in: vmlinux (default) or a\n"
+"                         module name\n"
+"  -s, --symbols FILE     vmlinux or module .ko of the running kernel (any ELF\n"
+"                         with a symbol table; default: ORIG.o)\n"
+"  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
+"      --explain FILE     write every verdict as JSON\n"
+"      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
+"      --debug            print correlation and decisions\n"
+"  -h, --help             this text\n"
+"\n"
+"exit: 0 written, 3 no changed functions, 4 refused as unsafe,\n"
+"      2 bad input or usage, 1 internal error\n");
+}
+
+char *cdo_own(struct cdo *c, char *s)
+{
+	if (c->nr_owned == c->cap_owned) {
+		c->cap_owned = c->cap_owned ? c->cap_owned * 2 : 64;
+		c->owned = xrealloc(c->owned, c->cap_owned * sizeof(*c->owned));
+	}
+	c->owned[c->nr_owned++] = s;
+	return s;
+}
+
+void refuse(struct cdo *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		DIE("out of memory");
+	va_end(ap);
+	c->refusals = xrealloc(c->refusals,
+			       (c->nr_refusals + 1) * sizeof(*c->refusals));
+	c->refusals[c->nr_refusals++].msg = msg;
+}
+
+static void parse_entsize(struct cdo *c, const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	char *end;
+	unsigned long n;
+
+	if (!eq || eq == arg || !eq[1])
+		die_code(EXIT_BAD_INPUT, "--entsize wants SECTION=SIZE, got '%s'",
+			 arg);
+	n = strtoul(eq + 1, &end, 0);
+	if (*end || n == 0 || n > 4096)
+		die_code(EXIT_BAD_INPUT, "--entsize %s: bad size", arg);
+	c->entsizes = xrealloc(c->entsizes,
+			       (c->nr_entsizes + 1) * sizeof(*c->entsizes));
+	c->entsizes[c->nr_entsizes].sec = xstrndup(arg, eq - arg);
+	c->entsizes[c->nr_entsizes].size = n;
+	c->nr_entsizes++;
+}
+
+static void parse_args(struct cdo *c, int argc, char **argv)
+{
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE };
+	static const struct option longopts[] = {
+		{ "objname", required_argument, NULL, 'n' },
+		{ "symbols", required_argument, NULL, 's' },
+		{ "symvers", required_argument, NULL, 'S' },
+		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	c->objname = "vmlinux";
+	while ((opt = getopt_long(argc, argv, "n:s:S:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			c->objname = optarg;
+			break;
+		case 's':
+			c->symbols_path = optarg;
+			break;
+		case 'S':
+			c->symvers_path = optarg;
+			break;
+		case OPT_EXPLAIN:
+			c->explain_path = optarg;
+			break;
+		case OPT_ENTSIZE:
+			parse_entsize(c, optarg);
+			break;
+		case OPT_DEBUG:
+			debug_level = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			exit(EXIT_BAD_INPUT);
+		}
+	}
+	if (argc - optind != 3) {
+		WARN("expected ORIG.o PATCHED.o OUT.o");
+		usage(stderr);
+		exit(EXIT_BAD_INPUT);
+	}
+	c->orig_path = argv[optind];
+	c->patched_path = argv[optind + 1];
+	c->out_path = argv[optind + 2];
+	if (!c->symbols_path)
+		c->symbols_path = c->orig_path;
+	if (!*c->objname || strlen(c->objname) > KLP_OBJNAME_MAX ||
+	    strpbrk(c->objname, ". ,/"))
+		die_code(EXIT_BAD_INPUT,
+			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
+			 c->objname, KLP_OBJNAME_MAX);
+	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
+}
+
+static struct elf_file *open_rel(const char *path)
+{
+	struct elf_file *elf = elf_open(path);
+
+	if (!elf)
+		die_code(EXIT_BAD_INPUT, "%s: cannot read ELF object", path);
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64)
+		die_code(EXIT_BAD_INPUT,
+			 "%s: not an x86_64 relocatable object", path);
+	if (!elf->symtab)
+		die_code(EXIT_BAD_INPUT, "%s: no symbol table", path);
+	return elf;
+}
+
+static void cleanup(struct cdo *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nr_funcs; i++) {
+		free(c->funcs[i].reason);
+		free(c->funcs[i].note);
+		free(c->funcs[i].entries.v);
+	}
+	free(c->funcs);
+	for (i = 0; i < c->nr_specials; i++) {
+		free(c->specials[i].owner);
+		free(c->specials[i].first_reloc);
+		free(c->specials[i].include);
+	}
+	free(c->specials);
+	for (i = 0; i < c->nr_refusals; i++)
+		free(c->refusals[i].msg);
+	free(c->refusals);
+	for (i = 0; i < c->nr_owned; i++)
+		free(c->owned[i]);
+	free(c->owned);
+	for (i = 0; i < c->nr_entsizes; i++)
+		free(c->entsizes[i].sec);
+	free(c->entsizes);
+	kernel_close(c);
+	if (c->out)
+		elf_close(c->out);
+	elf_close(c->patched);
+	elf_close(c->orig);
+}
+
+int main(int argc, char **argv)
+{
+	struct cdo c = { 0 };
+	int ret = EXIT_OK;
+	size_t i;
+
+	tool_name = "create-diff-object";
+	parse_args(&c, argc, argv);
+
+	c.orig = open_rel(c.orig_path);
+	c.patched = open_rel(c.patched_path);
+	if (kernel_open(&c))
+		die_code(EXIT_BAD_INPUT, "%s: cannot read symbols",
+			 c.symbols_path);
+
+	collect_funcs(&c);
+	correlate(&c);
+	special_parse(&c);
+	compare_funcs(&c);
+	refuse_unsafe(&c);
+	include_all(&c);
+	special_include_entries(&c);
+	check_hazards(&c);
+
+	if (!c.nr_refusals && (c.nr_changed || c.nr_new || c.has_klpgen))
+		ret = write_output(&c);
+	else if (!c.nr_refusals)
+		ret = EXIT_NO_CHANGE;
+	if (c.nr_refusals) {
+		for (i = 0; i < c.nr_refusals; i++)
+			WARN("refused: %s", c.refusals[i].msg);
+		ret = EXIT_UNSAFE;
+	} else if (ret == EXIT_NO_CHANGE) {
+		WARN("no changed functions");
+	}
+	if (c.explain_path && write_explain(&c) && ret == EXIT_OK)
+		ret = EXIT_INTERNAL;
+	cleanup(&c);
+	return ret;
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The diff object: included sections and their symbols copied from
+ * PATCHED, special sections rebuilt from the entries of included functions
+ * (.altinstr_replacement from their replacements), references to the
+ * original kernel as undefined symbols (reference.c), and a
+ * "__klpgen_new.<obj>.<func>.<sympos>" alias for every changed function.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "klpgen-abi.h"
+
+struct out {
+	struct cdo *c;
+	struct elf_file *e;
+	struct section **secmap;	/* PATCHED section index -> OUT */
+	struct symbol **symmap;		/* PATCHED symbol index -> OUT */
+	struct hashmap refs;		/* reference name -> OUT symbol */
+	struct section *repl;		/* OUT .altinstr_replacement */
+	bool failed;
+};
+
+static struct section *copy_sec(struct out *o, struct section *s)
+{
+	struct section *n;
+
+	n = elf_add_section(o->e, s->name, s->sh.sh_type,
+			    s->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+			    s->sh.sh_addralign, s->sh.sh_entsize,
+			    s->data, s->size);
+	o->secmap[s->index] = n;
+	return n;
+}
+
+static struct symbol *ref_sym(struct out *o, struct symbol *psym)
+{
+	struct symbol *s;
+	char *name;
+	bool klp;
+
+	name = reference_name(o->c, psym, &klp);
+	if (!name) {
+		o->failed = true;
+		return NULL;
+	}
+	s = hash_find(&o->refs, name);
+	if (!s) {
+		unsigned char type = psym->type == STT_SECTION ||
+				     psym->type == STT_FILE ? STT_NOTYPE :
+							      psym->type;
+
+		s = elf_add_symbol(o->e, name, STB_GLOBAL, type, NULL, 0, 0);
+		hash_add(&o->refs, s->name, s);
+		DEBUG("reference: %s -> %s", psym->name, name);
+	}
+	free(name);
+	return s;
+}
+
+/* OUT symbol and addend for PATCHED relocation @r. */
+static struct symbol *map_target(struct out *o, const struct reloc *r,
+				 int64_t *addend)
+{
+	struct symbol *sym = r->sym;
+	struct target t;
+
+	*addend = r->addend;
+	if (sym->type != STT_SECTION) {
+		if (sym->sec && sym->sec->include)
+			return o->symmap[sym->index];
+		return ref_sym(o, sym);
+	}
+	if (sym->sec && sym->sec->include)
+		return elf_section_symbol(o->e, o->secmap[sym->sec->index]);
+	reloc_target(o->c->patched, r, &t);
+	if (t.kind == T_SYM) {
+		*addend = t.off;
+		if (t.sym->sec && t.sym->sec->include)
+			return o->symmap[t.sym->index];
+		return ref_sym(o, t.sym);
+	}
+	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
+	       r->sec->base->name, (unsigned long long)r->offset,
+	       sym->sec ? sym->sec->name : "?");
+	o->failed = true;
+	return NULL;
+}
+
+static void copy_reloc(struct out *o, struct section *dst, uint64_t off,
+		       const struct reloc *r)
+{
+	struct symbol *s;
+	int64_t addend;
+
+	s = map_target(o, r, &addend);
+	if (s)
+		elf_add_reloc(o->e, dst, off, r->type, s, addend);
+}
+
+static void copy_relocs(struct out *o, struct section *ps)
+{
+	struct section *dst = o->secmap[ps->index];
+	size_t i;
+
+	if (!ps->rela)
+		return;
+	for (i = 0; i < ps->rela->nr_relocs; i++)
+		copy_reloc(o, dst, ps->rela->relocs[i].offset,
+			   &ps->rela->relocs[i]);
+}
+
+/* The replacement of alt entry @idx into OUT .altinstr_replacement. */
+static bool copy_repl(struct out *o, struct special *sp, size_t idx,
+		      uint64_t *new_off)
+{
+	struct section *rs;
+	uint64_t off, len, base;
+	size_t i;
+
+	if (!special_alt_repl(sp, idx, &rs, &off, &len)) {
+		refuse(o->c, "%s entry %zu: unreadable replacement",
+		       sp->sec->name, idx);
+		return false;
+	}
+	if (!o->repl) {
+		o->repl = elf_add_section(o->e, rs->name, rs->sh.sh_type,
+					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+					  rs->sh.sh_addralign, 0, NULL, 0);
+	}
+	base = o->repl->size;
+	{
+		unsigned char *buf = xmalloc(base + len + 1);
+
+		if (base)
+			memcpy(buf, o->repl->data, base);
+		memcpy(buf + base, (unsigned char *)rs->data + off, len);
+		elf_set_data(o->repl, buf, base + len);
+		free(buf);
+	}
+	if (rs->rela)
+		for (i = 0; i < rs->rela->nr_relocs; i++) {
+			struct reloc *r = &rs->rela->relocs[i];
+
+			if (r->offset >= off && r->offset < off + len)
+				copy_reloc(o, o->repl, base + r->offset - off, r);
+		}
+	*new_off = base;
+	return true;
+}
+
+static void copy_special(struct out *o, struct special *sp)
+{
+	struct section *dst;
+	unsigned char *buf;
+	size_t j, k, n, nr = 0, es = sp->entsize;
+	struct reloc **rv;
+
+	for (j = 0; j < sp->nr; j++)
+		nr += sp->include[j];
+	if (!nr)
+		return;
+	buf = xmalloc(nr * es);
+	for (j = 0, n = 0; j < sp->nr; j++)
+		if (sp->include[j])
+			memcpy(buf + es * n++,
+			       (unsigned char *)sp->sec->data + j * es, es);
+	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
+			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+			      sp->sec->sh.sh_addralign, sp->sec->sh.sh_entsize,
+			      buf, nr * es);
+	free(buf);
+	o->secmap[sp->sec->index] = dst;
+	if (sp->sec->link && sp->sec->link->include)
+		dst->link = o->secmap[sp->sec->link->index];
+	for (j = 0, n = 0; j < sp->nr; j++) {
+		if (!sp->include[j])
+			continue;
+		special_entry_relocs(sp, j, &rv, &k);
+		for (size_t i = 0; i < k; i++) {
+			uint64_t rel = rv[i]->offset - j * es;
+			uint64_t repl;
+
+			if (sp->desc->altinstr && rel == 4) {
+				if (copy_repl(o, sp, j, &repl))
+					elf_add_reloc(o->e, dst, n * es + rel,
+						      rv[i]->type,
+						      elf_section_symbol(o->e, o->repl),
+						      (int64_t)repl);
+				continue;
+			}
+			copy_reloc(o, dst, n * es + rel, rv[i]);
+		}
+		n++;
+	}
+	DEBUG("special: %s: %zu of %zu entries", sp->sec->name, nr, sp->nr);
+}
+
+static void add_aliases(struct out *o)
+{
+	struct cdo *c = o->c;
+	size_t i;
+
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i];
+		struct symbol *ps = f->sym, *ns;
+		char *name;
+		long pos;
+
+		if (!f->is_patched || f->verdict != V_CHANGED)
+			continue;
+		pos = kernel_sympos(c, f->twin->sym);
+		if (pos < 0) {
+			refuse(c, "changed function %s (section %s) %s in %s",
+			       ps->name, ps->sec->name,
+			       pos == -2 ? "is ambiguous" : "is not found",
+			       c->symbols_path);
+			o->failed = true;
+			continue;
+		}
+		name = xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%ld", c->objname,
+				 ps->name, pos);
+		ns = elf_add_symbol(o->e, name, STB_GLOBAL, STT_FUNC,
+				    o->secmap[ps->sec->index],
+				    ps->sym.st_value, ps->sym.st_size);
+		(void)ns;
+		free(name);
+	}
+}
+
+int write_output(struct cdo *c)
+{
+	struct elf_file *p = c->patched;
+	struct out o = { 0 };
+	size_t i;
+	int ret = EXIT_OK;
+
+	o.c = c;
+	o.e = elf_create(c->out_path);
+	c->out = o.e;
+	o.secmap = xcalloc(p->nr_secs + 1, sizeof(*o.secmap));
+	o.symmap = xcalloc(p->nr_syms + 1, sizeof(*o.symmap));
+	hash_init(&o.refs, 256);
+
+	for (i = 0; i < p->nr_secs; i++)
+		if (p->secs[i]->include)
+			copy_sec(&o, p->secs[i]);
+	for (i = 0; i < p->nr_secs; i++) {
+		struct section *s = p->secs[i];
+
+		if (s->include && s->link && s->link->include)
+			o.secmap[i]->link = o.secmap[s->link->index];
+	}
+	for (i = 1; i < p->nr_syms; i++) {
+		struct symbol *s = p->syms[i];
+
+		if (!s->sec || !s->sec->include || s->type == STT_SECTION ||
+		    s->type == STT_FILE || !s->name[0])
+			continue;
+		o.symmap[i] = elf_add_symbol(o.e, s->name, s->bind, s->type,
+					     o.secmap[s->sec->index],
+					     s->sym.st_value, s->sym.st_size);
+		o.symmap[i]->sym.st_other = s->sym.st_other;
+	}
+	for (i = 0; i < p->nr_secs; i++)
+		if (p->secs[i]->include)
+			copy_relocs(&o, p->secs[i]);
+	for (i = 0; i < c->nr_specials; i++)
+		if (c->specials[i].is_patched)
+			copy_special(&o, &c->specials[i]);
+	add_aliases(&o);
+	elf_add_section(o.e, ".note.GNU-stack", SHT_PROGBITS, 0, 1, 0, NULL, 0);
+
+	if (o.failed || c->nr_refusals) {
+		ret = EXIT_UNSAFE;
+	} else if (elf_write(o.e, c->out_path)) {
+		WARN("%s: cannot write", c->out_path);
+		ret = EXIT_INTERNAL;
+	}
+	hash_free(&o.refs);
+	free(o.secmap);
+	free(o.symmap);
+	return ret;
+}

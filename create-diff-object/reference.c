@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * References to the original kernel: which name an undefined symbol of the
+ * diff object gets (lib/klpgen-abi.h).
+ *
+ *  - exported vmlinux symbols (Module.symvers) stay plain;
+ *  - everything else existing becomes ".klp.sym.<obj>.<name>,<sympos>",
+ *    sympos from the --symbols file;
+ *  - undefined symbols of PATCHED that are not exported are non-exported
+ *    vmlinux globals (or, for a module, the module's own globals);
+ *  - a module's own symbols are always klp symbols of the module: it may
+ *    load after the livepatch.
+ *
+ * Also the loader-order hazards: __jump_table, .static_call_sites and
+ * .altinstructions are applied at module load, before klp relocations are
+ * resolved, so none of their relocations may need one.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "klpgen-abi.h"
+
+/* "drivers/foo/bar-baz" names module "bar_baz". */
+static bool module_is(const char *path, const char *objname)
+{
+	const char *base = strrchr(path, '/');
+	size_t i;
+
+	base = base ? base + 1 : path;
+	for (i = 0; base[i] && objname[i]; i++) {
+		char a = base[i] == '-' ? '_' : base[i];
+		char b = objname[i] == '-' ? '_' : objname[i];
+
+		if (a != b)
+			return false;
+	}
+	return !base[i] && !objname[i];
+}
+
+static char *klp_name(struct cdo *c, const char *obj, const char *name,
+		      long pos)
+{
+	if (strlen(name) > KLP_SYMNAME_MAX) {
+		refuse(c, "symbol name %.40s... is longer than the kernel's %d characters",
+		       name, KLP_SYMNAME_MAX);
+		return NULL;
+	}
+	return xasprintf(KLP_SYM_PREFIX "%s.%s,%ld", obj, name, pos);
+}
+
+char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
+{
+	const char *mod = NULL;
+	long pos;
+
+	*is_klp = false;
+	if (sym_is_undefined(psym)) {
+		if (!kernel_has_symvers(c))
+			return xstrdup(psym->name);
+		if (kernel_exported(c, psym->name, &mod) &&
+		    (c->is_vmlinux || !module_is(mod, c->objname)))
+			return xstrdup(psym->name);
+		*is_klp = true;
+		if (!c->is_vmlinux && kernel_defines(c, psym->name))
+			return klp_name(c, c->objname, psym->name, 0);
+		if (c->is_vmlinux && !kernel_defines(c, psym->name)) {
+			refuse(c, "undefined symbol %s is neither exported (%s) nor defined in %s",
+			       psym->name, c->symvers_path, c->symbols_path);
+			return NULL;
+		}
+		return klp_name(c, "vmlinux", psym->name, 0);
+	}
+	if (c->is_vmlinux && psym->bind != STB_LOCAL &&
+	    kernel_exported(c, psym->name, &mod) && !strcmp(mod, "vmlinux"))
+		return xstrdup(psym->name);
+	*is_klp = true;
+	if (!psym->twin) {
+		refuse(c, "cannot reference new symbol %s (section %s) that is not included",
+		       psym->name, psym->sec ? psym->sec->name : "?");
+		return NULL;
+	}
+	pos = kernel_sympos(c, psym->twin);
+	if (pos < 0) {
+		refuse(c, "%s %s (section %s) %s in %s",
+		       psym->bind == STB_LOCAL ? "static" : "global",
+		       psym->name, psym->sec ? psym->sec->name : "?",
+		       pos == -2 ? "is ambiguous" : "is not found",
+		       c->symbols_path);
+		return NULL;
+	}
+	return klp_name(c, c->objname, psym->name, pos);
+}
+
+static bool in_diff(const struct target *t)
+{
+	if (t->kind != T_SYM)
+		return true;
+	return t->sym->sec && t->sym->sec->include;
+}
+
+static void hazard(struct cdo *c, struct special *sp, size_t idx,
+		   struct reloc *r, const char *what)
+{
+	struct target t;
+	char *name;
+	bool klp;
+
+	reloc_target(c->patched, r, &t);
+	if (in_diff(&t))
+		return;
+	name = reference_name(c, t.sym, &klp);
+	if (name && klp)
+		refuse(c, "function %s: %s entry %s %s needs a klp relocation (%s), but the kernel applies %s at module load, before klp relocations are resolved",
+		       sp->owner[idx]->sym->name, sp->sec->name, what,
+		       t.sym->name, name, sp->sec->name);
+	free(name);
+}
+
+void check_hazards(struct cdo *c)
+{
+	size_t i, j, k, n;
+
+	for (i = 0; i < c->nr_specials; i++) {
+		struct special *sp = &c->specials[i];
+		struct reloc **rv;
+
+		if (!sp->is_patched)
+			continue;
+		for (j = 0; j < sp->nr; j++) {
+			if (!sp->include[j])
+				continue;
+			special_entry_relocs(sp, j, &rv, &n);
+			if (sp->desc->hazard_off >= 0)
+				for (k = 0; k < n; k++)
+					if (rv[k]->offset == j * sp->entsize +
+					    (uint64_t)sp->desc->hazard_off)
+						hazard(c, sp, j, rv[k], "key");
+			if (sp->desc->altinstr) {
+				struct section *rs;
+				uint64_t off, len;
+
+				if (!special_alt_repl(sp, j, &rs, &off, &len) ||
+				    !rs->rela)
+					continue;
+				for (k = 0; k < rs->rela->nr_relocs; k++) {
+					struct reloc *r = &rs->rela->relocs[k];
+
+					if (r->offset >= off &&
+					    r->offset < off + len)
+						hazard(c, sp, j, r,
+						       "replacement target");
+				}
+			}
+		}
+	}
+}

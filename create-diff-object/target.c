@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The symbolic identity of a relocation target.
+ *
+ * Offsets move between builds; identities do not.  A relocation points at
+ *  - a symbol + offset (section symbols of data/text sections resolve to
+ *    the object or function containing the address),
+ *  - the content of a mergeable string or constant section (compared by
+ *    content, never by offset),
+ *  - or an anonymous section + offset (jump tables, .altinstr_replacement).
+ * In code, a PC-relative field ends the instruction, so the address is
+ * addend + 4 ("bias" -4); in data ".long x - ." has no bias.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+
+bool is_pcrel(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+	case R_X86_64_PC64:
+	case R_X86_64_PC16:
+	case R_X86_64_PC8:
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+		return true;
+	}
+	return false;
+}
+
+bool is_mergeable(const struct section *sec)
+{
+	return (sec->sh.sh_flags & SHF_MERGE) && sec->data;
+}
+
+struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
+		      int64_t off)
+{
+	struct symbol *s;
+
+	if (off >= 0 && (uint64_t)off < sec->size) {
+		s = elf_symbol_containing(elf, sec, off);
+		if (s)
+			return s;
+	}
+	/* one symbol covering the whole section (function/data sections) */
+	s = sec->func;
+	if (s && s->sym.st_value == 0 && s->sym.st_size >= sec->size &&
+	    off >= -16 && off <= (int64_t)sec->size + 16)
+		return s;
+	return NULL;
+}
+
+void reloc_target(const struct elf_file *elf, const struct reloc *r,
+		  struct target *t)
+{
+	struct symbol *sym = r->sym;
+	int64_t bias = 0, addr;
+
+	memset(t, 0, sizeof(*t));
+	if (r->sec && r->sec->base && is_text_section(r->sec->base) &&
+	    is_pcrel(r->type))
+		bias = -4;
+	t->bias = bias;
+	if (sym->type != STT_SECTION || !sym->sec) {
+		t->kind = T_SYM;
+		t->sym = sym;
+		t->off = r->addend;
+		return;
+	}
+	addr = r->addend - bias;
+	if (is_mergeable(sym->sec)) {
+		struct section *s = sym->sec;
+
+		t->kind = T_STR;
+		t->sec = s;
+		t->off = addr;
+		if (addr < 0 || (uint64_t)addr >= s->size) {
+			t->str = NULL;
+			t->len = 0;
+		} else if (s->sh.sh_flags & SHF_STRINGS) {
+			t->str = (const char *)s->data + addr;
+			t->len = strnlen(t->str, s->size - addr);
+		} else {
+			size_t es = s->sh.sh_entsize ? s->sh.sh_entsize : 1;
+
+			t->str = (const char *)s->data + addr;
+			t->len = s->size - addr < es ? s->size - addr : es;
+		}
+		return;
+	}
+	t->sym = sym_at(elf, sym->sec, addr);
+	if (t->sym) {
+		t->kind = T_SYM;
+		t->off = r->addend - (int64_t)t->sym->sym.st_value;
+		return;
+	}
+	t->kind = T_SEC;
+	t->sec = sym->sec;
+	t->off = r->addend;
+}
+
+static bool sym_same(const struct symbol *o, const struct symbol *p)
+{
+	if (o->twin)
+		return o->twin == p;
+	if (sym_is_undefined(o) && sym_is_undefined(p))
+		return !strcmp(o->name, p->name);
+	return false;
+}
+
+/* Anonymous sections (jump tables...) compare by content, memoized. */
+static bool anon_equal(struct cdo *c, struct section *os, struct section *ps)
+{
+	uint64_t at;
+	char *why;
+
+	if (os->twin != ps)
+		return false;
+	if (ps->status)			/* 1 equal/in progress, 2 differ */
+		return ps->status == 1;
+	ps->status = 1;
+	if (os->size != ps->size) {
+		ps->status = 2;
+		return false;
+	}
+	why = compare_range(c, os, 0, ps, 0, os->size, &at);
+	if (why) {
+		ps->status = 2;
+		free(why);
+	}
+	return ps->status == 1;
+}
+
+bool targets_equal(struct cdo *c, const struct target *o,
+		   const struct target *p)
+{
+	if (o->kind != p->kind || o->bias != p->bias)
+		return false;
+	switch (o->kind) {
+	case T_SYM:
+		return o->off == p->off && sym_same(o->sym, p->sym);
+	case T_STR:
+		if (!o->str || !p->str)
+			return false;
+		return o->len == p->len && !memcmp(o->str, p->str, o->len) &&
+		       o->sec->sh.sh_entsize == p->sec->sh.sh_entsize &&
+		       !!(o->sec->sh.sh_flags & SHF_STRINGS) ==
+		       !!(p->sec->sh.sh_flags & SHF_STRINGS);
+	case T_SEC:
+		return o->off == p->off && anon_equal(c, o->sec, p->sec);
+	}
+	return false;
+}
+
+char *target_desc(const struct target *t)
+{
+	struct strbuf sb;
+	size_t i;
+
+	switch (t->kind) {
+	case T_SYM:
+		if (t->off == t->bias)
+			return xstrdup(t->sym->name);
+		return xasprintf("%s%+lld", t->sym->name,
+				 (long long)(t->off - t->bias));
+	case T_STR:
+		if (!t->str)
+			return xasprintf("%s%+lld", t->sec->name,
+					 (long long)t->off);
+		strbuf_init(&sb);
+		strbuf_add(&sb, "\"", 1);
+		for (i = 0; i < t->len && i < 60; i++) {
+			unsigned char ch = t->str[i];
+
+			if (ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\')
+				strbuf_add(&sb, &ch, 1);
+			else
+				strbuf_addf(&sb, "\\x%02x", ch);
+		}
+		strbuf_add(&sb, i < t->len ? "...\"" : "\"",
+			   i < t->len ? 5 : 2);
+		return sb.buf;
+	case T_SEC:
+		return xasprintf("%s%+lld", t->sec->name, (long long)t->off);
+	}
+	return xstrdup("?");
+}
