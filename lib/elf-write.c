@@ -162,12 +162,16 @@ static void bury_symbol(struct elf_file *elf, struct symbol *sym)
 	sym->removed = true;
 }
 
-/* Compact elf->secs, putting .symtab_shndx right after .symtab. */
+/*
+ * Compact elf->secs, putting .symtab_shndx right after .symtab and every
+ * group section before its first member (as gas does, elflint wants).
+ */
 static void renumber_sections(struct wctx *w)
 {
 	struct elf_file *elf = w->elf;
 	struct section **old = elf->secs, *shndx = elf->symtab_shndx;
 	size_t i, n = elf->nr_secs;
+	bool *placed = xcalloc(n + 1, sizeof(bool));
 
 	if (w->need_shndx && !shndx) {
 		shndx = elf_add_section(elf, ".symtab_shndx", SHT_SYMTAB_SHNDX,
@@ -182,12 +186,20 @@ static void renumber_sections(struct wctx *w)
 	for (i = 1; i < n; i++) {
 		struct section *sec = old[i];
 
-		if (sec == shndx)
+		if (sec == shndx || placed[i])
 			continue;
 		if (!w->keep_sec[i]) {
 			bury_section(elf, sec);
 			continue;
 		}
+		if (sec->group && sec->group->index < n &&
+		    old[sec->group->index] == sec->group &&
+		    w->keep_sec[sec->group->index] &&
+		    !placed[sec->group->index]) {
+			placed[sec->group->index] = true;
+			elf_push_section(elf, sec->group);
+		}
+		placed[i] = true;
 		elf_push_section(elf, sec);
 		if (sec == elf->symtab && w->need_shndx)
 			elf_push_section(elf, shndx);
@@ -197,6 +209,7 @@ static void renumber_sections(struct wctx *w)
 		shndx = NULL;
 	}
 	elf->symtab_shndx = shndx;
+	free(placed);
 	free(old);
 }
 
