@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpgen build: options, the phases in order, and the result.
+ *
+ *   inputs -> cache key -> source copy -> original build (cached)
+ *   -> apply patches -> patched build of the stale objects -> restore
+ *   -> create-diff-object per object -> klpgen module -> summary
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "elf.h"
+#include "klpgen.h"
+
+#define FSECTIONS "-ffunction-sections -fdata-sections"
+
+void sl_add_own(struct strlist *l, char *s)
+{
+	if (l->n + 1 >= l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xrealloc(l->v, l->cap * sizeof(char *));
+	}
+	l->v[l->n++] = s;
+	l->v[l->n] = NULL;
+}
+
+void sl_add(struct strlist *l, const char *s)
+{
+	sl_add_own(l, s ? xstrdup(s) : NULL);
+}
+
+bool sl_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] && !strcmp(l->v[i], s))
+			return true;
+	return false;
+}
+
+void sl_free(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: klpgen build [options] PATCH...\n"
+"\n"
+"Build a livepatch module from kernel source patches (-p1 unified diffs).\n"
+"\n"
+"  -s, --sourcedir DIR     kernel source tree (never modified; default: the\n"
+"                          'source' link beside the vmlinux)\n"
+"  -c, --config FILE       kernel .config (default: .config beside the\n"
+"                          vmlinux, then in the tree, then /boot/config-`uname -r`)\n"
+"  -v, --vmlinux FILE      vmlinux of the running kernel: symbol positions,\n"
+"                          compiler check (default: /usr/lib/debug/boot/vmlinux-`uname -r`)\n"
+"  -j, --jobs N            parallel make jobs (default: number of CPUs)\n"
+"  -n, --name NAME         module name (default: klp_<first patch name>)\n"
+"  -o, --output DIR        where NAME.ko goes (default: .)\n"
+"  -R, --non-replace       do not replace earlier livepatches (no atomic replace)\n"
+"      --cache DIR         build cache (default: $KLPGEN_CACHE or ~/.cache/klpgen)\n"
+"      --launcher CMD      compiler launcher: ccache, distcc, icecc (CC=\"CMD gcc\")\n"
+"      --explain           write NAME.explain.json: why each function was\n"
+"                          patched, included or refused\n"
+"      --debug             show every command and create-diff-object's reasoning\n"
+"      --keep-work         keep the work directory and print its path\n"
+"      --skip-compiler-check  build even if gcc differs from the one that\n"
+"                          built the vmlinux\n"
+"  -h, --help              this text\n"
+"\n"
+"exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
+"      3 nothing patchable changed, 4 refused as unsafe, 130 interrupted,\n"
+"      1 other errors.  See klpgen(1).\n");
+}
+
+enum {
+	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
+	OPT_SKIPCC,
+};
+
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf))
+		return xstrdup(buf);
+	return NULL;
+}
+
+static void parse_options(struct build *b, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "sourcedir", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "non-replace", no_argument, NULL, 'R' },
+		{ "cache", required_argument, NULL, OPT_CACHE },
+		{ "launcher", required_argument, NULL, OPT_LAUNCHER },
+		{ "explain", no_argument, NULL, OPT_EXPLAIN },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "keep-work", no_argument, NULL, OPT_KEEP },
+		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int opt;
+
+	b->replace = true;
+	while ((opt = getopt_long(argc, argv, "s:c:v:j:n:o:Rh", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 's': b->srcdir = optarg; break;
+		case 'c': b->config = optarg; break;
+		case 'v': b->vmlinux = optarg; break;
+		case 'n': b->name = xstrdup(optarg); break;
+		case 'o': b->outdir = optarg; break;
+		case 'R': b->replace = false; break;
+		case OPT_CACHE: b->cache = optarg; break;
+		case OPT_LAUNCHER: b->launcher = optarg; break;
+		case OPT_EXPLAIN: b->explain = true; break;
+		case OPT_DEBUG: debug_level++; break;
+		case OPT_KEEP: b->keep_work = true; break;
+		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case 'j':
+			b->jobs = strtol(optarg, &end, 10);
+			if (*end || b->jobs < 1 || b->jobs > 4096)
+				die_code(EXIT_BAD_INPUT, "bad -j '%s'", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			exit(EXIT_BAD_INPUT);
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		exit(EXIT_BAD_INPUT);
+	}
+	for (; optind < argc; optind++) {
+		char *p = absolute(argv[optind]);
+
+		if (!p)
+			die_code(EXIT_BAD_INPUT, "%s: %s", argv[optind],
+				 strerror(errno));
+		sl_add_own(&b->patches, p);
+	}
+}
+
+static char *first_existing(char **cands, size_t n)
+{
+	size_t i;
+	char *ret = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (!ret && cands[i] && !access(cands[i], R_OK))
+			ret = absolute(cands[i]);
+		free(cands[i]);
+	}
+	return ret;
+}
+
+static char *need_path(const char *given, const char *what)
+{
+	char *p = absolute(given);
+
+	if (!p)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 strerror(errno));
+	return p;
+}
+
+static char *default_name(const char *patch)
+{
+	char *copy = xstrdup(patch), *base = basename(copy), *c, *name;
+
+	c = strrchr(base, '.');
+	if (c && c != base)
+		*c = '\0';
+	name = xasprintf("klp_%.50s", base);
+	for (c = name; *c; c++)
+		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
+		    !(*c >= '0' && *c <= '9'))
+			*c = '_';
+	free(copy);
+	return name;
+}
+
+static void resolve_inputs(struct build *b)
+{
+	struct utsname u;
+	char *vmdir, *cands[3];
+	const char *env;
+	long ncpu;
+
+	uname(&u);
+	if (b->vmlinux) {
+		b->vmlinux = need_path(b->vmlinux, "vmlinux");
+	} else {
+		cands[0] = xasprintf("/usr/lib/debug/boot/vmlinux-%s", u.release);
+		cands[1] = xasprintf("/usr/lib/debug/lib/modules/%s/vmlinux",
+				     u.release);
+		b->vmlinux = first_existing(cands, 2);
+		if (!b->vmlinux)
+			die_code(EXIT_BAD_INPUT, "no vmlinux of the running "
+				 "kernel found (install its debug symbols or "
+				 "give -v VMLINUX)");
+	}
+	vmdir = xstrdup(b->vmlinux);
+	dirname(vmdir);
+	if (b->srcdir) {
+		b->srcdir = need_path(b->srcdir, "source tree");
+	} else {
+		cands[0] = xasprintf("%s/source", vmdir);
+		b->srcdir = first_existing(cands, 1);
+		if (!b->srcdir)
+			die_code(EXIT_BAD_INPUT, "no source tree: give -s DIR");
+	}
+	if (b->config) {
+		b->config = need_path(b->config, "config");
+	} else {
+		cands[0] = xasprintf("%s/.config", vmdir);
+		cands[1] = xasprintf("%s/.config", b->srcdir);
+		cands[2] = xasprintf("/boot/config-%s", u.release);
+		b->config = first_existing(cands, 3);
+		if (!b->config)
+			die_code(EXIT_BAD_INPUT, "no kernel config: give -c FILE");
+	}
+	cands[0] = xasprintf("%s/Module.symvers", vmdir);
+	b->symvers = first_existing(cands, 1);
+	free(vmdir);
+
+	if (!b->outdir)
+		b->outdir = ".";
+	if (kb_mkdir_p(b->outdir) < 0)
+		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
+			 strerror(errno));
+	b->outdir = need_path(b->outdir, "output directory");
+	if (!b->name)
+		b->name = default_name(b->patches.v[0]);
+	if (strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(b->name))
+		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
+			 "digits, '_' and '-', at most 55)", b->name);
+	if (!b->jobs) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		b->jobs = ncpu > 0 ? ncpu : 1;
+	}
+	env = getenv("KLPGEN_CACHE");
+	if (!b->cache && env && *env) {
+		b->cache = xstrdup(env);
+	} else if (!b->cache) {
+		env = getenv("XDG_CACHE_HOME");
+		b->cache = env && *env ? xasprintf("%s/klpgen", env) :
+			xasprintf("%s/.cache/klpgen", getenv("HOME") ?: "/tmp");
+	} else {
+		b->cache = xstrdup(b->cache);
+	}
+	if (kb_mkdir_p(b->cache) < 0)
+		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
+			 strerror(errno));
+	b->cache = need_path(b->cache, "cache");
+	if (str_starts_with(b->cache, b->srcdir) &&
+	    b->cache[strlen(b->srcdir)] == '/')
+		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
+			 "tree: give --cache elsewhere", b->cache);
+	env = getenv("KCFLAGS");
+	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
+		xstrdup(FSECTIONS);
+}
+
+/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
+static void check_compiler(struct build *b)
+{
+	struct elf_file *elf;
+	struct section *sec;
+	char *cc = kb_compiler_version(), *want;
+	const char *p, *end;
+	bool found = false, same = false;
+
+	if (!cc)
+		die_code(EXIT_BAD_INPUT, "gcc --version failed: is gcc installed?");
+	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
+	elf = elf_open(b->vmlinux);
+	if (!elf)
+		die_code(EXIT_BAD_INPUT, "%s: not a readable ELF file",
+			 b->vmlinux);
+	sec = elf_find_section(elf, ".comment");
+	if (sec && sec->data) {
+		p = sec->data;
+		end = p + sec->size;
+		for (; p < end; p += strnlen(p, end - p) + 1) {
+			if (!str_starts_with(p, "GCC: "))
+				continue;
+			found = true;
+			if (!strncmp(p + 5, want, end - p - 5))
+				same = true;
+			else if (!same)
+				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
+					b->vmlinux, (int)strnlen(p + 5, end - p - 5),
+					p + 5);
+		}
+	}
+	elf_close(elf);
+	if (!found)
+		WARN("%s names no GCC in .comment; compiler not checked",
+		     b->vmlinux);
+	else if (!same && !b->skip_cc_check)
+		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
+			 "has %s.  Patched code built by another compiler may "
+			 "not match the running kernel; install the same gcc "
+			 "or pass --skip-compiler-check", cc);
+	else if (!same)
+		WARN("compiler differs from the vmlinux's (%s); going on as "
+		     "asked", cc);
+	free(cc);
+}
+
+static void open_cache_entry(struct build *b)
+{
+	char *lock = xasprintf("%s/lock", b->keydir);
+	char *tmpl;
+
+	b->farm = xasprintf("%s/src", b->keydir);
+	b->orig = xasprintf("%s/orig", b->keydir);
+	b->patched = xasprintf("%s/patched", b->keydir);
+	b->journal = xasprintf("%s/journal", b->keydir);
+	b->log = xasprintf("%s/build.log", b->keydir);
+	b->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	free(lock);
+	if (b->lockfd < 0)
+		die_code(EXIT_INTERNAL, "%s: %s", b->keydir, strerror(errno));
+	if (flock(b->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		fprintf(stderr, "[klpgen] waiting for another klpgen build "
+			"using %s\n", b->keydir);
+		while (flock(b->lockfd, LOCK_EX) < 0)
+			if (errno != EINTR || klp_interrupted)
+				exit(EXIT_INTERRUPTED);
+	}
+	/* Only now may we touch the journal: the entry is ours. */
+	if (!access(b->journal, F_OK)) {
+		fprintf(stderr, "[klpgen] an earlier run was killed: "
+			"restoring the source copy\n");
+		if (farm_restore(b) < 0)
+			die_code(EXIT_INTERNAL, "cannot restore %s; remove %s",
+				 b->farm, b->keydir);
+	}
+	b->logfd = open(b->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			0644);
+	if (b->logfd < 0)
+		die_code(EXIT_INTERNAL, "%s: %s", b->log, strerror(errno));
+	tmpl = xasprintf("%s/work.XXXXXX", b->keydir);
+	if (!mkdtemp(tmpl))
+		die_code(EXIT_INTERNAL, "%s: %s", tmpl, strerror(errno));
+	b->work = tmpl;
+}
+
+static void show_log_tail(struct build *b, int lines)
+{
+	char *t = kb_read_text(b->log, NULL), *p;
+	int n = 0;
+
+	if (!t)
+		return;
+	for (p = t + strlen(t); p > t; p--)
+		if (p[-1] == '\n' && p[0] && ++n > lines)
+			break;
+	fprintf(stderr, "%s", p);
+	free(t);
+}
+
+/* End a failed phase: the log's tail, its path, the exit. */
+static void fail(struct build *b, int rc, int code, const char *what)
+{
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, EXIT_INTERRUPTED);
+	phase_end(NULL);
+	fprintf(stderr, "[klpgen] error: %s (exit %d); last lines of the log:\n",
+		what, rc);
+	show_log_tail(b, 20);
+	fprintf(stderr, "[klpgen] full log: %s\n", b->log);
+	b->keep_work = b->keep_work || debug_level;
+	build_exit(b, code);
+}
+
+static void apply_patches(struct build *b)
+{
+	size_t i;
+	int rc;
+
+	phase_begin("applying patches");
+	for (i = 0; i < b->patches.n; i++)
+		if (patch_files(b->patches.v[i], &b->touched) < 0)
+			build_exit(b, EXIT_BAD_INPUT);
+	if (journal_write(b) < 0 || farm_break_links(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+	rc = patch_apply(b, false);
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, rc);
+	if (rc)
+		build_exit(b, EXIT_BAD_INPUT);
+	phase_end(NULL);
+}
+
+static void patched_build(struct build *b)
+{
+	char note[64];
+	int rc;
+
+	phase_begin("finding stale objects");
+	if (kbuild_objects_for(b) < 0) {
+		phase_end(NULL);
+		WARN("no object of this build is compiled from the patched "
+		     "files: nothing to patch");
+		build_exit(b, EXIT_NO_CHANGE);
+	}
+	snprintf(note, sizeof(note), "%zu object%s", b->objects.n,
+		 b->objects.n == 1 ? "" : "s");
+	phase_end(note);
+	phase_begin("patched build");
+	rc = kbuild_patched(b);
+	if (rc)
+		fail(b, rc, EXIT_BAD_INPUT, "the patched build failed");
+	phase_end(NULL);
+	/* The sources are no longer needed: give the copy back now. */
+	if (farm_restore(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+}
+
+static void original_build(struct build *b)
+{
+	char note[64];
+	int rc;
+
+	phase_begin("original build");
+	rc = kbuild_orig(b);
+	if (rc < 0 || rc > 1)
+		fail(b, rc, EXIT_INTERNAL, "the original build failed");
+	snprintf(note, sizeof(note), rc ? "built" : "cached, built in %.0f s",
+		 b->orig_seconds);
+	phase_end(note);
+	if (!b->symvers) {
+		b->symvers = xasprintf("%s/Module.symvers", b->orig);
+		WARN("note: no Module.symvers beside %s; using %s", b->vmlinux,
+		     b->symvers);
+	}
+}
+
+static void generate(struct build *b)
+{
+	double start = kb_now();
+	int rc;
+
+	phase_begin("comparing objects");
+	rc = kb_diff_objects(b);
+	if (rc == EXIT_NO_CHANGE) {
+		phase_end(NULL);
+		fprintf(stderr, "[klpgen] the patches change no function that "
+			"can be patched: nothing to do\n");
+	}
+	if (rc == EXIT_UNSAFE) {
+		phase_end(NULL);
+		fprintf(stderr, "[klpgen] refused: the change is not safe to "
+			"apply to a running kernel (reasons above)\n");
+	}
+	if (b->explain && rc != EXIT_INTERRUPTED)
+		kb_explain_write(b);
+	if (rc)
+		build_exit(b, rc);
+	phase_end(NULL);
+	phase_begin("module generation");
+	rc = kb_make_module(b);
+	if (rc)
+		fail(b, rc, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL,
+		     "klpgen module failed");
+	phase_end(NULL);
+	b->post_cc_seconds = kb_now() - start;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b = { 0 };
+	double start;
+
+	b.logfd = -1;
+	b.lockfd = -1;
+	parse_options(&b, argc, argv);
+	kb_signals_install();
+	start = kb_now();
+	resolve_inputs(&b);
+	if (!b.skip_cc_check || debug_level)
+		check_compiler(&b);
+	phase_begin("cache key");
+	if (cache_key(&b) < 0)
+		exit(EXIT_BAD_INPUT);
+	phase_end(b.key);
+	open_cache_entry(&b);
+	phase_begin("source copy");
+	if (farm_prepare(&b) < 0)
+		fail(&b, -1, EXIT_INTERNAL, "cannot copy the source tree");
+	original_build(&b);
+	apply_patches(&b);
+	patched_build(&b);
+	generate(&b);
+	kb_print_summary(&b);
+	printf("  %-20s%.1f s (after the compiler: %.1f s)\n", "total time",
+	       kb_now() - start, b.post_cc_seconds);
+	if (b.explain)
+		printf("  %-20s%s/%s.explain.json\n", "explain report",
+		       b.outdir, b.name);
+	fflush(stdout);
+	build_exit(&b, EXIT_OK);
+}

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * klpgen build: the driver from source patches to a livepatch module.
+ * One concern per file:
+ *   build.c    options, the phases in order, the summary
+ *   run.c      spawning tools (fork/execvp, own process group, logs),
+ *              phase timing, SIGINT/SIGTERM handling
+ *   cache.c    the cache key (kernel version, config, compiler, flags,
+ *              tree fingerprint) and stamp files
+ *   tree.c     hardlink farm, journal, restore, build-directory mirror
+ *   patch.c    files named by a diff, dry run, apply
+ *   kbuild.c   make invocations, .cmd dependency scan, .mod ownership
+ *   diff.c     create-diff-object per changed object, explain merge
+ */
+#ifndef KLPGEN_BUILD_H
+#define KLPGEN_BUILD_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+#define EXIT_INTERRUPTED 130
+
+struct strlist {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+void sl_add(struct strlist *l, const char *s);
+void sl_add_own(struct strlist *l, char *s);
+bool sl_has(const struct strlist *l, const char *s);
+void sl_free(struct strlist *l);
+
+struct build {
+	/* Options. */
+	char *srcdir;		/* absolute, the user's tree: never written */
+	char *config;
+	char *vmlinux;		/* the running kernel's */
+	char *symvers;
+	char *name;
+	char *outdir;
+	char *cache;
+	char *launcher;
+	int jobs;
+	bool replace;
+	bool explain;
+	bool keep_work;
+	bool skip_cc_check;
+	struct strlist patches;	/* absolute paths */
+
+	/* Derived. */
+	char *kcflags;
+	char *key;
+	char *keydir;		/* <cache>/builds/<key> */
+	char *farm;		/* <keydir>/src */
+	char *orig;		/* <keydir>/orig */
+	char *patched;		/* <keydir>/patched */
+	char *journal;		/* <keydir>/journal */
+	char *log;		/* <keydir>/build.log */
+	char *work;		/* per run, removed unless --keep-work */
+	int logfd;
+	int lockfd;
+
+	struct strlist touched;	/* files the patches touch, relative */
+	struct strlist objects;	/* rebuilt objects, relative to the build */
+	struct strlist diffs;	/* "objname=path" of diff objects */
+	struct strlist explains;	/* per-object explain reports */
+	double orig_seconds;	/* recorded duration of the original build */
+	double post_cc_seconds;	/* diff + module generation */
+};
+
+/* run.c */
+extern volatile sig_atomic_t klp_interrupted;
+void kb_signals_install(void);
+/*
+ * Run @argv in its own process group, stdin from /dev/null, stdout and
+ * stderr to @logfd (inherited when -1).  Returns the exit status, 128+sig
+ * when killed, or -1 if it could not be started.  When SIGINT/SIGTERM
+ * arrives the child's group is killed and EXIT_INTERRUPTED is returned.
+ */
+int kb_run(char *const argv[], int logfd);
+int kb_capture(char *const argv[], char **out);	/* stdout into *out */
+void phase_begin(const char *what);
+void phase_end(const char *note);
+void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+double kb_now(void);
+double phase_elapsed(void);
+/* Leave cleanly: restore the farm, drop the work dir, exit with @code. */
+void build_exit(struct build *b, int code) __attribute__((noreturn));
+
+/* cache.c */
+char *tree_fingerprint(const char *dir);
+int cache_key(struct build *b);
+int stamp_ok(const char *path, const char *want);
+int stamp_write(const char *path, const char *val);
+char *kb_read_text(const char *path, size_t *len);
+char *kb_compiler_version(void);
+
+/* tree.c */
+int farm_prepare(struct build *b);
+int journal_write(struct build *b);
+int farm_break_links(struct build *b);
+int farm_restore(struct build *b);
+int mirror_sync(const char *from, const char *to);
+int kb_remove_tree(const char *path);
+int kb_mkdir_p(const char *path);
+int kb_copy_file(const char *from, const char *to);
+int kb_list_dir(const char *path, struct strlist *names);
+char *kb_find_datafile(const char *rel);
+
+/* patch.c */
+int patch_files(const char *patch, struct strlist *files);
+int patch_apply(struct build *b, bool dry_run);
+
+/* kbuild.c */
+int kbuild_orig(struct build *b);
+int kbuild_objects_for(struct build *b);
+int kbuild_patched(struct build *b);
+char *kbuild_owner(struct build *b, const char *obj, char **ko);
+
+/* diff.c */
+int kb_diff_objects(struct build *b);
+int kb_explain_write(struct build *b);
+int kb_make_module(struct build *b);
+void kb_print_summary(struct build *b);
+
+#endif

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The build cache key.
+ *
+ * <cache>/builds/<key>/ holds the source copy and the original build of
+ * one (tree, config, compiler, flags) combination.  The key is a hash of
+ * a short text (kept as <key>/key.txt) naming:
+ *   - the kernel version from the tree's Makefile,
+ *   - a hash of the .config contents given with -c,
+ *   - the first line of `gcc --version` and the launcher (--launcher),
+ *   - the KCFLAGS of the build,
+ *   - the source tree's absolute path and its fingerprint: a hash over
+ *     the relative path, type, size and mtime (ns) of every file, in
+ *     sorted order (.git is skipped).
+ * Editing, adding or removing any file of the tree gives a new key.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+
+struct fp {
+	uint64_t a, b;
+};
+
+static void fp_add(struct fp *h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h->a = (h->a ^ p[i]) * 0x100000001b3ULL;
+		h->b = (h->b ^ p[i]) * 0x100000001b3ULL;
+		h->b ^= h->b >> 29;
+	}
+}
+
+static void fp_init(struct fp *h)
+{
+	h->a = 0xcbf29ce484222325ULL;
+	h->b = 0x84222325cbf29ce4ULL;
+}
+
+static char *fp_hex(const struct fp *h)
+{
+	return xasprintf("%016llx%016llx", (unsigned long long)h->a,
+			 (unsigned long long)h->b);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of @dirfd's entries, without . and .. */
+static int list_dirfd(int dirfd, struct strlist *names)
+{
+	DIR *d = fdopendir(dup(dirfd));
+	struct dirent *de;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		sl_add(names, de->d_name);
+	}
+	closedir(d);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(char *), cmp_str);
+	return 0;
+}
+
+static int fp_walk(int dirfd, const char *rel, struct fp *h)
+{
+	struct strlist names = { 0 };
+	size_t i;
+	int ret = 0;
+
+	if (list_dirfd(dirfd, &names) < 0)
+		return -1;
+	for (i = 0; i < names.n && !ret; i++) {
+		const char *n = names.v[i];
+		char *path = xasprintf("%s%s%s", rel, *rel ? "/" : "", n);
+		struct stat st;
+		char rec[64];
+		int fd;
+
+		if (fstatat(dirfd, n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			ret = -1;
+		} else if (!(S_ISDIR(st.st_mode) && !strcmp(n, ".git"))) {
+			fp_add(h, path, strlen(path) + 1);
+			snprintf(rec, sizeof(rec), "%o %lld %lld.%09ld",
+				 st.st_mode & S_IFMT, (long long)st.st_size,
+				 (long long)st.st_mtim.tv_sec,
+				 st.st_mtim.tv_nsec);
+			fp_add(h, rec, strlen(rec) + 1);
+			if (S_ISDIR(st.st_mode)) {
+				fd = openat(dirfd, n, O_RDONLY | O_DIRECTORY);
+				ret = fd < 0 ? -1 : fp_walk(fd, path, h);
+				if (fd >= 0)
+					close(fd);
+			}
+		}
+		free(path);
+	}
+	sl_free(&names);
+	return ret;
+}
+
+char *tree_fingerprint(const char *dir)
+{
+	struct fp h;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	int ret;
+
+	if (fd < 0)
+		return NULL;
+	fp_init(&h);
+	ret = fp_walk(fd, "", &h);
+	close(fd);
+	return ret ? NULL : fp_hex(&h);
+}
+
+char *kb_read_text(const char *path, size_t *len)
+{
+	struct strbuf sb;
+	char buf[65536];
+	ssize_t n;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return NULL;
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&sb, buf, n);
+	close(fd);
+	if (n < 0) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	if (len)
+		*len = sb.len;
+	return sb.buf;
+}
+
+static char *make_var(const char *makefile, const char *var)
+{
+	size_t vl = strlen(var);
+	const char *p = makefile;
+
+	while (p && *p) {
+		if (!strncmp(p, var, vl)) {
+			const char *q = p + vl;
+
+			while (*q == ' ')
+				q++;
+			if (*q == '=') {
+				q++;
+				while (*q == ' ')
+					q++;
+				return xstrndup(q, strcspn(q, "\n"));
+			}
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return xstrdup("");
+}
+
+static char *kernel_version(const char *srcdir)
+{
+	char *path = xasprintf("%s/Makefile", srcdir);
+	char *mk = kb_read_text(path, NULL);
+	char *v[4], *ret;
+	static const char *const names[] = {
+		"VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"
+	};
+	int i;
+
+	free(path);
+	if (!mk)
+		return NULL;
+	for (i = 0; i < 4; i++)
+		v[i] = make_var(mk, names[i]);
+	ret = xasprintf("%s.%s.%s%s", v[0], v[1], v[2], v[3]);
+	for (i = 0; i < 4; i++)
+		free(v[i]);
+	free(mk);
+	return ret;
+}
+
+static char *first_line_of(char *const argv[])
+{
+	char *out, *ret;
+	int rc = kb_capture(argv, &out);
+
+	if (rc) {
+		free(out);
+		return NULL;
+	}
+	ret = xstrndup(out, strcspn(out, "\n"));
+	free(out);
+	return ret;
+}
+
+char *kb_compiler_version(void)
+{
+	char *const argv[] = { "gcc", "--version", NULL };
+
+	return first_line_of(argv);
+}
+
+int cache_key(struct build *b)
+{
+	char *kver, *cfg, *cc, *fp, *text;
+	struct fp h, ch;
+	size_t cfg_len;
+	int ret = -1;
+
+	kver = kernel_version(b->srcdir);
+	cfg = kb_read_text(b->config, &cfg_len);
+	cc = kb_compiler_version();
+	fp = tree_fingerprint(b->srcdir);
+	if (!kver || !cfg || !cc || !fp) {
+		WARN("cannot compute the cache key: %s",
+		     !kver ? "no kernel Makefile in the source tree" :
+		     !cfg ? "cannot read the config" :
+		     !cc ? "gcc --version failed" : "cannot walk the source tree");
+		goto out;
+	}
+	fp_init(&ch);
+	fp_add(&ch, cfg, cfg_len);
+	free(cfg);
+	cfg = fp_hex(&ch);
+	text = xasprintf("kernel %s\nconfig %s\ncompiler %s\nlauncher %s\n"
+			 "kcflags %s\nsource %s\nfingerprint %s\n",
+			 kver, cfg, cc, b->launcher ? b->launcher : "",
+			 b->kcflags, b->srcdir, fp);
+	fp_init(&h);
+	fp_add(&h, text, strlen(text));
+	b->key = fp_hex(&h);
+	b->key[20] = '\0';
+	b->keydir = xasprintf("%s/builds/%s", b->cache, b->key);
+	if (kb_mkdir_p(b->keydir) < 0) {
+		WARN("cannot create %s: %s", b->keydir, strerror(errno));
+	} else {
+		char *kt = xasprintf("%s/key.txt", b->keydir);
+
+		write_file_atomic(kt, text, strlen(text), 0644);
+		free(kt);
+		ret = 0;
+	}
+	free(text);
+out:
+	free(kver);
+	free(cfg);
+	free(cc);
+	free(fp);
+	return ret;
+}
+
+/* 1 when @path holds exactly @want (plus a newline). */
+int stamp_ok(const char *path, const char *want)
+{
+	char *s = kb_read_text(path, NULL);
+	int ok;
+
+	if (!s)
+		return 0;
+	s[strcspn(s, "\n")] = '\0';
+	ok = !strcmp(s, want);
+	free(s);
+	return ok;
+}
+
+int stamp_write(const char *path, const char *val)
+{
+	char *s = xasprintf("%s\n", val);
+	int ret = write_file_atomic(path, s, strlen(s), 0644);
+
+	free(s);
+	return ret;
+}

@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * After the patched build: create-diff-object on each rebuilt object,
+ * the merged explain report, `klpgen module`, and the summary.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "elf.h"
+#include "klpgen-abi.h"
+
+/* A tool installed beside this binary, else from $PATH. */
+static char *kb_sibling_tool(const char *name)
+{
+	char exe[PATH_MAX], *p;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		exe[n] = '\0';
+		p = xasprintf("%s/%s", dirname(exe), name);
+		if (!access(p, X_OK))
+			return p;
+		free(p);
+	}
+	return xstrdup(name);
+}
+
+static bool same_contents(const char *a, const char *b)
+{
+	size_t la, lb;
+	char *ta = kb_read_text(a, &la), *tb = kb_read_text(b, &lb);
+	bool same = ta && tb && la == lb && !memcmp(ta, tb, la);
+
+	free(ta);
+	free(tb);
+	return same;
+}
+
+static void show_log(const char *path, const char *prefix)
+{
+	char *t = kb_read_text(path, NULL), *line, *save = NULL;
+
+	if (!t)
+		return;
+	for (line = strtok_r(t, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "%s%s\n", prefix, line);
+	free(t);
+}
+
+static char *flat_name(const char *obj)
+{
+	char *f = xstrdup(obj), *c;
+
+	for (c = f; *c; c++)
+		if (*c == '/')
+			*c = '#';
+	return f;
+}
+
+/* Returns 0 changed, EXIT_NO_CHANGE, or the failure code. */
+static int diff_one(struct build *b, const char *obj, char **cdo)
+{
+	char *orig = xasprintf("%s/%s", b->orig, obj);
+	char *patched = xasprintf("%s/%s", b->patched, obj);
+	char *flat = flat_name(obj), *ko = NULL, *objname = NULL;
+	char *out = xasprintf("%s/%s", b->work, flat);
+	char *json = xasprintf("%s/%s.json", b->work, flat);
+	char *log = xasprintf("%s/%s.log", b->work, flat);
+	char *argv[16];
+	int n = 0, rc, fd;
+
+	if (access(orig, R_OK)) {
+		phase_warn("%s is new (no original object): adding whole "
+			   "objects is not supported", obj);
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
+	if (same_contents(orig, patched)) {
+		DEBUG("%s: identical after the rebuild", obj);
+		rc = EXIT_NO_CHANGE;
+		goto out;
+	}
+	objname = kbuild_owner(b, obj, &ko);
+	argv[n++] = *cdo;
+	argv[n++] = "-n";
+	argv[n++] = objname;
+	argv[n++] = "-s";
+	argv[n++] = ko ? ko : b->vmlinux;
+	argv[n++] = "-S";
+	argv[n++] = b->symvers;
+	argv[n++] = "--explain";
+	argv[n++] = json;
+	if (debug_level)
+		argv[n++] = "--debug";
+	argv[n++] = orig;
+	argv[n++] = patched;
+	argv[n++] = out;
+	argv[n] = NULL;
+
+	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	rc = kb_run(argv, fd);
+	if (fd >= 0)
+		close(fd);
+	if (debug_level || (rc && rc != EXIT_NO_CHANGE &&
+			    rc != EXIT_INTERRUPTED)) {
+		phase_warn("%s (%s):", obj, objname);
+		show_log(log, "    ");
+	}
+	if (!rc)
+		sl_add_own(&b->diffs, xasprintf("%s=%s", objname, out));
+	if (!access(json, R_OK))
+		sl_add_own(&b->explains,
+			   xasprintf("%s\t%s\t%s", obj, objname, json));
+out:
+	free(orig);
+	free(patched);
+	free(flat);
+	free(ko);
+	free(objname);
+	free(out);
+	free(json);
+	free(log);
+	return rc;
+}
+
+int kb_diff_objects(struct build *b)
+{
+	char *cdo = kb_sibling_tool("create-diff-object");
+	int worst = 0;
+	size_t i;
+
+	for (i = 0; i < b->objects.n; i++) {
+		int rc = diff_one(b, b->objects.v[i], &cdo);
+
+		if (rc == EXIT_INTERRUPTED) {
+			worst = rc;
+			break;
+		}
+		if (rc && rc != EXIT_NO_CHANGE && !worst)
+			worst = rc == EXIT_UNSAFE || rc == EXIT_BAD_INPUT ?
+				rc : EXIT_INTERNAL;
+	}
+	free(cdo);
+	if (!worst && !b->diffs.n)
+		worst = EXIT_NO_CHANGE;
+	return worst;
+}
+
+/* NAME.explain.json: {"patch":..., "objects":[{..., "report":{cdo's}}]} */
+int kb_explain_write(struct build *b)
+{
+	char *path = xasprintf("%s/%s.explain.json", b->outdir, b->name);
+	struct strbuf sb;
+	size_t i;
+	int ret;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "{\n\"patch\": \"%s\",\n\"replace\": %s,\n"
+		    "\"objects\": [", b->name, b->replace ? "true" : "false");
+	for (i = 0; i < b->explains.n; i++) {
+		char *rec = xstrdup(b->explains.v[i]);
+		char *obj = rec, *objname = strchr(obj, '\t') + 1;
+		char *json = strchr(objname, '\t') + 1;
+		char *report;
+		size_t len;
+
+		objname[-1] = json[-1] = '\0';
+		report = kb_read_text(json, &len);
+		while (report && len && (report[len - 1] == '\n' ||
+					 report[len - 1] == ' '))
+			report[--len] = '\0';
+		strbuf_addf(&sb, "%s\n{\"object\": \"%s\", \"objname\": \"%s\", "
+			    "\"report\": %s}", i ? "," : "", obj, objname,
+			    report && *report ? report : "null");
+		free(report);
+		free(rec);
+	}
+	strbuf_addf(&sb, "\n]\n}\n");
+	ret = write_file_atomic(path, sb.buf, sb.len, 0644);
+	if (!ret)
+		fprintf(stderr, "[klpgen] explain report: %s\n", path);
+	strbuf_free(&sb);
+	free(path);
+	return ret;
+}
+
+int kb_make_module(struct build *b)
+{
+	char *self = kb_sibling_tool("klpgen");
+	char *mwork = xasprintf("%s/module", b->work);
+	struct strlist argv = { 0 };
+	struct strlist seen = { 0 };
+	size_t i;
+	int rc;
+
+	sl_add(&argv, self);
+	sl_add(&argv, "module");
+	sl_add(&argv, "-n");
+	sl_add(&argv, b->name);
+	sl_add(&argv, "-k");
+	sl_add(&argv, b->orig);
+	sl_add(&argv, "-o");
+	sl_add(&argv, b->outdir);
+	sl_add(&argv, "--vmlinux");
+	sl_add(&argv, b->vmlinux);
+	sl_add(&argv, "--symvers");
+	sl_add(&argv, b->symvers);
+	sl_add(&argv, "--work");
+	sl_add(&argv, mwork);
+	if (!b->replace)
+		sl_add(&argv, "-R");
+	if (debug_level)
+		sl_add(&argv, "--debug");
+	for (i = 0; i < b->objects.n; i++) {
+		char *ko = NULL, *on = kbuild_owner(b, b->objects.v[i], &ko);
+
+		if (ko && !sl_has(&seen, on)) {
+			sl_add(&seen, on);
+			sl_add(&argv, "--module");
+			sl_add_own(&argv, xasprintf("%s=%s", on, ko));
+		}
+		free(ko);
+		free(on);
+	}
+	for (i = 0; i < b->diffs.n; i++)
+		sl_add(&argv, b->diffs.v[i]);
+	sl_add_own(&argv, NULL);
+	argv.n--;
+	rc = kb_run(argv.v, b->logfd);
+	sl_free(&argv);
+	sl_free(&seen);
+	free(self);
+	free(mwork);
+	return rc;
+}
+
+struct summary {
+	struct strlist changed, added, callbacks, states, shadows;
+};
+
+static void summarize_object(struct summary *s, const char *path)
+{
+	struct elf_file *elf = elf_open(path);
+	struct section *sec;
+	size_t i, off;
+
+	if (!elf)
+		return;
+	for (i = 0; i < elf->nr_syms; i++) {
+		struct symbol *sym = elf->syms[i];
+		const char *n = sym->name;
+
+		if (str_starts_with(n, KLPGEN_NEW_PREFIX)) {
+			/* __klpgen_new.<obj>.<func>.<pos> */
+			const char *f = n + strlen(KLPGEN_NEW_PREFIX);
+			const char *dot = strrchr(f, '.');
+
+			sl_add_own(&s->changed, xstrndup(f, dot - f));
+		} else if (str_starts_with(n, KLPGEN_CB_PREFIX)) {
+			sl_add(&s->callbacks, n + strlen(KLPGEN_CB_PREFIX));
+		}
+	}
+	for (i = 0; i < elf->nr_syms; i++) {
+		struct symbol *sym = elf->syms[i];
+		char *full;
+
+		if (sym->type != STT_FUNC || !sym->sec ||
+		    str_starts_with(sym->name, "__klpgen"))
+			continue;
+		full = xasprintf("%s%s", "", sym->name);
+		full[strcspn(full, ".")] = '\0';
+		{
+			bool known = false;
+			size_t j;
+
+			for (j = 0; j < s->changed.n && !known; j++) {
+				const char *c = strchr(s->changed.v[j], '.');
+
+				known = c && !strcmp(c + 1, full);
+			}
+			if (!known && !sl_has(&s->added, full))
+				sl_add(&s->added, full);
+		}
+		free(full);
+	}
+	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
+	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
+		const unsigned char *d = (const unsigned char *)sec->data + off;
+		unsigned long long id;
+		unsigned int ver;
+
+		memcpy(&id, d, 8);
+		memcpy(&ver, d + 8, 4);
+		sl_add_own(&s->states, xasprintf("%#llx v%u", id, ver));
+	}
+	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
+	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
+		unsigned long long id;
+
+		memcpy(&id, (const char *)sec->data + off, 8);
+		sl_add_own(&s->shadows, xasprintf("%#llx", id));
+	}
+	elf_close(elf);
+}
+
+static void print_list(const char *what, const struct strlist *l)
+{
+	size_t i, col;
+
+	printf("  %-20s", what);
+	if (!l->n)
+		printf("none");
+	for (i = 0, col = 22; i < l->n; i++) {
+		size_t len = strlen(l->v[i]) + 2;
+
+		if (i && col + len > 78) {
+			printf(",\n  %-20s", "");
+			col = 22;
+		} else if (i) {
+			printf(", ");
+		}
+		printf("%s", l->v[i]);
+		col += len;
+	}
+	printf("\n");
+}
+
+void kb_print_summary(struct build *b)
+{
+	struct summary s = { 0 };
+	struct strlist objs = { 0 };
+	size_t i;
+
+	for (i = 0; i < b->diffs.n; i++) {
+		char *on = xstrndup(b->diffs.v[i], strcspn(b->diffs.v[i], "="));
+
+		if (!sl_has(&objs, on))
+			sl_add(&objs, on);
+		free(on);
+		summarize_object(&s, strchr(b->diffs.v[i], '=') + 1);
+	}
+	printf("\nklpgen: %s/%s.ko\n", b->outdir, b->name);
+	print_list("patched objects", &objs);
+	print_list("changed functions", &s.changed);
+	print_list("new functions", &s.added);
+	print_list("callbacks", &s.callbacks);
+	print_list("states", &s.states);
+	print_list("shadow variable ids", &s.shadows);
+	printf("  %-20s%s\n", "replace", b->replace ?
+	       "yes (atomic replace: disables earlier livepatches)" :
+	       "no (-R: stacks on earlier livepatches)");
+	sl_free(&objs);
+	sl_free(&s.changed);
+	sl_free(&s.added);
+	sl_free(&s.callbacks);
+	sl_free(&s.states);
+	sl_free(&s.shadows);
+}

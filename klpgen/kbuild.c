@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kbuild: the original build, the patched build of just the stale objects,
+ * and what the original build's bookkeeping says about objects:
+ *   .<obj>.cmd   source_<obj> and deps_<obj> name every file an object was
+ *                compiled from, so a changed .c or header maps to the
+ *                objects to rebuild;
+ *   <mod>.mod    lists the objects linked into module <mod> (6.1 and
+ *                later); any other object belongs to vmlinux.
+ * Both builds run `make -C <key>/src O=<dir>` with the same variables, so
+ * their recorded command lines are identical and the patched build is
+ * incremental.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+
+struct kmod {
+	char *name;	/* as the kernel knows it: '-' -> '_' */
+	char *rel;	/* <dir>/<file> without .mod, relative to the build */
+	char *objs;	/* the .mod file: one object per line */
+};
+
+static struct kmod *mods;
+static size_t nr_mods;
+
+static char **make_argv(struct build *b, const char *outdir,
+			char *const targets[], size_t nr)
+{
+	char **argv = xcalloc(nr + 12, sizeof(char *));
+	size_t n = 0, i;
+
+	argv[n++] = "make";
+	argv[n++] = "-C";
+	argv[n++] = b->farm;
+	argv[n++] = xasprintf("O=%s", outdir);
+	argv[n++] = xasprintf("KCFLAGS=%s", b->kcflags);
+	argv[n++] = xasprintf("-j%d", b->jobs);
+	if (b->launcher)
+		argv[n++] = xasprintf("CC=%s gcc", b->launcher);
+	for (i = 0; i < nr; i++)
+		argv[n++] = targets[i];
+	return argv;
+}
+
+static void free_make_argv(char **argv)
+{
+	int i;
+
+	for (i = 3; argv[i] && (str_starts_with(argv[i], "O=") ||
+				str_starts_with(argv[i], "KCFLAGS=") ||
+				str_starts_with(argv[i], "-j") ||
+				str_starts_with(argv[i], "CC=")); i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static int kmake(struct build *b, const char *outdir, char *const targets[],
+		 size_t nr)
+{
+	char **argv = make_argv(b, outdir, targets, nr);
+	int rc;
+
+	dprintf(b->logfd, "=== make O=%s ...\n", outdir);
+	rc = kb_run(argv, b->logfd);
+	free_make_argv(argv);
+	return rc;
+}
+
+int kbuild_orig(struct build *b)
+{
+	char *done = xasprintf("%s/orig.done", b->keydir);
+	char *cfg = xasprintf("%s/.config", b->orig);
+	char *const olddef[] = { "olddefconfig" };
+	char *const all[] = { "vmlinux", "modules" };
+	char *s, secs[32];
+	double start = kb_now();
+	int rc;
+
+	s = kb_read_text(done, NULL);
+	if (s) {
+		b->orig_seconds = strtod(s, NULL);
+		free(s);
+		free(done);
+		free(cfg);
+		return 0;
+	}
+	rc = kb_mkdir_p(b->orig) < 0 || kb_copy_file(b->config, cfg) < 0 ? -1 : 0;
+	if (!rc)
+		rc = kmake(b, b->orig, olddef, 1);
+	if (!rc)
+		rc = kmake(b, b->orig, all, 2);
+	if (!rc) {
+		b->orig_seconds = kb_now() - start;
+		snprintf(secs, sizeof(secs), "%.1f", b->orig_seconds);
+		rc = stamp_write(done, secs);
+	}
+	free(done);
+	free(cfg);
+	return rc ? rc : 1;	/* 1: built now, not cached */
+}
+
+static bool skipped_dir(const char *rel)
+{
+	static const char *const skip[] = {
+		"scripts", "tools", "usr", "arch/x86/boot", "arch/x86/realmode",
+		"Documentation", "source", ".tmp_versions",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strcmp(rel, skip[i]))
+			return true;
+	return false;
+}
+
+/* Does this .cmd file name one of the touched files (absolute paths)? */
+static bool cmd_mentions(struct build *b, const char *text)
+{
+	size_t flen = strlen(b->farm);
+	const char *p = text;
+
+	while ((p = strstr(p, b->farm))) {
+		const char *q = p + flen;
+		size_t len;
+		char *path;
+		bool hit;
+
+		p = q;
+		if (*q != '/')
+			continue;
+		q++;
+		len = strcspn(q, " \t\n\\'\"):;");
+		path = xstrndup(q, len);
+		hit = sl_has(&b->touched, path);
+		free(path);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static void scan_cmd(struct build *b, const char *dir, const char *rel,
+		     const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *text = kb_read_text(path, NULL);
+	char *obj;
+
+	free(path);
+	if (!text)
+		return;
+	obj = xasprintf("%s%s%.*s", rel, *rel ? "/" : "",
+			(int)(strlen(name) - 5), name + 1);	/* .x.o.cmd */
+	if (strstr(text, "\nsource_") && !str_ends_with(obj, ".mod.o") &&
+	    cmd_mentions(b, text))
+		sl_add(&b->objects, obj);
+	free(obj);
+	free(text);
+}
+
+static void scan_mod(const char *dir, const char *rel, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	char *text = kb_read_text(path, NULL);
+	struct kmod *m;
+	char *c;
+
+	free(path);
+	if (!text)
+		return;
+	mods = xrealloc(mods, (nr_mods + 1) * sizeof(*mods));
+	m = &mods[nr_mods++];
+	m->name = xstrndup(name, strlen(name) - 4);
+	for (c = m->name; *c; c++)
+		if (*c == '-')
+			*c = '_';
+	m->rel = xasprintf("%s%s%.*s", rel, *rel ? "/" : "",
+			   (int)(strlen(name) - 4), name);
+	m->objs = text;
+}
+
+static void scan_build(struct build *b, const char *rel)
+{
+	char *dir = xasprintf("%s%s%s", b->orig, *rel ? "/" : "", rel);
+	struct strlist names = { 0 };
+	size_t i;
+
+	kb_list_dir(dir, &names);
+	for (i = 0; i < names.n; i++) {
+		const char *n = names.v[i];
+		char *sub = xasprintf("%s%s%s", rel, *rel ? "/" : "", n);
+		char *full = xasprintf("%s/%s", dir, n);
+		struct stat st;
+
+		if (lstat(full, &st) < 0 || S_ISLNK(st.st_mode)) {
+			/* skip */
+		} else if (S_ISDIR(st.st_mode)) {
+			if (!skipped_dir(sub))
+				scan_build(b, sub);
+		} else if (n[0] == '.' && str_ends_with(n, ".o.cmd")) {
+			scan_cmd(b, dir, rel, n);
+		} else if (str_ends_with(n, ".mod") && n[0] != '.') {
+			scan_mod(dir, rel, n);
+		}
+		free(sub);
+		free(full);
+	}
+	sl_free(&names);
+	free(dir);
+}
+
+int kbuild_objects_for(struct build *b)
+{
+	size_t i;
+
+	scan_build(b, "");
+	for (i = 0; i < b->touched.n; i++) {
+		const char *t = b->touched.v[i];
+
+		if (str_ends_with(t, ".c") && !str_ends_with(t, ".mod.c")) {
+			char *o = xasprintf("%.*s.o", (int)strlen(t) - 2, t);
+
+			if (!sl_has(&b->objects, o))
+				phase_warn("note: %s is not compiled with this config",
+				     t);
+			free(o);
+		}
+	}
+	return b->objects.n ? 0 : -1;
+}
+
+int kbuild_patched(struct build *b)
+{
+	int rc = mirror_sync(b->orig, b->patched);
+
+	if (rc) {
+		WARN("cannot mirror %s to %s", b->orig, b->patched);
+		return -1;
+	}
+	return kmake(b, b->patched, b->objects.v, b->objects.n);
+}
+
+/* "vmlinux" or the module owning @obj; *ko: the running kernel's .ko. */
+char *kbuild_owner(struct build *b, const char *obj, char **ko)
+{
+	size_t i, ol = strlen(obj);
+
+	*ko = NULL;
+	for (i = 0; i < nr_mods; i++) {
+		const char *p = mods[i].objs;
+
+		while ((p = strstr(p, obj))) {
+			if ((p == mods[i].objs || p[-1] == '\n') &&
+			    (p[ol] == '\n' || !p[ol])) {
+				char *vm = xstrdup(b->vmlinux);
+
+				*ko = xasprintf("%s/%s.ko", dirname(vm),
+						mods[i].rel);
+				free(vm);
+				if (access(*ko, R_OK)) {
+					free(*ko);
+					*ko = xasprintf("%s/%s.ko", b->orig,
+							mods[i].rel);
+					phase_warn("note: no %s.ko beside %s; symbol "
+					     "positions taken from %s",
+					     mods[i].rel, b->vmlinux, *ko);
+				}
+				return xstrdup(mods[i].name);
+			}
+			p += ol;
+		}
+	}
+	return xstrdup("vmlinux");
+}

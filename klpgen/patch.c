@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Source patches: which files they touch, and applying them (always with
+ * -p1, like kpatch-build) to the private source copy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "build.h"
+
+/* "a/fs/x.c\t2024-..." -> "fs/x.c"; NULL for /dev/null or unsafe names. */
+static char *strip_name(const char *s, int strip)
+{
+	size_t len = strcspn(s, "\t\n");
+	char *name, *p, *ret;
+
+	name = xstrndup(s, len);
+	while (len && name[len - 1] == ' ')
+		name[--len] = '\0';
+	if (!strcmp(name, "/dev/null")) {
+		free(name);
+		return NULL;
+	}
+	p = name;
+	while (strip-- > 0) {
+		char *slash = strchr(p, '/');
+
+		if (!slash) {
+			free(name);
+			return NULL;
+		}
+		p = slash + 1;
+	}
+	if (!*p || *p == '/' || !strcmp(p, "..") || strstr(p, "../") == p ||
+	    strstr(p, "/../")) {
+		free(name);
+		return NULL;
+	}
+	ret = xstrdup(p);
+	free(name);
+	return ret;
+}
+
+static void add_unique(struct strlist *l, char *s)
+{
+	if (!s)
+		return;
+	if (sl_has(l, s))
+		free(s);
+	else
+		sl_add_own(l, s);
+}
+
+/* Every file a -p1 unified (or git) diff creates, changes or removes. */
+int patch_files(const char *patch, struct strlist *files)
+{
+	char *text = kb_read_text(patch, NULL), *line, *save = NULL;
+	size_t before = files->n;
+
+	if (!text) {
+		WARN("%s: cannot read the patch", patch);
+		return -1;
+	}
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (str_starts_with(line, "--- ") ||
+		    str_starts_with(line, "+++ "))
+			add_unique(files, strip_name(line + 4, 1));
+		else if (str_starts_with(line, "rename from ") ||
+			 str_starts_with(line, "rename to "))
+			add_unique(files, strip_name(strchr(line + 7, ' ') + 1,
+						     0));
+		else if (str_starts_with(line, "copy to "))
+			add_unique(files, strip_name(line + 8, 0));
+	}
+	free(text);
+	if (files->n == before) {
+		WARN("%s: not a unified diff (no file names found)", patch);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_patch(struct build *b, const char *patch, bool dry_run)
+{
+	char *argv[] = { "patch", "-p1", "--batch", "--forward",
+			 "--no-backup-if-mismatch", "--reject-file=-", "-d",
+			 b->farm, "-i", (char *)patch,
+			 dry_run ? "--dry-run" : NULL, NULL };
+	char *out, *line, *save = NULL;
+	int rc = kb_capture(argv, &out);
+
+	if (rc && rc != EXIT_INTERRUPTED) {
+		phase_end(NULL);
+		WARN("%s does not apply to %s:", patch, b->srcdir);
+		for (line = strtok_r(out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			fprintf(stderr, "    %s\n", line);
+	}
+	free(out);
+	return rc;
+}
+
+/* Dry run, then apply, patch by patch (a later one may need an earlier). */
+int patch_apply(struct build *b, bool dry_run)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < b->patches.n; i++) {
+		rc = run_patch(b, b->patches.v[i], true);
+		if (!rc && !dry_run)
+			rc = run_patch(b, b->patches.v[i], false);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Spawning tools, phase timing and signals for klpgen build.
+ *
+ * Every tool runs in its own process group so that SIGINT/SIGTERM can kill
+ * a whole make -jN tree at once.  The handler only records the signal and
+ * kills the current child's group; the waiting code notices the flag and
+ * the caller runs the cleanup (restoring the source copy) before exiting.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+
+volatile sig_atomic_t klp_interrupted;
+static volatile pid_t child_pgid;
+
+static void on_signal(int sig)
+{
+	klp_interrupted = sig;
+	if (child_pgid > 0)
+		kill(-child_pgid, SIGTERM);
+}
+
+void kb_signals_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void child_exec(char *const argv[], int outfd, int errfd)
+{
+	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (null >= 0)
+		dup2(null, 0);
+	if (outfd >= 0)
+		dup2(outfd, 1);
+	if (errfd >= 0)
+		dup2(errfd, 2);
+	execvp(argv[0], argv);
+	fprintf(stderr, "klpgen: cannot run %s: %s\n", argv[0],
+		strerror(errno));
+	_exit(127);
+}
+
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	setpgid(pid, pid);	/* both sides, so no race with the handler */
+	child_pgid = pid;
+	if (klp_interrupted)
+		kill(-pid, SIGTERM);
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			child_pgid = 0;
+			return -1;
+		}
+	}
+	/* Reap stragglers of the group (make's children) quietly. */
+	if (klp_interrupted)
+		kill(-pid, SIGKILL);
+	child_pgid = 0;
+	if (klp_interrupted)
+		return EXIT_INTERRUPTED;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
+}
+
+static void debug_argv(char *const argv[])
+{
+	struct strbuf sb;
+	size_t i;
+
+	if (!debug_level)
+		return;
+	strbuf_init(&sb);
+	for (i = 0; argv[i]; i++)
+		strbuf_addf(&sb, "%s%s", i ? " " : "", argv[i]);
+	DEBUG("run: %s", sb.buf);
+	strbuf_free(&sb);
+}
+
+int kb_run(char *const argv[], int logfd)
+{
+	pid_t pid;
+
+	if (klp_interrupted)
+		return EXIT_INTERRUPTED;
+	debug_argv(argv);
+	pid = fork();
+	if (pid < 0) {
+		WARN("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid)
+		child_exec(argv, logfd, logfd);
+	return wait_child(pid);
+}
+
+int kb_capture(char *const argv[], char **out)
+{
+	struct strbuf sb;
+	char buf[4096];
+	int fds[2], rc;
+	ssize_t n;
+	pid_t pid;
+
+	*out = NULL;
+	if (pipe(fds) < 0)
+		return -1;
+	debug_argv(argv);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid) {
+		close(fds[0]);
+		child_exec(argv, fds[1], -1);
+	}
+	close(fds[1]);
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR && !klp_interrupted)
+				continue;
+			break;
+		}
+		strbuf_add(&sb, buf, n);
+	}
+	close(fds[0]);
+	rc = wait_child(pid);
+	*out = sb.buf;
+	return rc;
+}
+
+double kb_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double phase_start;
+static const char *phase_name;
+static bool phase_broken;	/* something was printed inside the line */
+
+void phase_begin(const char *what)
+{
+	phase_name = what;
+	phase_broken = false;
+	phase_start = kb_now();
+	fprintf(stderr, "[klpgen] %-28s ... ", what);
+	if (debug_level)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+double phase_elapsed(void)
+{
+	return kb_now() - phase_start;
+}
+
+/* A message in the middle of a phase: the progress line is reprinted. */
+void phase_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (phase_name && !phase_broken && !debug_level)
+		fputc('\n', stderr);
+	phase_broken = true;
+	fprintf(stderr, "%s: ", tool_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void phase_end(const char *note)
+{
+	if (!phase_name)
+		return;
+	if (phase_broken)
+		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	fprintf(stderr, "%s%s%.1f s\n", note ? note : "", note ? ", " : "",
+		phase_elapsed());
+	phase_name = NULL;
+}
+
+/* A phase that ends in failure still closes its progress line. */
+static void phase_abort(int code)
+{
+	if (!phase_name)
+		return;
+	if (phase_broken)
+		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	fprintf(stderr, "%s after %.1f s\n",
+		code == EXIT_INTERRUPTED ? "interrupted" : "failed",
+		phase_elapsed());
+	phase_name = NULL;
+}
+
+void build_exit(struct build *b, int code)
+{
+	phase_abort(code);
+	if (farm_restore(b) < 0 && !code)
+		code = EXIT_INTERNAL;
+	if (b->work) {
+		if (b->keep_work)
+			fprintf(stderr, "[klpgen] work directory kept: %s\n",
+				b->work);
+		else
+			kb_remove_tree(b->work);
+	}
+	if (code == EXIT_INTERRUPTED)
+		fprintf(stderr, "[klpgen] interrupted%s%s; source copy restored\n",
+			klp_interrupted == SIGTERM ? " (SIGTERM)" : "",
+			klp_interrupted == SIGINT ? " (SIGINT)" : "");
+	exit(code);
+}

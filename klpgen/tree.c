@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The private source copy and the build-directory mirror.
+ *
+ * <key>/src is a hardlink farm of the user's tree: creating it costs one
+ * directory walk and no data.  Before the patches are applied, the files
+ * they touch are written to <key>/journal, then each one's hardlink is
+ * broken (copy + rename: the user's inode is never opened for writing),
+ * and patch(1) works on the copies.  farm_restore() links every journalled
+ * path back to the user's file (or removes it when the patch added it) and
+ * deletes the journal; it runs on every exit path, and at start when a
+ * journal shows that an earlier run was killed.
+ *
+ * <key>/patched mirrors <key>/orig (same relative layout, same mtimes), so
+ * Kbuild there sees an up-to-date tree and rebuilds only what the patched
+ * sources make stale.  mirror_sync() copies files whose type, size or mtime
+ * differ and deletes extra ones.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+
+int kb_mkdir_p(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int ret = 0;
+
+	for (s = p + 1; *s && !ret; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			ret = -1;
+		*s = '/';
+	}
+	if (!ret && mkdir(p, 0755) < 0 && errno != EEXIST)
+		ret = -1;
+	free(p);
+	return ret;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
+	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int kb_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Copy contents, mode and timestamps; @to is replaced. */
+int kb_copy_file(const char *from, const char *to)
+{
+	struct timespec times[2];
+	char buf[1 << 16];
+	struct stat st;
+	int in, out, ret = 0;
+	ssize_t n;
+
+	in = open(from, O_RDONLY);
+	if (in < 0)
+		return -1;
+	if (fstat(in, &st) < 0) {
+		close(in);
+		return -1;
+	}
+	unlink(to);
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
+	if (out < 0) {
+		close(in);
+		return -1;
+	}
+	while ((n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0)) > 0)
+		;
+	if (n < 0) {	/* EXDEV, ENOSYS...: plain copy */
+		lseek(in, 0, SEEK_SET);
+		lseek(out, 0, SEEK_SET);
+		if (ftruncate(out, 0) < 0)
+			ret = -1;
+		while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, n) != n)
+				ret = -1;
+		if (n < 0)
+			ret = -1;
+	}
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	if (futimens(out, times) < 0 || fchmod(out, st.st_mode & 07777) < 0)
+		ret = -1;
+	if (close(out) < 0)
+		ret = -1;
+	close(in);
+	return ret;
+}
+
+/* Copy @path to a temporary name beside it, then rename over it. */
+static int break_link(const char *path)
+{
+	char *tmp = xasprintf("%s.klpgen-tmp", path);
+	int ret = kb_copy_file(path, tmp);
+
+	if (!ret)
+		ret = rename(tmp, path);
+	if (ret)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}
+
+static const char *src_copy_hdr = "include/linux/klpgen-patch.h";
+
+/* Where templates/ lives: $KLPGEN_DATADIR, beside the binary, installed. */
+char *kb_find_datafile(const char *rel)
+{
+	char exe[PATH_MAX], *p;
+	const char *env = getenv("KLPGEN_DATADIR");
+	ssize_t n;
+
+	if (env) {
+		p = xasprintf("%s/%s", env, rel);
+		if (!access(p, R_OK))
+			return p;
+		free(p);
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* <repo>/<O>/bin/klpgen -> <repo>/<rel> */
+		p = xasprintf("%s/../../%s", dirname(exe), rel);
+		if (!access(p, R_OK))
+			return p;
+		free(p);
+	}
+	p = xasprintf("%s/%s", KLPGEN_DATADIR, rel);
+	if (!access(p, R_OK))
+		return p;
+	free(p);
+	return NULL;
+}
+
+/* Patch authors #include <linux/klpgen-patch.h>: give the copy one. */
+static int farm_add_header(struct build *b)
+{
+	char *tmpl = kb_find_datafile("templates/klpgen-patch.h");
+	char *dst = xasprintf("%s/%s", b->farm, src_copy_hdr);
+	char *want, *have;
+	size_t len;
+	int ret = 0;
+
+	if (!tmpl) {
+		DEBUG("templates/klpgen-patch.h not found; not added");
+		free(dst);
+		return 0;
+	}
+	want = kb_read_text(tmpl, &len);
+	have = kb_read_text(dst, NULL);
+	if (want && (!have || strcmp(want, have)))
+		ret = write_file_atomic(dst, want, len, 0644);
+	free(want);
+	free(have);
+	free(tmpl);
+	free(dst);
+	return ret;
+}
+
+int farm_prepare(struct build *b)
+{
+	char *done = xasprintf("%s/src.done", b->keydir);
+	char *tmp = xasprintf("%s.tmp", b->farm);
+	struct stat st;
+	int ret = 0;
+
+	if (access(done, F_OK) || stat(b->farm, &st) < 0) {
+		char *const cp[] = { "cp", "-al", "--", b->srcdir, tmp, NULL };
+
+		kb_remove_tree(b->farm);
+		kb_remove_tree(tmp);
+		ret = kb_run(cp, b->logfd);
+		if (!ret && rename(tmp, b->farm) < 0)
+			ret = -1;
+		if (!ret)
+			ret = stamp_write(done, "hardlink farm of the source tree");
+		phase_end("created");
+	} else {
+		phase_end("cached");
+	}
+	if (!ret)
+		ret = farm_add_header(b);
+	free(done);
+	free(tmp);
+	return ret;
+}
+
+int journal_write(struct build *b)
+{
+	struct strbuf sb;
+	size_t i;
+	int ret;
+
+	strbuf_init(&sb);
+	strbuf_add(&sb, "", 0);
+	for (i = 0; i < b->touched.n; i++)
+		strbuf_addf(&sb, "%s\n", b->touched.v[i]);
+	ret = write_file_atomic(b->journal, sb.buf, sb.len, 0644);
+	strbuf_free(&sb);
+	return ret;
+}
+
+int farm_break_links(struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->touched.n; i++) {
+		char *p = xasprintf("%s/%s", b->farm, b->touched.v[i]);
+		struct stat st;
+		int ret = 0;
+
+		if (!lstat(p, &st) && S_ISREG(st.st_mode))
+			ret = break_link(p);
+		if (ret)
+			WARN("%s: cannot copy: %s", p, strerror(errno));
+		free(p);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static int restore_one(struct build *b, const char *rel)
+{
+	char *user = xasprintf("%s/%s", b->srcdir, rel);
+	char *mine = xasprintf("%s/%s", b->farm, rel);
+	char *tmp = xasprintf("%s.klpgen-tmp", mine);
+	struct stat us, ms;
+	int ret = 0;
+
+	if (lstat(user, &us) < 0) {
+		if (unlink(mine) < 0 && errno != ENOENT)
+			ret = -1;
+	} else if (lstat(mine, &ms) < 0 || ms.st_ino != us.st_ino ||
+		   ms.st_dev != us.st_dev) {
+		unlink(tmp);
+		if (linkat(AT_FDCWD, user, AT_FDCWD, tmp, 0) < 0 ||
+		    rename(tmp, mine) < 0)
+			ret = -1;
+	}
+	if (ret)
+		WARN("cannot restore %s: %s", mine, strerror(errno));
+	unlink(tmp);
+	free(user);
+	free(mine);
+	free(tmp);
+	return ret;
+}
+
+int farm_restore(struct build *b)
+{
+	char *j, *line, *save = NULL;
+	int ret = 0;
+
+	if (!b->journal)
+		return 0;
+	j = kb_read_text(b->journal, NULL);
+	if (!j)
+		return 0;
+	for (line = strtok_r(j, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (*line && restore_one(b, line) < 0)
+			ret = -1;
+	free(j);
+	if (!ret && unlink(b->journal) < 0)
+		ret = -1;
+	return ret;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int kb_list_dir(const char *path, struct strlist *names)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		sl_add(names, de->d_name);
+	}
+	closedir(d);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(char *), cmp_name);
+	return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT) &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+static int sync_link(const char *from, const char *to)
+{
+	char a[PATH_MAX], c[PATH_MAX];
+	ssize_t n = readlink(from, a, sizeof(a) - 1), m;
+
+	if (n < 0)
+		return -1;
+	a[n] = '\0';
+	m = readlink(to, c, sizeof(c) - 1);
+	if (m >= 0) {
+		c[m] = '\0';
+		if (!strcmp(a, c))
+			return 0;
+	}
+	kb_remove_tree(to);
+	return symlink(a, to);
+}
+
+static int sync_entry(const char *from, const char *to)
+{
+	struct stat fs, ts;
+	bool have = !lstat(to, &ts);
+
+	if (lstat(from, &fs) < 0)
+		return -1;
+	if (S_ISDIR(fs.st_mode)) {
+		if (have && !S_ISDIR(ts.st_mode))
+			kb_remove_tree(to);
+		return mirror_sync(from, to);
+	}
+	if (S_ISLNK(fs.st_mode))
+		return sync_link(from, to);
+	if (!S_ISREG(fs.st_mode) || (have && same_file(&fs, &ts)))
+		return 0;
+	if (have && S_ISDIR(ts.st_mode))
+		kb_remove_tree(to);
+	return kb_copy_file(from, to);
+}
+
+int mirror_sync(const char *from, const char *to)
+{
+	struct strlist fn = { 0 }, tn = { 0 };
+	size_t i;
+	int ret = 0;
+
+	if (mkdir(to, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (kb_list_dir(from, &fn) < 0 || kb_list_dir(to, &tn) < 0)
+		ret = -1;
+	for (i = 0; !ret && i < fn.n; i++) {
+		char *f = xasprintf("%s/%s", from, fn.v[i]);
+		char *t = xasprintf("%s/%s", to, fn.v[i]);
+
+		ret = sync_entry(f, t);
+		if (ret)
+			WARN("cannot mirror %s: %s", f, strerror(errno));
+		free(f);
+		free(t);
+	}
+	for (i = 0; !ret && i < tn.n; i++) {
+		char *t;
+
+		if (bsearch(&tn.v[i], fn.v, fn.n, sizeof(char *), cmp_name))
+			continue;
+		t = xasprintf("%s/%s", to, tn.v[i]);
+		ret = kb_remove_tree(t);
+		free(t);
+	}
+	sl_free(&fn);
+	sl_free(&tn);
+	return ret;
+}
