@@ -656,10 +656,12 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 
 	apply_symvers(o, elf, ksyms, nr);
 	verify_ksyms(o, ksyms, nr);
-	move_relocs(elf);
-	check_klp_relas(elf);
+	if (!o->prelink) {
+		move_relocs(elf);
+		check_klp_relas(elf);
+	}
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && !o->prelink; i++) {
 		struct symbol *sym = ksyms[i];
 
 		if (!kinfo[i].valid)

@@ -43,6 +43,8 @@ struct conv_opts {
 	const char *symvers;
 	struct user_sym *syms;
 	size_t nr_syms;
+	/* Apply --sym/--symvers and check, but convert nothing. */
+	bool prelink;
 };
 
 /* Exit code of the worst error seen so far (0 if none). */

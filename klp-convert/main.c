@@ -28,6 +28,9 @@ static void usage(FILE *out)
 "                         stay ordinary relocations\n"
 "  --sym NAME=OBJ[,POS]   treat the undefined symbol NAME as symbol NAME\n"
 "                         of object OBJ (repeatable)\n"
+"  --prelink              only apply --sym and --symvers and check the\n"
+"                         symbols; klp symbols stay undefined, for an\n"
+"                         object that is still to be linked into a module\n"
 "  --show-meta FILE       print the .klpgen.meta section of FILE, checked\n"
 "  --debug                say more\n"
 "  -h, --help             this help\n"
@@ -109,7 +112,7 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 int main(int argc, char **argv)
 {
 	enum { OPT_VMLINUX = 256, OPT_MODULE, OPT_SYMVERS, OPT_SYM, OPT_DEBUG,
-	       OPT_SHOW_META };
+	       OPT_SHOW_META, OPT_PRELINK };
 	static const struct option longopts[] = {
 		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 		{ "module", required_argument, NULL, OPT_MODULE },
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 		{ "sym", required_argument, NULL, OPT_SYM },
 		{ "show-meta", required_argument, NULL, OPT_SHOW_META },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "prelink", no_argument, NULL, OPT_PRELINK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -145,6 +149,9 @@ int main(int argc, char **argv)
 			break;
 		case OPT_DEBUG:
 			debug_level++;
+			break;
+		case OPT_PRELINK:
+			o.prelink = true;
 			break;
 		case 'h':
 			usage(stdout);

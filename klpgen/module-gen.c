@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpgen module, part one: read the diff objects (new functions,
+ * callbacks, declared states and shadow ids) and write what the module
+ * template needs: klpgen-generated.h and the .klpgen.meta text.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "elf.h"
+#include "klpgen-abi.h"
+#include "module-gen.h"
+#include "util.h"
+
+const char *const cb_kind_names[NR_CB_KINDS] = {
+	"pre_patch", "post_patch", "pre_unpatch", "post_unpatch",
+};
+
+static struct pobj *pobj_get(struct patch_desc *pd, const char *name)
+{
+	struct pobj *po;
+	size_t i;
+
+	for (i = 0; i < pd->nr_objs; i++)
+		if (!strcmp(pd->objs[i].name, name))
+			return &pd->objs[i];
+	pd->objs = xrealloc(pd->objs, (pd->nr_objs + 1) * sizeof(*po));
+	po = &pd->objs[pd->nr_objs++];
+	memset(po, 0, sizeof(*po));
+	po->name = xstrdup(name);
+	return po;
+}
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+/* A record section must exist only as plain data: no relocations. */
+static int record_section(struct elf_file *elf, const char *name,
+			  struct section **out)
+{
+	struct section *sec = elf_find_section(elf, name);
+
+	*out = NULL;
+	if (!sec)
+		return 0;
+	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
+	    sec->size % 16) {
+		WARN("%s: section %s: size %zu is not a multiple of 16",
+		     elf->path, name, sec->size);
+		return EXIT_BAD_INPUT;
+	}
+	if (sec->rela && sec->rela->nr_relocs) {
+		WARN("%s: section %s has relocations; ids and versions must be constants",
+		     elf->path, name);
+		return EXIT_BAD_INPUT;
+	}
+	*out = sec;
+	return 0;
+}
+
+static int read_states(struct elf_file *elf, struct patch_desc *pd,
+		       const char *path)
+{
+	struct section *sec;
+	size_t off, i;
+	int ret;
+
+	ret = record_section(elf, KLPGEN_STATES_SEC, &sec);
+	if (ret || !sec)
+		return ret;
+	for (off = 0; off < sec->size; off += 16) {
+		const unsigned char *p = (const unsigned char *)sec->data + off;
+		struct pstate st = {
+			.id = get_le(p, 8),
+			.version = (uint32_t)get_le(p + 8, 4),
+			.block_disable = p[12],
+			.is_shadow = p[13],
+			.from = path,
+		};
+
+		if (!st.id || p[12] > 1 || p[13] > 1 || get_le(p + 14, 2)) {
+			WARN("%s: %s record %zu is malformed (id 0, flags not 0/1 or reserved bits set)",
+			     path, KLPGEN_STATES_SEC, off / 16);
+			return EXIT_BAD_INPUT;
+		}
+		for (i = 0; i < pd->nr_states; i++) {
+			if (pd->states[i].id != st.id)
+				continue;
+			WARN("state id %llu is declared twice (%s and %s); a patch may declare a state once",
+			     (unsigned long long)st.id, pd->states[i].from,
+			     path);
+			return EXIT_BAD_INPUT;
+		}
+		pd->states = xrealloc(pd->states,
+				      (pd->nr_states + 1) * sizeof(st));
+		pd->states[pd->nr_states++] = st;
+	}
+	return 0;
+}
+
+static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
+			const char *path)
+{
+	struct section *sec;
+	size_t off, i;
+	int ret;
+
+	ret = record_section(elf, KLPGEN_SHADOW_SEC, &sec);
+	if (ret || !sec)
+		return ret;
+	for (off = 0; off < sec->size; off += 16) {
+		const unsigned char *p = (const unsigned char *)sec->data + off;
+		uint64_t id = get_le(p, 8);
+
+		if (get_le(p + 8, 8)) {
+			WARN("%s: %s record %zu: reserved field not zero",
+			     path, KLPGEN_SHADOW_SEC, off / 16);
+			return EXIT_BAD_INPUT;
+		}
+		for (i = 0; i < pd->nr_shadows; i++)
+			if (pd->shadows[i] == id)
+				break;
+		if (i < pd->nr_shadows)
+			continue;	/* several files may use one id */
+		pd->shadows = xrealloc(pd->shadows,
+				       (pd->nr_shadows + 1) * sizeof(id));
+		pd->shadows[pd->nr_shadows++] = id;
+	}
+	return 0;
+}
+
+/* "__klpgen_new.<obj>.<func>.<pos>" */
+static int add_func(struct patch_desc *pd, const struct module_input *in,
+		    struct symbol *sym)
+{
+	const char *obj = sym->name + strlen(KLPGEN_NEW_PREFIX);
+	const char *dot = strchr(obj, '.'), *last = strrchr(obj, '.');
+	struct pobj *po;
+	struct pfunc *pf;
+	char *end, *func;
+	unsigned long pos;
+	size_t i;
+
+	if (!dot || last == dot || last[1] < '0' || last[1] > '9') {
+		WARN("%s: symbol %s: malformed, want " KLPGEN_NEW_PREFIX "<object>.<function>.<sympos>",
+		     in->path, sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	pos = strtoul(last + 1, &end, 10);
+	if (*end) {
+		WARN("%s: symbol %s: malformed sympos", in->path, sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	if ((size_t)(dot - obj) != strlen(in->obj) ||
+	    strncmp(obj, in->obj, dot - obj)) {
+		WARN("%s: symbol %s patches another object than %s",
+		     in->path, sym->name, in->obj);
+		return EXIT_BAD_INPUT;
+	}
+	if (sym->bind != STB_GLOBAL || !sym->sec || !is_text_section(sym->sec)) {
+		WARN("%s: symbol %s must be a GLOBAL symbol in a text section",
+		     in->path, sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	func = xstrndup(dot + 1, last - dot - 1);
+	if (strlen(func) > KLP_SYMNAME_MAX) {
+		WARN("%s: function name %s too long for the kernel", in->path,
+		     func);
+		free(func);
+		return EXIT_BAD_INPUT;
+	}
+	po = pobj_get(pd, in->obj);
+	for (i = 0; i < po->nr_funcs; i++) {
+		if (strcmp(po->funcs[i].old_name, func) ||
+		    po->funcs[i].pos != pos)
+			continue;
+		WARN("%s: function %s,%lu of %s is patched twice", in->path,
+		     func, pos, in->obj);
+		free(func);
+		return EXIT_BAD_INPUT;
+	}
+	po->funcs = xrealloc(po->funcs, (po->nr_funcs + 1) * sizeof(*pf));
+	pf = &po->funcs[po->nr_funcs++];
+	pf->old_name = func;
+	pf->sym = xstrdup(sym->name);
+	pf->pos = pos;
+	pd->nr_funcs++;
+	return 0;
+}
+
+/* "__klpgen_cb_<kind>_<fn>" */
+static int add_callback(struct patch_desc *pd, const struct module_input *in,
+			struct symbol *sym)
+{
+	const char *rest = sym->name + strlen(KLPGEN_CB_PREFIX);
+	struct pobj *po;
+	int k;
+
+	for (k = 0; k < NR_CB_KINDS; k++) {
+		size_t n = strlen(cb_kind_names[k]);
+
+		if (!strncmp(rest, cb_kind_names[k], n) && rest[n] == '_' &&
+		    rest[n + 1])
+			break;
+	}
+	if (k == NR_CB_KINDS) {
+		WARN("%s: symbol %s: unknown callback kind", in->path,
+		     sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	if (sym->bind != STB_GLOBAL || !sym->sec || !is_text_section(sym->sec)) {
+		WARN("%s: callback %s must be a GLOBAL function", in->path,
+		     sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	po = pobj_get(pd, in->obj);
+	if (po->cb[k]) {
+		WARN("object %s has two %s callbacks: %s and %s", in->obj,
+		     cb_kind_names[k], po->cb[k], sym->name);
+		return EXIT_BAD_INPUT;
+	}
+	po->cb[k] = xstrdup(sym->name);
+	pd->nr_cbs++;
+	return 0;
+}
+
+int patch_read(const struct module_opts *o, struct patch_desc *pd)
+{
+	size_t i, j;
+	int ret = 0;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->replace = o->replace;
+	/* vmlinux first, then modules in the order given. */
+	for (i = 0; i < o->nr_diffs; i++)
+		if (!strcmp(o->diffs[i].obj, "vmlinux"))
+			pobj_get(pd, "vmlinux");
+	for (i = 0; i < o->nr_diffs; i++)
+		pobj_get(pd, o->diffs[i].obj);
+
+	for (i = 0; i < o->nr_diffs && !ret; i++) {
+		const struct module_input *in = &o->diffs[i];
+		struct elf_file *elf = elf_open(in->path);
+
+		if (!elf)
+			return EXIT_BAD_INPUT;
+		if (elf->ehdr.e_type != ET_REL) {
+			WARN("%s: not a relocatable object", in->path);
+			ret = EXIT_BAD_INPUT;
+		}
+		for (j = 0; j < elf->nr_syms && !ret; j++) {
+			struct symbol *sym = elf->syms[j];
+
+			if (sym->type == STT_SECTION)
+				continue;
+			if (str_starts_with(sym->name, KLPGEN_NEW_PREFIX))
+				ret = add_func(pd, in, sym);
+			else if (str_starts_with(sym->name, KLPGEN_CB_PREFIX))
+				ret = add_callback(pd, in, sym);
+		}
+		if (!ret)
+			ret = read_states(elf, pd, in->path);
+		if (!ret)
+			ret = read_shadows(elf, pd, in->path);
+		elf_close(elf);
+	}
+	if (!ret && !pd->nr_funcs && !pd->nr_cbs) {
+		WARN("the diff objects patch no function and declare no callback");
+		ret = EXIT_NO_CHANGE;
+	}
+	return ret;
+}
+
+void patch_free(struct patch_desc *pd)
+{
+	size_t i, j;
+
+	for (i = 0; i < pd->nr_objs; i++) {
+		struct pobj *po = &pd->objs[i];
+
+		for (j = 0; j < po->nr_funcs; j++) {
+			free(po->funcs[j].old_name);
+			free(po->funcs[j].sym);
+		}
+		free(po->funcs);
+		for (j = 0; j < NR_CB_KINDS; j++)
+			free(po->cb[j]);
+		free(po->name);
+	}
+	free(pd->objs);
+	free(pd->states);
+	free(pd->shadows);
+	memset(pd, 0, sizeof(*pd));
+}
+
+static char *read_text(const char *path)
+{
+	struct strbuf sb;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return NULL;
+	strbuf_init(&sb);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	strbuf_add(&sb, "", 1);
+	return sb.buf;
+}
+
+/* Is @field declared as a member in the body [@p, @end)? */
+static bool has_member(const char *p, const char *end, const char *field)
+{
+	size_t n = strlen(field);
+
+	for (; p + n <= end; p++) {
+		const char *q = p + n;
+
+		if (strncmp(p, field, n))
+			continue;
+		if ((p[-1] != ' ' && p[-1] != '\t' && p[-1] != '*'))
+			continue;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < end && (*q == ';' || *q == ':' || *q == '['))
+			return true;
+	}
+	return false;
+}
+
+static int parse_state_fields(const char *path, struct state_fields *f)
+{
+	char *text = read_text(path), *p, *end;
+
+	if (!text)
+		return -1;
+	p = strstr(text, "struct klp_state {");
+	end = p ? strstr(p, "};") : NULL;
+	if (!p || !end) {
+		WARN("%s: no struct klp_state", path);
+		free(text);
+		return -1;
+	}
+	p += strlen("struct klp_state {");
+	f->version = has_member(p, end, "version");
+	f->data = has_member(p, end, "data");
+	f->block_disable = has_member(p, end, "block_disable");
+	f->is_shadow = has_member(p, end, "is_shadow");
+	f->known = true;
+	DEBUG("%s: struct klp_state has%s%s%s%s", path,
+	      f->version ? " version" : "", f->data ? " data" : "",
+	      f->block_disable ? " block_disable" : "",
+	      f->is_shadow ? " is_shadow" : "");
+	free(text);
+	return 0;
+}
+
+/* The source tree of a build dir: itself, its "source" link, or the
+ * directory of the Makefile that its Makefile includes (O= builds and
+ * Debian's linux-headers split). */
+static char *find_livepatch_h(const char *kbuild)
+{
+	static const char rel[] = "include/linux/livepatch.h";
+	char *path, *mk, *line, *next;
+
+	path = xasprintf("%s/%s", kbuild, rel);
+	if (!access(path, R_OK))
+		return path;
+	free(path);
+	path = xasprintf("%s/source/%s", kbuild, rel);
+	if (!access(path, R_OK))
+		return path;
+	free(path);
+	path = xasprintf("%s/Makefile", kbuild);
+	mk = read_text(path);
+	free(path);
+	for (line = mk; line && *line; line = next) {
+		char *dir;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		else
+			next = line + strlen(line);
+		if (!str_starts_with(line, "include ") ||
+		    !str_ends_with(line, "/Makefile"))
+			continue;
+		dir = line + strlen("include ");
+		dir[strlen(dir) - strlen("/Makefile")] = '\0';
+		path = xasprintf("%s/%s", dir, rel);
+		if (!access(path, R_OK)) {
+			free(mk);
+			return path;
+		}
+		free(path);
+	}
+	free(mk);
+	return NULL;
+}
+
+int detect_state_fields(const struct module_opts *o, struct state_fields *f)
+{
+	char *path = NULL;
+	int ret = 0;
+
+	/* 6.1 .. 6.12: struct klp_state { id; version; data; } */
+	memset(f, 0, sizeof(*f));
+	f->version = f->data = true;
+	if (o->livepatch_h)
+		path = xstrdup(o->livepatch_h);
+	else if (o->kbuild)
+		path = find_livepatch_h(o->kbuild);
+	if (!path) {
+		if (o->kbuild)
+			WARN("warning: no include/linux/livepatch.h for %s; assuming struct klp_state { id, version, data }",
+			     o->kbuild);
+		return 0;
+	}
+	if (parse_state_fields(path, f)) {
+		WARN("%s: cannot read struct klp_state", path);
+		ret = EXIT_BAD_INPUT;
+	}
+	free(path);
+	return ret;
+}
+
+int check_states(const struct patch_desc *pd)
+{
+	size_t i;
+
+	for (i = 0; i < pd->nr_states; i++) {
+		const struct pstate *st = &pd->states[i];
+
+		if (st->block_disable && !pd->fields.block_disable) {
+			WARN("state %llu asks for block_disable, which the target kernel's struct klp_state does not have",
+			     (unsigned long long)st->id);
+			return EXIT_UNSAFE;
+		}
+		if (st->is_shadow && !pd->fields.is_shadow)
+			WARN("warning: state %llu: is_shadow is not supported by the target kernel; recorded in .klpgen.meta only",
+			     (unsigned long long)st->id);
+		if (st->version != 1 && !pd->fields.version)
+			WARN("warning: state %llu: the target kernel's struct klp_state has no version",
+			     (unsigned long long)st->id);
+	}
+	return 0;
+}
+
+char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
+{
+	struct strbuf sb;
+	size_t i, j;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "klpgen-meta 1\nmodule %s\nreplace %d\n", o->name,
+		    pd->replace ? 1 : 0);
+	for (i = 0; i < pd->nr_objs; i++)
+		strbuf_addf(&sb, "object %s\n", pd->objs[i].name);
+	for (i = 0; i < pd->nr_objs; i++) {
+		const struct pobj *po = &pd->objs[i];
+
+		for (j = 0; j < po->nr_funcs; j++)
+			strbuf_addf(&sb, "func %s %s %lu\n", po->name,
+				    po->funcs[j].old_name, po->funcs[j].pos);
+		for (j = 0; j < NR_CB_KINDS; j++)
+			if (po->cb[j])
+				strbuf_addf(&sb, "callback %s %s %s\n", po->name,
+					    cb_kind_names[j],
+					    po->cb[j] + strlen(KLPGEN_CB_PREFIX) +
+					    strlen(cb_kind_names[j]) + 1);
+	}
+	for (i = 0; i < pd->nr_states; i++)
+		strbuf_addf(&sb, "state %llu %u block_disable=%d is_shadow=%d\n",
+			    (unsigned long long)pd->states[i].id,
+			    pd->states[i].version, pd->states[i].block_disable,
+			    pd->states[i].is_shadow);
+	for (i = 0; i < pd->nr_shadows; i++)
+		strbuf_addf(&sb, "shadow %llu\n",
+			    (unsigned long long)pd->shadows[i]);
+	strbuf_add(&sb, "", 1);
+	return sb.buf;
+}
+
+/* A C string literal of @s. */
+static void add_c_string(struct strbuf *sb, const char *s)
+{
+	strbuf_add(sb, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '\n')
+			strbuf_add(sb, "\\n\" \\\n\t\"", 8);
+		else if (*s == '"' || *s == '\\')
+			strbuf_addf(sb, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			strbuf_addf(sb, "\\%03o", (unsigned char)*s);
+		else
+			strbuf_add(sb, s, 1);
+	}
+	strbuf_add(sb, "\"", 1);
+}
+
+char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
+{
+	struct strbuf sb;
+	char *meta;
+	size_t i, j;
+	int k;
+
+	strbuf_init(&sb);
+	strbuf_addf(&sb, "/* Generated by klpgen module for %s; do not edit. */\n"
+		    "#ifndef KLPGEN_GENERATED_H\n#define KLPGEN_GENERATED_H\n\n",
+		    o->name);
+	strbuf_addf(&sb, "#define KLPGEN_REPLACE %s\n\n",
+		    pd->replace ? "true" : "false");
+	strbuf_addf(&sb, "#define KLPGEN_STATE_HAS_VERSION %d\n"
+		    "#define KLPGEN_STATE_HAS_DATA %d\n"
+		    "#define KLPGEN_STATE_HAS_BLOCK_DISABLE %d\n"
+		    "#define KLPGEN_STATE_HAS_IS_SHADOW %d\n\n",
+		    pd->fields.version, pd->fields.data,
+		    pd->fields.block_disable, pd->fields.is_shadow);
+
+	strbuf_addf(&sb, "/* X(index, name): one struct klp_object each */\n"
+		    "#define KLPGEN_OBJECTS(X) \\\n");
+	for (i = 0; i < pd->nr_objs; i++) {
+		if (!strcmp(pd->objs[i].name, "vmlinux"))
+			strbuf_addf(&sb, "\tX(%zu, NULL) \\\n", i);
+		else
+			strbuf_addf(&sb, "\tX(%zu, \"%s\") \\\n", i,
+				    pd->objs[i].name);
+	}
+	strbuf_addf(&sb, "\t/* end */\n\n");
+
+	strbuf_addf(&sb, "/* X(object, index, old_name, new symbol, old_sympos) */\n");
+	for (i = 0; i < pd->nr_objs; i++) {
+		const struct pobj *po = &pd->objs[i];
+
+		strbuf_addf(&sb, "#define KLPGEN_FUNCS_%zu(X) \\\n", i);
+		for (j = 0; j < po->nr_funcs; j++)
+			strbuf_addf(&sb, "\tX(%zu, %zu, \"%s\", \"%s\", %lu) \\\n",
+				    i, j, po->funcs[j].old_name,
+				    po->funcs[j].sym, po->funcs[j].pos);
+		strbuf_addf(&sb, "\t/* end */\n");
+	}
+	strbuf_addf(&sb, "\n/* X(return type, symbol) */\n"
+		    "#define KLPGEN_CALLBACK_DECLS(X) \\\n");
+	for (i = 0; i < pd->nr_objs; i++)
+		for (k = 0; k < NR_CB_KINDS; k++)
+			if (pd->objs[i].cb[k])
+				strbuf_addf(&sb, "\tX(%s, %s) \\\n",
+					    k == CB_PRE_PATCH ? "int" : "void",
+					    pd->objs[i].cb[k]);
+	strbuf_addf(&sb, "\t/* end */\n\n");
+	for (i = 0; i < pd->nr_objs; i++)
+		for (k = 0; k < NR_CB_KINDS; k++)
+			strbuf_addf(&sb, "#define KLPGEN_CB_%zu_%s %s\n", i,
+				    cb_kind_names[k],
+				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
+
+	strbuf_addf(&sb, "\n/* X(id, version, block_disable, is_shadow) */\n"
+		    "#define KLPGEN_NR_STATES %zu\n#define KLPGEN_STATES(X) \\\n",
+		    pd->nr_states);
+	for (i = 0; i < pd->nr_states; i++)
+		strbuf_addf(&sb, "\tX(%lluUL, %u, %d, %d) \\\n",
+			    (unsigned long long)pd->states[i].id,
+			    pd->states[i].version, pd->states[i].block_disable,
+			    pd->states[i].is_shadow);
+	strbuf_addf(&sb, "\t/* end */\n\n");
+
+	meta = patch_meta(o, pd);
+	strbuf_addf(&sb, "/* The .klpgen.meta section. */\n#define KLPGEN_META \\\n\t");
+	add_c_string(&sb, meta);
+	free(meta);
+	strbuf_addf(&sb, "\n\n#endif\n");
+	strbuf_add(&sb, "", 1);
+	return sb.buf;
+}

@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * klpgen module: diff objects -> livepatch module.
+ *
+ *  1. read the diff objects (module-gen.c),
+ *  2. `ld -r` them into one object, apply --symvers to it (klp-convert
+ *     --prelink) so modpost versions the exported symbols,
+ *  3. write the work directory: Kbuild, livepatch-main.c from the
+ *     templates, klpgen-generated.h, the prebuilt object,
+ *  4. make -C KBUILD M=WORK KBUILD_MODPOST_WARN=1 modules (log in
+ *     WORK/build.log),
+ *  5. klp-convert the .ko into OUTDIR/NAME.ko.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "klpgen.h"
+#include "klpgen-abi.h"
+#include "module-gen.h"
+#include "module.h"
+#include "util.h"
+
+char *klpgen_exe_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return xstrdup(".");
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return xstrdup(buf[0] ? buf : "/");
+}
+
+static char *find_templates(const struct module_opts *o)
+{
+	const char *env = getenv("KLPGEN_TEMPLATES");
+	char *dir, *exe, *probe;
+
+	if (o->templates)
+		return xstrdup(o->templates);
+	if (env && *env)
+		return xstrdup(env);
+	exe = klpgen_exe_dir();
+	dir = xasprintf("%s/../../templates", exe);
+	free(exe);
+	probe = xasprintf("%s/livepatch-main.c", dir);
+	if (!access(probe, R_OK)) {
+		free(probe);
+		return dir;
+	}
+	free(probe);
+	free(dir);
+	return xstrdup(KLPGEN_DATADIR "/templates");
+}
+
+static char *find_klp_convert(void)
+{
+	const char *env = getenv("KLPGEN_KLP_CONVERT");
+	char *exe, *path;
+
+	if (env && *env)
+		return xstrdup(env);
+	exe = klpgen_exe_dir();
+	path = xasprintf("%s/klp-convert", exe);
+	free(exe);
+	return path;
+}
+
+/* Run @argv; output to @log (appended) or inherited.  Exit status or -1. */
+static int run(char *const argv[], const char *log)
+{
+	pid_t pid;
+	int status, i;
+
+	if (debug_level) {
+		fprintf(stderr, "%s: +", tool_name);
+		for (i = 0; argv[i]; i++)
+			fprintf(stderr, " %s", argv[i]);
+		fputc('\n', stderr);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		WARN("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		if (log) {
+			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+			if (fd < 0)
+				_exit(127);
+			dup2(fd, 1);
+			dup2(fd, 2);
+			close(fd);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run %s: %s\n", tool_name, argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -1;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	struct strbuf sb;
+	char buf[65536];
+	ssize_t n;
+	int fd = open(from, O_RDONLY), ret;
+
+	if (fd < 0) {
+		WARN("%s: %s", from, strerror(errno));
+		return -1;
+	}
+	strbuf_init(&sb);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(&sb, buf, n);
+	close(fd);
+	if (n < 0) {
+		WARN("%s: %s", from, strerror(errno));
+		strbuf_free(&sb);
+		return -1;
+	}
+	ret = write_file_atomic(to, sb.buf ? sb.buf : "", sb.len, 0644);
+	strbuf_free(&sb);
+	if (ret)
+		WARN("%s: cannot write", to);
+	return ret;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	if (write_file_atomic(path, text, strlen(text), 0644)) {
+		WARN("%s: cannot write", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Kbuild from the template, @NAME@ replaced. */
+static int write_kbuild(const char *tdir, const char *work, const char *name)
+{
+	char *in = xasprintf("%s/Kbuild.in", tdir), *out, *p, *at;
+	struct strbuf sb, text;
+	char buf[4096];
+	FILE *f = fopen(in, "r");
+	size_t n;
+	int ret;
+
+	if (!f) {
+		WARN("%s: %s", in, strerror(errno));
+		free(in);
+		return -1;
+	}
+	strbuf_init(&text);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&text, buf, n);
+	strbuf_add(&text, "", 1);
+	fclose(f);
+	free(in);
+	strbuf_init(&sb);
+	for (p = text.buf; (at = strstr(p, "@NAME@")); p = at + 6) {
+		strbuf_add(&sb, p, at - p);
+		strbuf_add(&sb, name, strlen(name));
+	}
+	strbuf_add(&sb, p, strlen(p));
+	strbuf_add(&sb, "", 1);
+	out = xasprintf("%s/Kbuild", work);
+	ret = write_text(out, sb.buf);
+	free(out);
+	strbuf_free(&sb);
+	strbuf_free(&text);
+	return ret;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void add_arg(char ***argv, size_t *n, const char *arg)
+{
+	*argv = xrealloc(*argv, (*n + 2) * sizeof(**argv));
+	(*argv)[(*n)++] = xstrdup(arg);
+	(*argv)[*n] = NULL;
+}
+
+static void free_args(char **argv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* klp-convert with the target checks of @o. */
+static int klp_convert(const struct module_opts *o, const char *symvers,
+		       bool prelink, const char *in, const char *out)
+{
+	char **argv = NULL, *exe = find_klp_convert(), *arg;
+	size_t n = 0, i;
+	int ret;
+
+	add_arg(&argv, &n, exe);
+	if (prelink)
+		add_arg(&argv, &n, "--prelink");
+	if (debug_level)
+		add_arg(&argv, &n, "--debug");
+	if (o->vmlinux) {
+		add_arg(&argv, &n, "--vmlinux");
+		add_arg(&argv, &n, o->vmlinux);
+	}
+	if (symvers) {
+		add_arg(&argv, &n, "--symvers");
+		add_arg(&argv, &n, symvers);
+	}
+	for (i = 0; i < o->nr_mods; i++) {
+		arg = xasprintf("%s=%s", o->mods[i].obj, o->mods[i].path);
+		add_arg(&argv, &n, "--module");
+		add_arg(&argv, &n, arg);
+		free(arg);
+	}
+	add_arg(&argv, &n, in);
+	add_arg(&argv, &n, out);
+	ret = run(argv, NULL);
+	if (ret)
+		WARN("klp-convert %s failed (exit %d)", in, ret);
+	free_args(argv, n);
+	free(exe);
+	return ret < 0 ? EXIT_INTERNAL : ret;
+}
+
+static void summary(const struct module_opts *o, const struct patch_desc *pd,
+		    const char *ko)
+{
+	size_t i;
+
+	if (o->quiet)
+		return;
+	printf("module %s:", o->name);
+	for (i = 0; i < pd->nr_objs; i++)
+		printf("%s%s (%zu)", i ? ", " : " objects ", pd->objs[i].name,
+		       pd->objs[i].nr_funcs);
+	printf("; %zu funcs, %zu callbacks, %zu states, %zu shadow ids, %s\n",
+	       pd->nr_funcs, pd->nr_cbs, pd->nr_states, pd->nr_shadows,
+	       pd->replace ? "replace" : "no replace");
+	if (ko)
+		printf("wrote %s\n", ko);
+}
+
+int klpgen_make_module(const struct module_opts *o)
+{
+	struct patch_desc pd;
+	char *tdir = NULL, *work = NULL, *path = NULL, *text = NULL;
+	char *symvers = NULL, *ko = NULL, *built = NULL, *log = NULL;
+	char **argv = NULL;
+	size_t nargs = 0, i;
+	bool keep = o->work != NULL;
+	int ret;
+
+	ret = patch_read(o, &pd);
+	if (ret)
+		goto out;
+	ret = detect_state_fields(o, &pd.fields);
+	if (ret)
+		goto out;
+	ret = check_states(&pd);
+	if (ret)
+		goto out;
+
+	tdir = find_templates(o);
+	if (o->work) {
+		work = xstrdup(o->work);
+		if (mkdir(work, 0755) && errno != EEXIST) {
+			WARN("%s: %s", work, strerror(errno));
+			ret = EXIT_BAD_INPUT;
+			goto out;
+		}
+	} else {
+		const char *tmp = getenv("TMPDIR");
+
+		work = xasprintf("%s/klpgen-module.XXXXXX",
+				 tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(work)) {
+			WARN("mkdtemp %s: %s", work, strerror(errno));
+			ret = EXIT_INTERNAL;
+			goto out;
+		}
+	}
+	ret = EXIT_INTERNAL;
+	/* Absolute, for make -C. */
+	path = realpath(work, NULL);
+	if (!path) {
+		WARN("%s: %s", work, strerror(errno));
+		goto out;
+	}
+	free(work);
+	work = path;
+	path = NULL;
+
+	/* The template sources and the generated header. */
+	path = xasprintf("%s/livepatch-main.c", tdir);
+	text = xasprintf("%s/livepatch-main.c", work);
+	if (copy_file(path, text))
+		goto out;
+	free(path);
+	free(text);
+	if (write_kbuild(tdir, work, o->name))
+		goto out;
+	text = patch_header(o, &pd);
+	path = xasprintf("%s/klpgen-generated.h", work);
+	if (write_text(path, text))
+		goto out;
+	free(path);
+	free(text);
+	text = patch_meta(o, &pd);
+	path = xasprintf("%s/klpgen-meta.txt", work);
+	if (write_text(path, text))
+		goto out;
+	free(path);
+	free(text);
+	path = text = NULL;
+
+	/* One object with all new code. */
+	built = xasprintf("%s/klpgen-patch.o.prebuilt", work);
+	add_arg(&argv, &nargs, "ld");
+	add_arg(&argv, &nargs, "-r");
+	add_arg(&argv, &nargs, "-o");
+	add_arg(&argv, &nargs, built);
+	for (i = 0; i < o->nr_diffs; i++)
+		add_arg(&argv, &nargs, o->diffs[i].path);
+	if (run(argv, NULL)) {
+		WARN("ld -r of the diff objects failed");
+		goto out;
+	}
+	if (o->symvers)
+		symvers = xstrdup(o->symvers);
+	else if (o->kbuild) {
+		symvers = xasprintf("%s/Module.symvers", o->kbuild);
+		if (access(symvers, R_OK)) {
+			free(symvers);
+			symvers = NULL;
+		}
+	}
+	ret = klp_convert(o, symvers, true, built, built);
+	if (ret)
+		goto out;
+
+	if (o->no_build) {
+		if (!o->quiet)
+			printf("work directory %s\n", work);
+		summary(o, &pd, NULL);
+		keep = true;
+		ret = 0;
+		goto out;
+	}
+	ret = EXIT_INTERNAL;
+	if (!o->kbuild) {
+		WARN("no kernel build directory (-k)");
+		ret = EXIT_BAD_INPUT;
+		goto out;
+	}
+	free_args(argv, nargs);
+	argv = NULL;
+	nargs = 0;
+	log = xasprintf("%s/build.log", work);
+	unlink(log);
+	add_arg(&argv, &nargs, getenv("MAKE") && *getenv("MAKE") ?
+		getenv("MAKE") : "make");
+	add_arg(&argv, &nargs, "-C");
+	add_arg(&argv, &nargs, o->kbuild);
+	path = xasprintf("M=%s", work);
+	add_arg(&argv, &nargs, path);
+	free(path);
+	path = NULL;
+	add_arg(&argv, &nargs, "KBUILD_MODPOST_WARN=1");
+	add_arg(&argv, &nargs, "modules");
+	if (run(argv, log)) {
+		WARN("building the module failed; see %s", log);
+		keep = true;
+		goto out;
+	}
+
+	free(built);
+	built = xasprintf("%s/%s.ko", work, o->name);
+	ko = xasprintf("%s/%s.ko", o->outdir ? o->outdir : ".", o->name);
+	ret = klp_convert(o, symvers, false, built, ko);
+	if (ret) {
+		keep = true;
+		goto out;
+	}
+	summary(o, &pd, ko);
+out:
+	if (work && !keep)
+		nftw(work, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	else if (work && ret && !o->work)
+		WARN("work directory kept: %s", work);
+	free_args(argv, nargs);
+	free(tdir);
+	free(work);
+	free(path);
+	free(text);
+	free(symvers);
+	free(ko);
+	free(built);
+	free(log);
+	patch_free(&pd);
+	return ret;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+"usage: klpgen module [options] OBJNAME=DIFF.o ...\n"
+"\n"
+"Generates a livepatch module from create-diff-object output.  OBJNAME is\n"
+"vmlinux or the name of the module the diff object patches.\n"
+"\n"
+"  -n, --name NAME        module name ([a-z0-9_], at most 55 characters)\n"
+"  -k, --kbuild DIR       kernel build directory to build against\n"
+"  -o, --output DIR       where NAME.ko goes (default: .)\n"
+"  -R, --no-replace       not a cumulative (atomic replace) patch\n"
+"      --vmlinux FILE     check vmlinux symbols against FILE\n"
+"      --symvers FILE     Module.symvers (default: KBUILD/Module.symvers)\n"
+"      --module NAME=KO   check symbols of module NAME against KO\n"
+"      --work DIR         build in DIR and keep it\n"
+"      --templates DIR    module templates (default: $KLPGEN_TEMPLATES,\n"
+"                         the source tree, " KLPGEN_DATADIR "/templates)\n"
+"      --livepatch-h FILE struct klp_state from FILE (default: the\n"
+"                         kernel tree of -k)\n"
+"      --no-build         stop after writing the work directory\n"
+"      --debug            say more\n"
+"  -h, --help             this help\n");
+}
+
+static char *objname(const char *s, size_t len)
+{
+	char *name = xstrndup(s, len), *p;
+
+	for (p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	if (!*name || strlen(name) > KLP_OBJNAME_MAX ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(name))
+		die_code(EXIT_BAD_INPUT, "invalid object name '%s'", name);
+	return name;
+}
+
+static void add_input(struct module_input **v, size_t *n, const char *arg,
+		      const char *what)
+{
+	const char *eq = strchr(arg, '=');
+	struct module_input *in;
+
+	if (!eq || eq == arg || !eq[1])
+		die_code(EXIT_BAD_INPUT, "%s wants OBJNAME=FILE, not '%s'", what,
+			 arg);
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	in = &(*v)[(*n)++];
+	in->obj = objname(arg, eq - arg);
+	in->path = xstrdup(eq + 1);
+}
+
+int cmd_module(int argc, char **argv)
+{
+	enum { OPT_VMLINUX = 256, OPT_SYMVERS, OPT_MODULE, OPT_WORK,
+	       OPT_TEMPLATES, OPT_NO_BUILD, OPT_DEBUG, OPT_LIVEPATCH_H };
+	static const struct option longopts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "kbuild", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-replace", no_argument, NULL, 'R' },
+		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+		{ "symvers", required_argument, NULL, OPT_SYMVERS },
+		{ "module", required_argument, NULL, OPT_MODULE },
+		{ "work", required_argument, NULL, OPT_WORK },
+		{ "templates", required_argument, NULL, OPT_TEMPLATES },
+		{ "livepatch-h", required_argument, NULL, OPT_LIVEPATCH_H },
+		{ "no-build", no_argument, NULL, OPT_NO_BUILD },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct module_opts o = { .replace = true };
+	size_t i;
+	int c, ret;
+
+	tool_name = "klpgen module";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:k:o:Rh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o.name = optarg;
+			break;
+		case 'k':
+			o.kbuild = optarg;
+			break;
+		case 'o':
+			o.outdir = optarg;
+			break;
+		case 'R':
+			o.replace = false;
+			break;
+		case OPT_VMLINUX:
+			o.vmlinux = optarg;
+			break;
+		case OPT_SYMVERS:
+			o.symvers = optarg;
+			break;
+		case OPT_MODULE:
+			add_input(&o.mods, &o.nr_mods, optarg, "--module");
+			break;
+		case OPT_WORK:
+			o.work = optarg;
+			break;
+		case OPT_TEMPLATES:
+			o.templates = optarg;
+			break;
+		case OPT_LIVEPATCH_H:
+			o.livepatch_h = optarg;
+			break;
+		case OPT_NO_BUILD:
+			o.no_build = true;
+			break;
+		case OPT_DEBUG:
+			debug_level++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	for (i = optind; i < (size_t)argc; i++)
+		add_input(&o.diffs, &o.nr_diffs, argv[i], "a diff object");
+	if (!o.nr_diffs || !o.name) {
+		WARN("%s", !o.name ? "no module name (-n)" : "no diff objects");
+		usage(stderr);
+		ret = EXIT_BAD_INPUT;
+		goto out;
+	}
+	if (!*o.name || strlen(o.name) > KLP_OBJNAME_MAX ||
+	    strspn(o.name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	    strlen(o.name)) {
+		WARN("invalid module name '%s': [a-z0-9_], at most %d characters",
+		     o.name, KLP_OBJNAME_MAX);
+		ret = EXIT_BAD_INPUT;
+		goto out;
+	}
+	ret = klpgen_make_module(&o);
+out:
+	for (i = 0; i < o.nr_diffs; i++) {
+		free(o.diffs[i].obj);
+		free(o.diffs[i].path);
+	}
+	free(o.diffs);
+	for (i = 0; i < o.nr_mods; i++) {
+		free(o.mods[i].obj);
+		free(o.mods[i].path);
+	}
+	free(o.mods);
+	return ret;
+}
