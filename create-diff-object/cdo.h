@@ -231,6 +231,7 @@ bool kernel_exported(struct cdo *c, const char *name, const char **module);
 bool kernel_has_symvers(struct cdo *c);
 /* Symbol defined in the --symbols file? */
 bool kernel_defines(struct cdo *c, const char *name);
+bool kernel_symbols_is_vmlinux(struct cdo *c);
 /* kallsyms position of an original symbol; -1 if not found. */
 long kernel_sympos(struct cdo *c, struct symbol *osym);
 /* Size of struct @name from the DWARF of --symbols; 0 if unknown. */

@@ -79,6 +79,12 @@ bool kernel_exported(struct cdo *c, const char *name, const char **module)
 	return true;
 }
 
+/* --symbols is a linked vmlinux (not an object standing in for one) */
+bool kernel_symbols_is_vmlinux(struct cdo *c)
+{
+	return K(c)->ss->elf->ehdr.e_type == ET_EXEC;
+}
+
 bool kernel_defines(struct cdo *c, const char *name)
 {
 	return symsource_global_pos(K(c)->ss, name) != SYMPOS_NONE;

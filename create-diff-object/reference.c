@@ -64,7 +64,8 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 		*is_klp = true;
 		if (!c->is_vmlinux && kernel_defines(c, psym->name))
 			return klp_name(c, c->objname, psym->name, 0);
-		if (c->is_vmlinux && !kernel_defines(c, psym->name)) {
+		if (c->is_vmlinux && kernel_symbols_is_vmlinux(c) &&
+		    !kernel_defines(c, psym->name)) {
 			refuse(c, "undefined symbol %s is neither exported (%s) nor defined in %s",
 			       psym->name, c->symvers_path, c->symbols_path);
 			return NULL;
