@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The ELF layer sees the same sections, symbols and relocations as
+# eu-readelf, on kernel-like objects, ld -r output and a .ko.
+. "$(dirname "$0")/../lib/tap.sh"
+mk_tmpdir
+FIX=$FIXTURES/lib
+
+same_as_readelf() {	# OBJ DESC
+	eu-readelf -S -s -r "$1" | perl "$FIX/canon.pl" readelf | sort >"$TMP/r"
+	"$TOOLS/elfdump" "$1" | perl "$FIX/canon.pl" elfdump | sort >"$TMP/e"
+	diff "$TMP/r" "$TMP/e" >"$TMP/d" && [ -s "$TMP/r" ]
+	local rc=$?
+	[ $rc -ne 0 ] && head -20 "$TMP/d" | sed 's/^/# /'
+	_tap_result $rc "$2"
+}
+
+kcc "$TMP/plain.o" "$FIX/kernelish.c" || bail "cannot compile"
+kcc "$TMP/debug.o" "$FIX/kernelish.c" -g -fpatchable-function-entry=2
+kcc "$TMP/ko.o" "$FIX/fake-ko.c"
+ld -r -o "$TMP/fake.ko" "$TMP/ko.o"
+ld -r -o "$TMP/linked.o" "$TMP/plain.o" "$TMP/ko.o"
+
+same_as_readelf "$TMP/plain.o" "kernel-like object"
+same_as_readelf "$TMP/debug.o" "-g -fpatchable-function-entry object (debug relocs, SHF_LINK_ORDER)"
+same_as_readelf "$TMP/fake.ko" ".ko (.modinfo, __versions, .gnu.linkonce.this_module)"
+same_as_readelf "$TMP/linked.o" "ld -r output"
+
+for o in plain debug linked; do
+	ok_desc "every look-up agrees with the tables ($o.o)" \
+		"$TOOLS/elfcheck" "$TMP/$o.o"
+done
+
+# Look-ups by address and offset.
+is "$("$TOOLS/libquery" containing "$TMP/plain.o" .text.switchy 5)" switchy \
+	"elf_symbol_containing finds the function"
+is "$("$TOOLS/libquery" containing "$TMP/plain.o" .text.switchy 100000)" - \
+	"nothing contains an offset past the function"
+first=$(eu-readelf -r "$TMP/plain.o" | awk '/rela.text.switchy/{f=1;next} f&&/X86_64/{print $1; exit}')
+r=$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy "$first" 1)
+like "$r" "^$(printf '0x%x' "$first") R_X86_64_" "elf_find_reloc finds the first reloc of .text.switchy"
+r=$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy $((first + 2)) 1)
+like "$r" "^$(printf '0x%x' "$first") " "elf_find_reloc: an offset inside a reloc's field finds it"
+is "$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy 0 1)" - \
+	"elf_find_reloc: no reloc at offset 0"
+
+# A lab kernel's real modules and vmlinux, when the lab has built one.
+LAB=${KLPGEN_LAB_BUILD:-$HOME/.cache/klpgen/lab/linux-6.1/build}
+ko=$(find "$LAB/.." -name '*.ko' 2>/dev/null | head -1)
+if [ -n "$ko" ]; then
+	same_as_readelf "$ko" "lab kernel module $(basename "$ko")"
+else
+	skip "no lab kernel module built"
+fi
+if [ -f "$LAB/vmlinux" ]; then
+	ok_desc "vmlinux (ET_EXEC) opens and indexes" "$TOOLS/elfcheck" "$LAB/vmlinux"
+else
+	skip "no lab vmlinux built"
+fi
+done_testing
