@@ -10,19 +10,21 @@
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KLPGEN_CACHE=${KLPGEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/klpgen}
+# Kernel descriptions (VERSION.conf + fragment); overridable for experiments.
+KLAB_KERNELS=${KLAB_KERNELS:-$LAB_DIR/kernels}
 
 lab_info() { echo "[lab] $*" >&2; }
 lab_die()  { echo "[lab] error: $*" >&2; exit 1; }
 
 lab_load_kernel() {
-	local ver=$1 conf=$LAB_DIR/kernels/$1.conf
+	local ver=$1 conf=$KLAB_KERNELS/$1.conf
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
 	KVER_PACKAGE= KVER_TARBALL= KVER_TARDIR= KVER_FRAGMENT= KVER_BASECONFIG=tinyconfig
 	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf
-	KVER_FRAGMENT=$LAB_DIR/kernels/$KVER_FRAGMENT
+	KVER_FRAGMENT=$KLAB_KERNELS/$KVER_FRAGMENT
 	KLAB_VER=$ver
 	KLAB_ROOT=$KLPGEN_CACHE/lab/linux-$ver
 	KLAB_SRC=$KLAB_ROOT/src
@@ -32,7 +34,7 @@ lab_load_kernel() {
 
 lab_known_versions() {
 	local f out=
-	for f in "$LAB_DIR"/kernels/*.conf; do
+	for f in "$KLAB_KERNELS"/*.conf; do
 		f=${f##*/}; out="$out ${f%.conf}"
 	done
 	echo "${out# }"
