@@ -208,7 +208,8 @@ static void add_aliases(struct out *o)
 		char *name;
 		long pos;
 
-		if (!f->is_patched || f->verdict != V_CHANGED)
+		/* .cold parts have no fentry: they come with their parent */
+		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold)
 			continue;
 		pos = kernel_sympos(c, f->twin->sym);
 		if (pos < 0) {
@@ -219,8 +220,9 @@ static void add_aliases(struct out *o)
 			o->failed = true;
 			continue;
 		}
+		/* named after the function of the running kernel */
 		name = xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%ld", c->objname,
-				 ps->name, pos);
+				 f->twin->sym->name, pos);
 		ns = elf_add_symbol(o->e, name, STB_GLOBAL, STT_FUNC,
 				    o->secmap[ps->sec->index],
 				    ps->sym.st_value, ps->sym.st_size);

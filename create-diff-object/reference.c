@@ -72,7 +72,8 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 		}
 		return klp_name(c, "vmlinux", psym->name, 0);
 	}
-	if (c->is_vmlinux && psym->bind != STB_LOCAL &&
+	if (c->is_vmlinux && psym->bind != STB_LOCAL && psym->twin &&
+	    psym->twin->bind != STB_LOCAL &&
 	    kernel_exported(c, psym->name, &mod) && !strcmp(mod, "vmlinux"))
 		return xstrdup(psym->name);
 	*is_klp = true;
@@ -90,7 +91,8 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 		       c->symbols_path);
 		return NULL;
 	}
-	return klp_name(c, c->objname, psym->name, pos);
+	/* the running kernel knows the original name (numbers may differ) */
+	return klp_name(c, c->objname, psym->twin->name, pos);
 }
 
 static bool in_diff(const struct target *t)
