@@ -202,12 +202,21 @@ static char *default_name(const char *patch)
 	if (c && c != base)
 		*c = '\0';
 	name = xasprintf("klp_%.50s", base);
-	for (c = name; *c; c++)
-		if (!(*c >= 'a' && *c <= 'z') && !(*c >= 'A' && *c <= 'Z') &&
-		    !(*c >= '0' && *c <= '9'))
-			*c = '_';
 	free(copy);
 	return name;
+}
+
+/* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
+static void normalize_name(char *name)
+{
+	char *c;
+
+	for (c = name; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c += 'a' - 'A';
+		else if (*c == '-' || *c == '.' || *c == ' ')
+			*c = '_';
+	}
 }
 
 static void resolve_inputs(struct build *b)
@@ -262,10 +271,11 @@ static void resolve_inputs(struct build *b)
 	b->outdir = need_path(b->outdir, "output directory");
 	if (!b->name)
 		b->name = default_name(b->patches.v[0]);
+	normalize_name(b->name);
 	if (strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(b->name))
+		"0123456789_") != strlen(b->name))
 		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
-			 "digits, '_' and '-', at most 55)", b->name);
+			 "digits and '_', at most 55)", b->name);
 	if (!b->jobs) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		b->jobs = ncpu > 0 ? ncpu : 1;
