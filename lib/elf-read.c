@@ -4,8 +4,8 @@
  * index before anything is dereferenced, and build the in-memory model.
  *
  * The file is mapped MAP_PRIVATE and parsed directly (the host is x86_64
- * little-endian like the files we accept); a libelf handle on the same
- * memory is offered in elf->elf for callers that want gelf accessors.
+ * little-endian like the files we accept); elf_libelf() makes a libelf
+ * handle on the same memory for callers that want gelf accessors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -497,7 +497,15 @@ struct elf_file *elf_open(const char *path)
 		elf_close(elf);
 		return NULL;
 	}
-	elf_version(EV_CURRENT);
-	elf->elf = elf_memory(elf->map, elf->map_size);
 	return elf;
+}
+
+/* Made on demand: libelf allocates per section, which big objects feel. */
+Elf *elf_libelf(struct elf_file *elf)
+{
+	if (!elf->elf && elf->map) {
+		elf_version(EV_CURRENT);
+		elf->elf = elf_memory(elf->map, elf->map_size);
+	}
+	return elf->elf;
 }

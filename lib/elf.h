@@ -123,7 +123,7 @@ struct symbol {
 struct elf_file {
 	char *path;
 	int fd;
-	Elf *elf;
+	Elf *elf;		/* NULL until elf_libelf() is called */
 	GElf_Ehdr ehdr;
 
 	struct section **secs;	/* secs[i]->index == i after open/write */
@@ -159,6 +159,12 @@ struct elf_file {
 struct elf_file *elf_open(const char *path);
 struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
 void elf_close(struct elf_file *elf);
+/*
+ * A libelf handle on the file that was read (NULL for elf_create()d
+ * objects); created on first use and kept in elf->elf.  Read-only: edits
+ * go through the model.
+ */
+Elf *elf_libelf(struct elf_file *elf);
 
 /* Write atomically to @path (may equal elf->path). 0 on success. */
 int elf_write(struct elf_file *elf, const char *path);
