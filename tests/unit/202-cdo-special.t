@@ -1,0 +1,160 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# create-diff-object: special sections split per function, line-only WARN
+# changes, switch jump tables, loader-order hazards.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$FIXTURES/cdo/lib.sh"
+mk_tmpdir; [ -n "$KEEP" ] && trap - EXIT && echo "# $TMP"
+
+printf '0x0\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x0\texported_key\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x0\t__SCK__exp_call\tvmlinux\tEXPORT_SYMBOL_GPL\t\n' \
+	> "$TMP/Module.symvers"
+SV="-S $TMP/Module.symvers"
+entries() {	# SECTION: number of entries in OUT (size / entsize)
+	"$ELFDUMP" -S "$OUT" | awk -v s="$1" -v e="$2" \
+		'$1 == "section" && $2 == s { sub("size=", "", $5); print $5 / e }'
+}
+
+# --- WARN: line-only change is ignored, real change carries its entries ------
+W='int w1(int a) { WARN_ON(a > 5); return a + 1; }
+int w2(int a) { WARN_ON(a < 0); return a * 2; }
+int w3(int a) { WARN_ON(a == 7); return a - 3; }'
+W2='int w1(int a) { WARN_ON(a > 5); return a + 1; }
+
+
+int w2(int a) { WARN_ON(a < 0); return a * 4; }
+int w3(int a) { WARN_ON(a == 7); return a - 3; }'
+cdo_pair warn "$W" "$W2"
+cdo_run warn $SV
+is "$RC" 0 "WARN pair: exit 0"
+is "$(verdict warn w1)" unchanged "w1 before the change: unchanged"
+is "$(verdict warn w2)" changed "w2 changed"
+is "$(verdict warn w3)" ignored-line-only "w3 only moved: ignored-line-only"
+is "$(entries __bug_table 12)" 1 "one __bug_table entry (w2's) in OUT"
+ok_desc "WARN output links" check_out "$OUT"
+like "$("$ELFDUMP" -r "$OUT" | awk '/for __bug_table/ {f=1; next} /^relocs/ {f=0} f')" \
+	"R_X86_64_PC32 \.text\.w2" "bug entry points at the new w2"
+
+cdo_pair warnonly "$W" "
+$W"
+cdo_run warnonly $SV
+is "$RC" 3 "only line numbers moved: exit 3"
+is "$(verdict warnonly w1)" ignored-line-only "w1 ignored-line-only"
+
+# --- missing entry size is an error naming the section ------------------------
+cdo_pair warnsz "$W" "$W2"
+"$CDO" "$TMP/orig/warnsz.o" "$TMP/patched/warnsz.o" "$TMP/x.o" 2> "$TMP/err"
+is "$?" 2 "no entry size for __bug_table: exit 2"
+like "$(cat "$TMP/err")" "__bug_table.*bug_entry.*--entsize" "message says what is missing"
+
+# --- entry size from DWARF of --symbols -------------------------------------------
+DW='struct bug_entry { int a; int f; unsigned short line, flags; };
+struct bug_entry dwarf_anchor;'
+cdo_pair warndw "$W
+$DW" "$W2
+$DW" -g
+"$CDO" -s "$TMP/orig/warndw.o" --explain "$TMP/dw.json" "$TMP/orig/warndw.o" "$TMP/patched/warndw.o" "$TMP/dw.o" 2> "$TMP/err"
+is "$?" 0 "bug_entry size found in DWARF"
+like "$(cat "$TMP/dw.json")" '"section": "__bug_table", "entsize": 12' "DWARF says 12"
+
+# --- switch jump table -------------------------------------------------------------
+SW='int sw(int a, int b)
+{
+	switch (a) {
+	case 0: return b + 11;
+	case 1: return b * 13;
+	case 2: return b - 17;
+	case 3: return b ^ 19;
+	case 4: return b / 23;
+	case 5: return b << 3;
+	case 6: return b % 29;
+	default: return 0;
+	}
+}'
+cdo_pair sw "$SW" "${SW/b \* 13/b * 14}"
+cdo_run sw $SV
+is "$RC" 0 "switch: exit 0"
+is "$(verdict sw sw)" changed "sw changed"
+like "$(out_sections "$OUT")" "^\.rodata\.sw$" "jump table .rodata.sw copied"
+like "$("$ELFDUMP" -r "$OUT")" "for \.rodata\.sw" "jump table keeps its relocations"
+ok_desc "switch output links" check_out "$OUT"
+
+# --- jump labels ---------------------------------------------------------------------
+JL='extern struct static_key_false exported_key;
+DEFINE_STATIC_KEY_FALSE(local_key);
+int jl_exp(int a) { if (static_branch_unlikely(&exported_key)) return a + 1; return a; }
+int jl_loc(int a) { if (static_branch_unlikely(&local_key)) return a + 2; return a; }
+int jl_other(int a) { return a * 5; }'
+cdo_pair jl "$JL" "${JL/a + 1/a + 3}"
+cdo_run jl $SV
+is "$RC" 0 "jump label on an exported key: exit 0"
+is "$(entries __jump_table 16)" 1 "one __jump_table entry"
+like "$(out_symbols "$OUT")" "^exported_key GLOBAL NOTYPE UND$" "exported key stays plain"
+ok_desc "jump label output links" check_out "$OUT" exported_key
+
+cdo_pair jl2 "$JL" "${JL/a + 2/a + 4}"
+cdo_run jl2 $SV
+is "$RC" 4 "jump label on a non-exported key: refused"
+like "$ERR" "jl_loc.*__jump_table.*local_key" "refusal names function, section and key"
+like "$(cat "$JSON")" '"refusals": \[' "explain lists the refusal"
+
+NK='DEFINE_STATIC_KEY_FALSE(local_key);
+int jl_loc(int a) { return a; }'
+NK2='DEFINE_STATIC_KEY_FALSE(local_key);
+DEFINE_STATIC_KEY_FALSE(new_key);
+int jl_loc(int a) { if (static_branch_unlikely(&new_key)) return a + 2; return a; }'
+cdo_pair jl3 "$NK" "$NK2"
+cdo_run jl3 $SV
+is "$RC" 0 "jump label on a key defined in the diff object: exit 0"
+like "$(out_symbols "$OUT")" "^new_key GLOBAL OBJECT " "new key included"
+
+# --- exception table ----------------------------------------------------------------
+EX='int ex1(int *u) { int v; if (get_user_int(&v, u)) return -14; return v + 1; }
+int ex2(int *u) { int v; if (get_user_int(&v, u)) return -14; return v + 2; }'
+cdo_pair ex "$EX" "${EX/v + 2/v + 5}"
+cdo_run ex $SV
+is "$RC" 0 "exception table: exit 0"
+is "$(verdict ex ex2)" changed "ex2 changed"
+is "$(verdict ex ex1)" unchanged "ex1 unchanged"
+is "$(entries __ex_table 12)" 1 "one __ex_table entry (ex2's)"
+ok_desc "ex_table output links" check_out "$OUT"
+
+# --- alternatives ---------------------------------------------------------------------
+AL='void fast_exp(void); void slow_exp(void);
+static noinline void fast_loc(void) { asm volatile(""); }
+int al1(int a) { ALTERNATIVE_CALL(slow_exp, printk, 5); return a + 1; }
+int al2(int a) { ALTERNATIVE_CALL(slow_exp, fast_loc, 6); return a + 2; }
+int al3(int a) { fast_loc(); return a; }'
+printf '0x0\tslow_exp\tvmlinux\tEXPORT_SYMBOL\t\n' >> "$TMP/Module.symvers"
+cdo_pair alt "$AL" "${AL/a + 1/a + 7}"
+cdo_run alt $SV
+is "$RC" 0 "alternative with an exported replacement target: exit 0"
+is "$(entries .altinstructions 12)" 1 "one .altinstructions entry"
+like "$(out_sections "$OUT")" "^\.altinstr_replacement$" "its replacement is copied"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".altinstr_replacement" {print $5}')" "size=5" \
+	"only al1's 5-byte replacement"
+ok_desc "alternatives output links" check_out "$OUT" printk slow_exp
+cdo_pair alt2 "$AL" "${AL/a + 2/a + 8}"
+cdo_run alt2 $SV
+is "$RC" 4 "replacement calling a static function: refused"
+like "$ERR" "al2.*\.altinstructions.*fast_loc" "refusal names function, section and symbol"
+
+# --- static calls -------------------------------------------------------------------------
+SC='int sc1(int a) { STATIC_CALL_SITE(exp_call); return a + 1; }
+int sc2(int a) { STATIC_CALL_SITE(loc_call); return a + 2; }'
+cdo_pair sc "$SC" "${SC/a + 1/a + 3}"
+cdo_run sc $SV
+is "$RC" 0 "static call with an exported key: exit 0"
+is "$(entries .static_call_sites 8)" 1 "one .static_call_sites entry"
+cdo_pair sc2 "$SC" "${SC/a + 2/a + 3}"
+cdo_run sc2 $SV
+is "$RC" 4 "static call with a non-exported key: refused"
+like "$ERR" "sc2.*\.static_call_sites.*__SCK__loc_call" "refusal names the key"
+
+# --- unknown special section -----------------------------------------------------------
+UN='int un(int a) { asm volatile("1: nop\n.pushsection .my_sites,\"a\"\n.long 1b - .\n.popsection"); return a; }'
+cdo_pair unk "$UN" "${UN/return a;/return a + 1;}"
+cdo_run unk $SV
+is "$RC" 4 "unknown special section with an entry of an included function: refused"
+like "$ERR" "unknown special section \.my_sites.*un" "error names the section"
+
+done_testing
