@@ -233,6 +233,20 @@ static int add_callback(struct patch_desc *pd, const struct module_input *in,
 	return 0;
 }
 
+static int cmp_state(const void *a, const void *b)
+{
+	const struct pstate *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
 int patch_read(const struct module_opts *o, struct patch_desc *pd)
 {
 	size_t i, j;
@@ -273,6 +287,11 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 			ret = read_shadows(elf, pd, in->path);
 		elf_close(elf);
 	}
+	/* Records come in link order, which the compiler may reverse. */
+	if (pd->nr_states)
+		qsort(pd->states, pd->nr_states, sizeof(*pd->states), cmp_state);
+	if (pd->nr_shadows)
+		qsort(pd->shadows, pd->nr_shadows, sizeof(*pd->shadows), cmp_u64);
 	if (!ret && !pd->nr_funcs && !pd->nr_cbs) {
 		WARN("the diff objects patch no function and declare no callback");
 		ret = EXIT_NO_CHANGE;
