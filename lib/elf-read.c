@@ -51,9 +51,13 @@ static int check_ehdr(struct elf_file *elf)
 
 	if (elf->map_size < SELFMAG || memcmp(id, ELFMAG, SELFMAG))
 		return elf_err(elf, "not an ELF file");
-	if (elf->map_size < EI_NIDENT + 2 || id[EI_CLASS] != ELFCLASS64)
-		return elf_err(elf, "ELF class %d is not supported: only 64-bit x86_64 ELF objects are (is this a 32-bit object?)",
-			       elf->map_size > EI_CLASS ? id[EI_CLASS] : -1);
+	if (elf->map_size < EI_NIDENT)
+		return elf_err(elf, "truncated ELF header (%zu bytes)",
+			       elf->map_size);
+	if (id[EI_CLASS] != ELFCLASS64)
+		return elf_err(elf, "ELF class %d (%s) is not supported: only 64-bit x86_64 objects are",
+			       id[EI_CLASS], id[EI_CLASS] == ELFCLASS32 ?
+			       "32-bit" : "unknown");
 	if (id[EI_DATA] != ELFDATA2LSB)
 		return elf_err(elf, "not a little-endian ELF file: only x86_64 is supported");
 	if (elf->map_size < sizeof(Elf64_Ehdr))
@@ -102,9 +106,16 @@ static int read_shdr_counts(struct elf_file *elf, size_t *shnum,
 	return 0;
 }
 
+#define MAX_ALIGN	(1ul << 30)
+
 static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 		       const char *name)
 {
+	/* Bounded so that a writer's padding stays sane. */
+	if (sh->sh_addralign & (sh->sh_addralign - 1) ||
+	    sh->sh_addralign > MAX_ALIGN)
+		return elf_err(elf, "section %s (index %zu): bad sh_addralign %#lx",
+			       name, i, (unsigned long)sh->sh_addralign);
 	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
 		return 0;
 	if (sh->sh_offset > elf->map_size ||
