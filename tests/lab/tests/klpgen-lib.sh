@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+# Host-side helpers for the klpgen-* lab tests (sourced by their setup).
+# Each test builds one patch of examples/ with `klpgen build` against the
+# lab kernel, exactly as a user would, into $KLAB_OUT.
+
+KLPGEN=$KLPGEN_BUILD/bin/klpgen
+[ -x "$KLPGEN" ] || { echo "no $KLPGEN: run make"; exit 1; }
+
+# klpgen_example PATCH NAME [options]: build examples/PATCH as NAME.ko;
+# klpgen's output goes to stdout (setup.log) and $KLAB_OUT/klpgen.out.
+klpgen_example() {
+	local patch=$1 name=$2 rc=0
+	shift 2
+	"$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
+		-n "$name" --explain "$@" "$KLPGEN_SRC/examples/$patch" \
+		>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
+	cat "$KLAB_OUT/klpgen.out"
+	return $rc
+}
+
+# klpgen_refusal PATCH NAME REGEX: the build must be refused (exit 4) with
+# a reason matching REGEX, and write no module.  The verdict becomes a
+# guest.sh that reports it as TAP, so a refusal counts as a real lab test.
+klpgen_refusal() {
+	local patch=$1 name=$2 re=$3 rc=0 out
+	klpgen_example "$patch" "$name" || rc=$?
+	out=$(cat "$KLAB_OUT/klpgen.out")
+	{
+		echo '. ./guest-lib.sh'
+		echo "is $rc 4 'klpgen build $patch exits 4 (refused as unsafe)'"
+		if grep -Eq -- "$re" <<<"$out"; then
+			echo "pass 'the reason names $re'"
+		else
+			echo "fail 'the reason names $re'"
+			sed "s/^/# /; s/'//g" "$KLAB_OUT/klpgen.out" | tail -n 20 |
+				sed "s/^/echo '/; s/\$/'/"
+		fi
+		if [ -e "$KLAB_OUT/$name.ko" ]; then
+			echo "fail 'no module written'"
+		else
+			echo "pass 'no module written'"
+		fi
+		if grep -Eq -- "$re" "$KLAB_OUT/$name.explain.json" 2>/dev/null; then
+			echo "pass 'the explain report names it too'"
+		else
+			echo "fail 'the explain report names it too'"
+		fi
+		echo 'done_testing'
+	} >"$KLAB_OUT/guest.sh"
+	rm -f "$KLAB_OUT"/*.ko
+	return 0
+}
