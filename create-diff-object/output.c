@@ -22,13 +22,24 @@ struct out {
 	bool failed;
 };
 
+/* Alignment worth copying: a power of two up to 64 KiB. */
+static uint64_t sane_align(struct out *o, const struct section *s)
+{
+	uint64_t a = s->sh.sh_addralign;
+
+	if (a > 65536 || (a & (a - 1)))
+		die_code(EXIT_BAD_INPUT, "%s: section %s: bad alignment %llu",
+			 o->c->patched_path, s->name, (unsigned long long)a);
+	return a ? a : 1;
+}
+
 static struct section *copy_sec(struct out *o, struct section *s)
 {
 	struct section *n;
 
 	n = elf_add_section(o->e, s->name, s->sh.sh_type,
 			    s->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-			    s->sh.sh_addralign, s->sh.sh_entsize,
+			    sane_align(o, s), s->sh.sh_entsize,
 			    s->data, s->size);
 	o->secmap[s->index] = n;
 	return n;
@@ -127,7 +138,7 @@ static bool copy_repl(struct out *o, struct special *sp, size_t idx,
 	if (!o->repl) {
 		o->repl = elf_add_section(o->e, rs->name, rs->sh.sh_type,
 					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-					  rs->sh.sh_addralign, 0, NULL, 0);
+					  sane_align(o, rs), 0, NULL, 0);
 	}
 	base = o->repl->size;
 	{
@@ -168,7 +179,7 @@ static void copy_special(struct out *o, struct special *sp)
 			       (unsigned char *)sp->sec->data + j * es, es);
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-			      sp->sec->sh.sh_addralign, sp->sec->sh.sh_entsize,
+			      sane_align(o, sp->sec), sp->sec->sh.sh_entsize,
 			      buf, nr * es);
 	free(buf);
 	o->secmap[sp->sec->index] = dst;
