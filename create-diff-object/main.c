@@ -145,11 +145,15 @@ static struct elf_file *open_rel(const char *path)
 
 	if (!elf)
 		die_code(EXIT_BAD_INPUT, "%s: cannot read ELF object", path);
-	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64)
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
+		elf_close(elf);
 		die_code(EXIT_BAD_INPUT,
 			 "%s: not an x86_64 relocatable object", path);
-	if (!elf->symtab)
+	}
+	if (!elf->symtab) {
+		elf_close(elf);
 		die_code(EXIT_BAD_INPUT, "%s: no symbol table", path);
+	}
 	return elf;
 }
 
