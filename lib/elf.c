@@ -281,8 +281,9 @@ static void build_sym_index(const struct elf_file *elf)
 	for (i = 0; i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
-		qsort(sec->sorted_syms, sec->nr_sorted_syms,
-		      sizeof(struct symbol *), cmp_sym);
+		if (sec->nr_sorted_syms > 1)
+			qsort(sec->sorted_syms, sec->nr_sorted_syms,
+			      sizeof(struct symbol *), cmp_sym);
 	}
 }
 
