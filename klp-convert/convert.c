@@ -36,14 +36,17 @@ bool is_klp_sym_name(const char *s)
 	return str_starts_with(s, KLP_SYM_PREFIX);
 }
 
+/* Module names as the kernel keeps them ('-' already turned into '_'). */
+static const char objname_chars[] =
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
 bool klp_objname_ok(const char *obj)
 {
 	size_t n = strlen(obj);
 
 	if (!n || n > KLP_OBJNAME_MAX)
 		return false;
-	return strspn(obj, "abcdefghijklmnopqrstuvwxyz"
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+	return strspn(obj, objname_chars) == n;
 }
 
 int klp_name_parse(const char *s, struct klp_name *kn, const char **why)

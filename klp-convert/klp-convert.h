@@ -56,7 +56,7 @@ void conv_error(int code, const char *fmt, ...)
 int klp_name_parse(const char *s, struct klp_name *kn, const char **why);
 void klp_name_free(struct klp_name *kn);
 bool is_klp_sym_name(const char *s);
-/* Valid object name for the kernel's "%55[^.]": [A-Za-z0-9_-], 1..55. */
+/* Valid object name for the kernel's "%55[^.]": [A-Za-z0-9_], 1..55. */
 bool klp_objname_ok(const char *obj);
 
 /* verify.c */

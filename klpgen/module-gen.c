@@ -385,9 +385,11 @@ static int parse_state_fields(const char *path, struct state_fields *f)
 	return 0;
 }
 
-/* The source tree of a build dir: itself, its "source" link, or the
+/*
+ * The source tree of a build dir: itself, its "source" link, or the
  * directory of the Makefile that its Makefile includes (O= builds and
- * Debian's linux-headers split). */
+ * Debian's linux-headers split).
+ */
 static char *find_livepatch_h(const char *kbuild)
 {
 	static const char rel[] = "include/linux/livepatch.h";
