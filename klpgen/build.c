@@ -293,7 +293,12 @@ static void resolve_inputs(struct build *b)
 	if (kb_mkdir_p(b->cache) < 0)
 		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
 			 strerror(errno));
-	b->cache = need_path(b->cache, "cache");
+	{
+		char *given = b->cache;
+
+		b->cache = need_path(given, "cache");
+		free(given);
+	}
 	if (str_starts_with(b->cache, b->srcdir) &&
 	    b->cache[strlen(b->srcdir)] == '/')
 		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "

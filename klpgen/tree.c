@@ -176,8 +176,14 @@ static int farm_add_header(struct build *b)
 	}
 	want = kb_read_text(tmpl, &len);
 	have = kb_read_text(dst, NULL);
-	if (want && (!have || strcmp(want, have)))
-		ret = write_file_atomic(dst, want, len, 0644);
+	if (want && (!have || strcmp(want, have))) {
+		char *dir = xasprintf("%s/include/linux", b->farm);
+
+		ret = kb_mkdir_p(dir);
+		if (!ret)
+			ret = write_file_atomic(dst, want, len, 0644);
+		free(dir);
+	}
 	free(want);
 	free(have);
 	free(tmpl);
