@@ -166,7 +166,17 @@ void elf_close(struct elf_file *elf);
  */
 Elf *elf_libelf(struct elf_file *elf);
 
-/* Write atomically to @path (may equal elf->path). 0 on success. */
+/*
+ * Write atomically to @path (may equal elf->path). 0 on success.  ET_REL
+ * only.  Sections and symbols with ->removed are dropped (and moved out of
+ * secs[]/syms[] and the name maps; their memory lives until elf_close()),
+ * as are RELA sections of removed sections, section symbols of removed
+ * sections and groups left without members.  A relocation against a
+ * removed symbol, a symbol defined in a removed section, or a kept section
+ * linked to a removed one is an error: nothing is written then.  Group
+ * sections are placed before their members.  sh_info of non-RELA,
+ * non-GROUP, non-SYMTAB sections is written unchanged.
+ */
 int elf_write(struct elf_file *elf, const char *path);
 
 /* Look-ups: O(1) average through the hash maps. */
@@ -185,7 +195,10 @@ struct symbol *elf_find_symbol_next(const struct elf_file *elf,
 
 /*
  * Relocation of @sec (a non-RELA section) covering [offset, offset+len):
- * binary search over the reloc array sorted by offset.  NULL if none.
+ * the first one starting in the range, else one starting before @offset
+ * whose field (reloc_width()) reaches into it.  Binary search over the
+ * relocs of sec->rela sorted by offset (other RELA sections for the same
+ * base, e.g. .klp.rela.*, are not searched).  NULL if none.
  */
 struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 			     uint64_t len);
