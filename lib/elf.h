@@ -235,6 +235,11 @@ struct symbol *elf_add_symbol(struct elf_file *elf, const char *name,
 			      unsigned char bind, unsigned char type,
 			      struct section *sec, uint64_t value,
 			      uint64_t size);
+/*
+ * @sec is the relocated section (its ".rela" section is created if
+ * missing) or a SHT_RELA section itself.  STT_SECTION symbols added with
+ * an empty or NULL name borrow their section's name.
+ */
 struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 			    uint64_t offset, uint32_t type,
 			    struct symbol *sym, int64_t addend);
