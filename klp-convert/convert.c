@@ -13,6 +13,7 @@
 
 #include "elf.h"
 #include "klp-convert.h"
+#include "symvers.h"
 #include "util.h"
 
 int conv_status;
@@ -249,28 +250,29 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			  struct symbol **ksyms, size_t nr)
 {
 	bool versioned = elf_find_section(elf, "__versions") != NULL;
-	struct hashmap exports;
+	struct symvers *sv;
 	size_t i;
 
 	if (!o->symvers)
 		return;
-	if (symvers_load(o->symvers, &exports)) {
+	sv = symvers_load(o->symvers);
+	if (!sv) {
 		conv_error(EXIT_BAD_INPUT, "cannot read %s", o->symvers);
 		return;
 	}
 	for (i = 0; i < nr; i++) {
 		struct symbol *sym = ksyms[i], *plain;
 		struct ksym *ks = ksym_of(sym);
-		struct export *ex;
+		const struct symvers_entry *ex;
 
 		if (!ks->valid || strcmp(ks->kn.obj, "vmlinux"))
 			continue;
-		ex = hash_find(&exports, ks->kn.name);
+		ex = symvers_find(sv, ks->kn.name);
 		if (!ex || strcmp(ex->module, "vmlinux"))
 			continue;
-		if (ex->ns[0]) {
+		if (ex->namespace && ex->namespace[0]) {
 			WARN("warning: %s is exported by vmlinux in namespace %s; keeping the klp relocation",
-			     ks->kn.name, ex->ns);
+			     ks->kn.name, ex->namespace);
 			continue;
 		}
 		if (versioned) {
@@ -296,19 +298,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 		ks->valid = false;
 		sym->status = 1;	/* no longer a klp symbol */
 	}
-	for (i = 0; i < exports.nbuckets; i++) {
-		struct hash_entry *e;
-
-		for (e = exports.buckets[i]; e; e = e->next) {
-			struct export *ex = e->val;
-
-			free(ex->name);
-			free(ex->module);
-			free(ex->ns);
-			free(ex);
-		}
-	}
-	hash_free(&exports);
+	symvers_free(sv);
 }
 
 /* Check each klp symbol against the object it claims to come from. */

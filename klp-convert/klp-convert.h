@@ -70,13 +70,6 @@ long target_count(struct target *t, const char *name);
 int targets_load(struct conv_opts *o, struct hashmap *wanted);
 void targets_free(struct conv_opts *o);
 
-/* Module.symvers: name -> struct export. */
-struct export {
-	char *name;
-	char *module;
-	char *ns;
-};
-int symvers_load(const char *path, struct hashmap *map);
 
 /* convert.c */
 int klp_convert(struct conv_opts *o, const char *in, const char *out);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The objects klp symbols are checked against (vmlinux, module .ko files)
- * and Module.symvers.
+ * The objects klp symbols are checked against (vmlinux, module .ko files).
  *
  * Only the symbol table of a target is read, straight through libelf: a
  * vmlinux built with --emit-relocs has huge relocation sections that the
@@ -13,6 +12,8 @@
  *    init (not ".init*"), i.e. the module's core kallsyms.
  * Only the count matters here: create-diff-object computes positions (in
  * kallsyms order); klp-convert checks that a position can resolve.
+ * (lib/symsource.c also counts a module's .init symbols, which the kernel
+ * drops from a module's kallsyms once it is loaded.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,54 +151,4 @@ void targets_free(struct conv_opts *o)
 	for (i = 0; i < o->nr_targets; i++)
 		if (o->targets[i].loaded)
 			hash_free(&o->targets[i].counts);
-}
-
-/*
- * Module.symvers lines: CRC <tab> SYMBOL <tab> MODULE <tab> EXPORT_TYPE
- * [<tab> NAMESPACE].
- */
-int symvers_load(const char *path, struct hashmap *map)
-{
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	ssize_t len;
-
-	if (!f) {
-		WARN("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	hash_init(map, 4096);
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		char *field[5] = { NULL }, *p = line, *tab;
-		struct export *ex;
-		int n = 0;
-
-		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (!*line)
-			continue;
-		while (n < 5) {
-			field[n++] = p;
-			tab = strchr(p, '\t');
-			if (!tab)
-				break;
-			*tab = '\0';
-			p = tab + 1;
-		}
-		if (n < 4 || !*field[1] || !*field[2]) {
-			WARN("%s:%lu: malformed line", path, lineno);
-			continue;
-		}
-		ex = xcalloc(1, sizeof(*ex));
-		ex->name = xstrdup(field[1]);
-		ex->module = xstrdup(field[2]);
-		ex->ns = xstrdup(n > 4 ? field[4] : "");
-		hash_add(map, ex->name, ex);
-	}
-	free(line);
-	fclose(f);
-	return 0;
 }
