@@ -185,8 +185,6 @@ int kb_explain_write(struct build *b)
 	}
 	strbuf_addf(&sb, "\n]\n}\n");
 	ret = write_file_atomic(path, sb.buf, sb.len, 0644);
-	if (!ret)
-		fprintf(stderr, "[klpgen] explain report: %s\n", path);
 	strbuf_free(&sb);
 	free(path);
 	return ret;
@@ -260,10 +258,15 @@ static void summarize_object(struct summary *s, const char *path)
 
 		if (str_starts_with(n, KLPGEN_NEW_PREFIX)) {
 			/* __klpgen_new.<obj>.<func>.<pos> */
-			const char *f = n + strlen(KLPGEN_NEW_PREFIX);
+			const char *o = n + strlen(KLPGEN_NEW_PREFIX);
+			const char *f = strchr(o, '.') + 1;
 			const char *dot = strrchr(f, '.');
 
-			sl_add_own(&s->changed, xstrndup(f, dot - f));
+			if (str_starts_with(o, "vmlinux."))
+				sl_add_own(&s->changed, xstrndup(f, dot - f));
+			else
+				sl_add_own(&s->changed, xasprintf("%.*s:%.*s",
+					(int)(f - 1 - o), o, (int)(dot - f), f));
 		} else if (str_starts_with(n, KLPGEN_CB_PREFIX)) {
 			sl_add(&s->callbacks, n + strlen(KLPGEN_CB_PREFIX));
 		}
@@ -282,9 +285,10 @@ static void summarize_object(struct summary *s, const char *path)
 			size_t j;
 
 			for (j = 0; j < s->changed.n && !known; j++) {
-				const char *c = strchr(s->changed.v[j], '.');
+				const char *c = strchr(s->changed.v[j], ':');
 
-				known = c && !strcmp(c + 1, full);
+				known = !strcmp(c ? c + 1 : s->changed.v[j],
+						full);
 			}
 			if (!known && !sl_has(&s->added, full))
 				sl_add(&s->added, full);

@@ -238,8 +238,10 @@ int kbuild_objects_for(struct build *b)
 
 int kbuild_patched(struct build *b)
 {
+	double t = kb_now();
 	int rc = mirror_sync(b->orig, b->patched);
 
+	DEBUG("mirror of the original build refreshed in %.2f s", kb_now() - t);
 	if (rc) {
 		WARN("cannot mirror %s to %s", b->orig, b->patched);
 		return -1;

@@ -40,6 +40,8 @@ void kb_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* A closed pipe on our output must not kill us before cleanup. */
+	signal(SIGPIPE, SIG_IGN);
 }
 
 static void child_exec(char *const argv[], int outfd, int errfd)
@@ -50,6 +52,7 @@ static void child_exec(char *const argv[], int outfd, int errfd)
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
 	if (null >= 0)
 		dup2(null, 0);
 	if (outfd >= 0)

@@ -350,6 +350,8 @@ static int sync_link(const char *from, const char *to)
 	return symlink(a, to);
 }
 
+static int sync_dir(const char *from, const char *to);
+
 static int sync_entry(const char *from, const char *to)
 {
 	struct stat fs, ts;
@@ -360,7 +362,7 @@ static int sync_entry(const char *from, const char *to)
 	if (S_ISDIR(fs.st_mode)) {
 		if (have && !S_ISDIR(ts.st_mode))
 			kb_remove_tree(to);
-		return mirror_sync(from, to);
+		return sync_dir(from, to);
 	}
 	if (S_ISLNK(fs.st_mode))
 		return sync_link(from, to);
@@ -371,7 +373,31 @@ static int sync_entry(const char *from, const char *to)
 	return kb_copy_file(from, to);
 }
 
+/*
+ * tools/ (objtool) records absolute paths of its own build directory in
+ * its dependency files: the mirror keeps its own copy, built once there,
+ * or every patched build would rebuild objtool.
+ */
+static const char *mirror_top;
+
+static bool mirror_own(const char *to, const char *name)
+{
+	return mirror_top && !strcmp(to, mirror_top) && !strcmp(name, "tools");
+}
+
+static int sync_dir(const char *from, const char *to);
+
 int mirror_sync(const char *from, const char *to)
+{
+	int ret;
+
+	mirror_top = to;
+	ret = sync_dir(from, to);
+	mirror_top = NULL;
+	return ret;
+}
+
+static int sync_dir(const char *from, const char *to)
 {
 	struct strlist fn = { 0 }, tn = { 0 };
 	size_t i;
@@ -382,9 +408,15 @@ int mirror_sync(const char *from, const char *to)
 	if (kb_list_dir(from, &fn) < 0 || kb_list_dir(to, &tn) < 0)
 		ret = -1;
 	for (i = 0; !ret && i < fn.n; i++) {
-		char *f = xasprintf("%s/%s", from, fn.v[i]);
-		char *t = xasprintf("%s/%s", to, fn.v[i]);
+		char *f, *t;
+		struct stat st;
 
+		t = xasprintf("%s/%s", to, fn.v[i]);
+		if (mirror_own(to, fn.v[i]) && !lstat(t, &st)) {
+			free(t);
+			continue;
+		}
+		f = xasprintf("%s/%s", from, fn.v[i]);
 		ret = sync_entry(f, t);
 		if (ret)
 			WARN("cannot mirror %s: %s", f, strerror(errno));
