@@ -281,6 +281,18 @@ int klpgen_make_module(const struct module_opts *o)
 	bool keep = o->work != NULL;
 	int ret;
 
+	memset(&pd, 0, sizeof(pd));
+	if (o->kbuild) {
+		path = xasprintf("%s/Makefile", o->kbuild);
+		if (access(path, R_OK)) {
+			WARN("%s: not a kernel build directory (no Makefile)",
+			     o->kbuild);
+			ret = EXIT_BAD_INPUT;
+			goto out;
+		}
+		free(path);
+		path = NULL;
+	}
 	ret = patch_read(o, &pd);
 	if (ret)
 		goto out;

@@ -134,6 +134,8 @@ em -n lp 'bad.obj'="$TMP/diff-vmlinux.o"
 is "$?" 2 "object name with a dot"
 "$K" module -n lp vmlinux="$TMP/diff-vmlinux.o" >"$TMP/out" 2>&1
 is "$?" 2 "building without -k is refused"
+"$K" module -n lp -k "$TMP/nonexistent" vmlinux="$TMP/diff-vmlinux.o" >"$TMP/out" 2>&1
+is "$?" 2 "-k without a kernel Makefile is refused early"
 "$K" module --help >/dev/null
 is "$?" 0 "klpgen module --help"
 
