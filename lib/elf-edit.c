@@ -159,12 +159,13 @@ void elf_rename_symbol(struct elf_file *elf, struct symbol *sym,
 
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
+	sym->name_ent = NULL;
 	if (sym->name_owned)
 		free(sym->name);
 	sym->name = copy;
 	sym->name_owned = true;
 	if (sym_indexed(sym))
-		hash_add(&elf->sym_by_name, sym->name, sym);
+		sym->name_ent = hash_insert(&elf->sym_by_name, sym->name, sym);
 }
 
 void elf_rename_section(struct elf_file *elf, struct section *sec,

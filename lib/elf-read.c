@@ -323,7 +323,7 @@ void elf_index_symbol(struct elf_file *elf, struct symbol *sym)
 	    (sym->type == STT_FUNC || sym->type == STT_OBJECT))
 		sec->func = sym;
 	if (sym->name[0])
-		hash_add(&elf->sym_by_name, sym->name, sym);
+		sym->name_ent = hash_insert(&elf->sym_by_name, sym->name, sym);
 }
 
 static int read_symbols(struct elf_file *elf)

@@ -156,6 +156,7 @@ static void bury_symbol(struct elf_file *elf, struct symbol *sym)
 {
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
+	sym->name_ent = NULL;
 	elf->dead_syms = xrealloc(elf->dead_syms, (elf->nr_dead_syms + 1) *
 				  sizeof(*elf->dead_syms));
 	elf->dead_syms[elf->nr_dead_syms++] = sym;

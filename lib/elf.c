@@ -116,12 +116,16 @@ struct symbol *elf_symbol_at(const struct elf_file *elf, size_t index)
 	return index < elf->nr_syms ? elf->syms[index] : NULL;
 }
 
-/* @prev's entry, then the next one with the same key. */
 struct symbol *elf_find_symbol_next(const struct elf_file *elf,
 				    const struct symbol *prev)
 {
-	struct hash_entry *e;
+	struct hash_entry *e = prev->name_ent;
 
+	/* O(1) through the symbol's own entry; a scan if it has none. */
+	if (e && e->val == prev) {
+		e = hash_next(e);
+		return e ? e->val : NULL;
+	}
 	for (e = hash_first(&elf->sym_by_name, prev->name); e;
 	     e = hash_next(e)) {
 		if (e->val == prev) {

@@ -118,6 +118,7 @@ struct symbol {
 
 	/* Private to the ELF layer. */
 	bool name_owned;
+	struct hash_entry *name_ent;	/* its entry in sym_by_name */
 };
 
 struct elf_file {

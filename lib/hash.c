@@ -101,6 +101,11 @@ static void grow(struct hashmap *h)
 
 void hash_add(struct hashmap *h, const char *key, void *val)
 {
+	hash_insert(h, key, val);
+}
+
+struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
+{
 	struct hash_entry *n = xmalloc(sizeof(*n));
 
 	if (!h->nbuckets)
@@ -111,6 +116,7 @@ void hash_add(struct hashmap *h, const char *key, void *val)
 	link_entry(h, n);
 	if (++h->count > h->nbuckets)
 		grow(h);
+	return n;
 }
 
 struct hash_entry *hash_first(const struct hashmap *h, const char *key)

@@ -32,6 +32,8 @@ struct hashmap {
 uint32_t hash_str(const char *s);
 void hash_init(struct hashmap *h, size_t expected);
 void hash_add(struct hashmap *h, const char *key, void *val);
+/* hash_add() returning the new entry (valid until it is removed). */
+struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val);
 void *hash_find(const struct hashmap *h, const char *key);
 struct hash_entry *hash_first(const struct hashmap *h, const char *key);
 struct hash_entry *hash_next(const struct hash_entry *e);
