@@ -101,7 +101,7 @@ static void visit_sym(struct work *w, struct symbol *sym)
 		}
 		return;
 	}
-	if (!sym->twin || copy_instead(sym))
+	if (!sym->twin || copy_instead(sym) || is_mergeable(sym->sec))
 		include_sec(w, sym->sec, sym->name);
 }
 
@@ -110,7 +110,7 @@ static void visit_reloc(struct work *w, struct reloc *r)
 	struct symbol *sym = r->sym;
 	struct target t;
 
-	if (sym->type != STT_SECTION) {
+	if (sym->type != STT_SECTION && !(sym->sec && is_mergeable(sym->sec))) {
 		visit_sym(w, sym);
 		return;
 	}

@@ -66,13 +66,19 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 	    is_pcrel(r->type))
 		bias = -4;
 	t->bias = bias;
-	if (sym->type != STT_SECTION || !sym->sec) {
+	/* labels in mergeable sections (.LC0 kept by the assembler) are
+	 * strings too; named objects there keep their identity */
+	if (sym->sec && sym->type == STT_NOTYPE && sym->bind == STB_LOCAL &&
+	    is_mergeable(sym->sec)) {
+		addr = (int64_t)sym->sym.st_value + r->addend - bias;
+	} else if (sym->type != STT_SECTION || !sym->sec) {
 		t->kind = T_SYM;
 		t->sym = sym;
 		t->off = r->addend;
 		return;
+	} else {
+		addr = r->addend - bias;
 	}
-	addr = r->addend - bias;
 	if (is_mergeable(sym->sec)) {
 		struct section *s = sym->sec;
 
