@@ -355,6 +355,28 @@ static void check_compiler(struct build *b)
 	free(cc);
 }
 
+/* Work directories of killed runs (those kept on request have KEEP). */
+static void remove_stale_work(struct build *b)
+{
+	struct strlist names = { 0 };
+	size_t i;
+
+	kb_list_dir(b->keydir, &names);
+	for (i = 0; i < names.n; i++) {
+		char *w, *keep;
+
+		if (!str_starts_with(names.v[i], "work."))
+			continue;
+		w = xasprintf("%s/%s", b->keydir, names.v[i]);
+		keep = xasprintf("%s/KEEP", w);
+		if (access(keep, F_OK))
+			kb_remove_tree(w);
+		free(w);
+		free(keep);
+	}
+	sl_free(&names);
+}
+
 static void open_cache_entry(struct build *b)
 {
 	char *lock = xasprintf("%s/lock", b->keydir);
@@ -388,6 +410,7 @@ static void open_cache_entry(struct build *b)
 			0644);
 	if (b->logfd < 0)
 		die_code(EXIT_INTERNAL, "%s: %s", b->log, strerror(errno));
+	remove_stale_work(b);
 	tmpl = xasprintf("%s/work.XXXXXX", b->keydir);
 	if (!mkdtemp(tmpl))
 		die_code(EXIT_INTERNAL, "%s: %s", tmpl, strerror(errno));

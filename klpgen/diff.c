@@ -244,6 +244,26 @@ struct summary {
 	struct strlist changed, added, callbacks, states, shadows;
 };
 
+/* "post_unpatch_fn" -> "fn (post_unpatch)" */
+static void add_callback(struct summary *s, const char *kind_fn)
+{
+	static const char *const kinds[] = {
+		"pre_patch_", "post_patch_", "pre_unpatch_", "post_unpatch_",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		size_t l = strlen(kinds[i]);
+
+		if (!strncmp(kind_fn, kinds[i], l)) {
+			sl_add_own(&s->callbacks, xasprintf("%s (%.*s)",
+				   kind_fn + l, (int)l - 1, kinds[i]));
+			return;
+		}
+	}
+	sl_add(&s->callbacks, kind_fn);
+}
+
 static void summarize_object(struct summary *s, const char *path)
 {
 	struct elf_file *elf = elf_open(path);
@@ -268,7 +288,7 @@ static void summarize_object(struct summary *s, const char *path)
 				sl_add_own(&s->changed, xasprintf("%.*s:%.*s",
 					(int)(f - 1 - o), o, (int)(dot - f), f));
 		} else if (str_starts_with(n, KLPGEN_CB_PREFIX)) {
-			sl_add(&s->callbacks, n + strlen(KLPGEN_CB_PREFIX));
+			add_callback(s, n + strlen(KLPGEN_CB_PREFIX));
 		}
 	}
 	for (i = 0; i < elf->nr_syms; i++) {

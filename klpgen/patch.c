@@ -42,10 +42,11 @@ static char *strip_name(const char *s, int strip)
 	return ret;
 }
 
-static void add_unique(struct strlist *l, char *s)
+static void add_unique(struct strlist *l, char *s, size_t *found)
 {
 	if (!s)
 		return;
+	(*found)++;
 	if (sl_has(l, s))
 		free(s);
 	else
@@ -55,27 +56,32 @@ static void add_unique(struct strlist *l, char *s)
 /* Every file a -p1 unified (or git) diff creates, changes or removes. */
 int patch_files(const char *patch, struct strlist *files)
 {
-	char *text = kb_read_text(patch, NULL), *line, *save = NULL;
-	size_t before = files->n;
+	char *text = kb_read_text(patch, NULL), *line, *next, *save = NULL;
+	size_t found = 0;
 
 	if (!text) {
 		WARN("%s: cannot read the patch", patch);
 		return -1;
 	}
-	for (line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (str_starts_with(line, "--- ") ||
-		    str_starts_with(line, "+++ "))
-			add_unique(files, strip_name(line + 4, 1));
-		else if (str_starts_with(line, "rename from ") ||
-			 str_starts_with(line, "rename to "))
+	/* A header is a "--- " line followed by a "+++ " line: a removed
+	 * source line starting with "-- " is not one. */
+	for (line = strtok_r(text, "\n", &save); line; line = next) {
+		next = strtok_r(NULL, "\n", &save);
+		if (str_starts_with(line, "--- ") && next &&
+		    str_starts_with(next, "+++ ")) {
+			add_unique(files, strip_name(line + 4, 1), &found);
+			add_unique(files, strip_name(next + 4, 1), &found);
+			next = strtok_r(NULL, "\n", &save);
+		} else if (str_starts_with(line, "rename from ") ||
+			   str_starts_with(line, "rename to ")) {
 			add_unique(files, strip_name(strchr(line + 7, ' ') + 1,
-						     0));
-		else if (str_starts_with(line, "copy to "))
-			add_unique(files, strip_name(line + 8, 0));
+						     0), &found);
+		} else if (str_starts_with(line, "copy to ")) {
+			add_unique(files, strip_name(line + 8, 0), &found);
+		}
 	}
 	free(text);
-	if (files->n == before) {
+	if (!found) {
 		WARN("%s: not a unified diff (no file names found)", patch);
 		return -1;
 	}

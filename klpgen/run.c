@@ -233,9 +233,14 @@ void build_exit(struct build *b, int code)
 	if (farm_restore(b) < 0 && !code)
 		code = EXIT_INTERNAL;
 	if (b->work) {
-		if (b->keep_work)
+		if (b->keep_work) {
+			char *keep = xasprintf("%s/KEEP", b->work);
+
+			stamp_write(keep, "kept by --keep-work or --debug");
+			free(keep);
 			fprintf(stderr, "[klpgen] work directory kept: %s\n",
 				b->work);
+		}
 		else
 			kb_remove_tree(b->work);
 	}
