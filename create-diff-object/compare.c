@@ -321,6 +321,45 @@ static struct func *changed_ancestor(struct func *f)
 	return NULL;
 }
 
+static bool is_fentry_table(const struct special *sp)
+{
+	return !strcmp(sp->desc->name, "__mcount_loc") ||
+	       !strcmp(sp->desc->name, "__patchable_function_entries");
+}
+
+/*
+ * In an object built for ftrace (it has __mcount_loc or
+ * __patchable_function_entries), a changed function of ORIG without an
+ * entry there is notrace: livepatch cannot redirect it.
+ */
+static void check_fentry(struct cdo *c)
+{
+	bool traced = false;
+	size_t i, j;
+
+	for (i = 0; i < c->nr_specials; i++)
+		if (!c->specials[i].is_patched &&
+		    is_fentry_table(&c->specials[i]))
+			traced = true;
+	if (!traced)
+		return;
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i], *o = f->twin;
+		bool has = false;
+
+		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold ||
+		    sec_is_init(f->sym->sec))
+			continue;
+		for (j = 0; j < o->entries.nr && !has; j++)
+			has = is_fentry_table(o->entries.v[j].sp);
+		if (has)
+			continue;
+		refuse(c, "changed function %s (section %s) has no fentry call in the original (notrace): livepatch cannot redirect it",
+		       f->sym->name, f->sym->sec->name);
+		f->verdict = V_REFUSED;
+	}
+}
+
 void compare_funcs(struct cdo *c)
 {
 	size_t i;
@@ -356,6 +395,8 @@ void compare_funcs(struct cdo *c)
 			set_verdict(f, V_CLONE, xasprintf("clone of changed %s",
 							  anc->sym->name));
 	}
+	/* livepatch redirects through the fentry call: none, no patching */
+	check_fentry(c);
 	/* __init/__exit code cannot be patched */
 	for (i = 0; i < c->nr_funcs; i++) {
 		struct func *f = &c->funcs[i];

@@ -150,6 +150,21 @@ cdo_run sc2 $SV
 is "$RC" 4 "static call with a non-exported key: refused"
 like "$ERR" "sc2.*\.static_call_sites.*__SCK__loc_call" "refusal names the key"
 
+# --- ftrace: __mcount_loc follows the function; notrace cannot be patched ----------
+FT='int traced(int a) { return a + 1; }
+__attribute__((no_instrument_function)) int untraced(int a) { return a + 2; }
+int other(int a) { return a + 3; }'
+cdo_pair ft "$FT" "${FT/a + 1/a + 4}" -pg -mfentry -mrecord-mcount
+printf '0x0\t__fentry__\tvmlinux\tEXPORT_SYMBOL\t\n' >> "$TMP/Module.symvers"
+cdo_run ft $SV
+is "$RC" 0 "traced function: exit 0"
+is "$(entries __mcount_loc 8)" 1 "one __mcount_loc entry"
+ok_desc "mcount output links" check_out "$OUT" __fentry__
+cdo_pair ft2 "$FT" "${FT/a + 2/a + 5}" -pg -mfentry -mrecord-mcount
+cdo_run ft2 $SV
+is "$RC" 4 "changed notrace function: refused"
+like "$ERR" "untraced.*no fentry" "refusal says why"
+
 # --- unknown special section -----------------------------------------------------------
 UN='int un(int a) { asm volatile("1: nop\n.pushsection .my_sites,\"a\"\n.long 1b - .\n.popsection"); return a; }'
 cdo_pair unk "$UN" "${UN/return a;/return a + 1;}"
