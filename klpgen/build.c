@@ -454,6 +454,8 @@ static void apply_patches(struct build *b)
 	for (i = 0; i < b->patches.n; i++)
 		if (patch_files(b->patches.v[i], &b->touched) < 0)
 			build_exit(b, EXIT_BAD_INPUT);
+	if (farm_resolve_links(b) < 0)
+		build_exit(b, EXIT_BAD_INPUT);
 	if (journal_write(b) < 0 || farm_break_links(b) < 0)
 		build_exit(b, EXIT_INTERNAL);
 	rc = patch_apply(b, false);

@@ -102,6 +102,7 @@ char *kb_compiler_version(void);
 /* tree.c */
 int farm_prepare(struct build *b);
 int journal_write(struct build *b);
+int farm_resolve_links(struct build *b);
 int farm_break_links(struct build *b);
 int farm_restore(struct build *b);
 int mirror_sync(const char *from, const char *to);

@@ -65,9 +65,13 @@ static int kmake(struct build *b, const char *outdir, char *const targets[],
 		 size_t nr)
 {
 	char **argv = make_argv(b, outdir, targets, nr);
+	size_t i;
 	int rc;
 
-	dprintf(b->logfd, "=== make O=%s ...\n", outdir);
+	dprintf(b->logfd, "===");
+	for (i = 0; argv[i]; i++)
+		dprintf(b->logfd, " %s", argv[i]);
+	dprintf(b->logfd, "\n");
 	rc = kb_run(argv, b->logfd);
 	free_make_argv(argv);
 	return rc;

@@ -234,6 +234,38 @@ int journal_write(struct build *b)
 	return ret;
 }
 
+/*
+ * patch(1) may write through a symbolic link of the tree: journal and copy
+ * its target too when it stays inside the tree, refuse when it leads out.
+ */
+int farm_resolve_links(struct build *b)
+{
+	size_t i, fl = strlen(b->farm);
+
+	for (i = 0; i < b->touched.n; i++) {
+		char *p = xasprintf("%s/%s", b->farm, b->touched.v[i]);
+		char real[PATH_MAX];
+		struct stat st;
+		int ret = 0;
+
+		if (!lstat(p, &st) && S_ISLNK(st.st_mode)) {
+			if (!realpath(p, real) || strncmp(real, b->farm, fl) ||
+			    real[fl] != '/') {
+				WARN("%s is a symbolic link leading out of the "
+				     "source tree: not patching through it",
+				     b->touched.v[i]);
+				ret = -1;
+			} else if (!sl_has(&b->touched, real + fl + 1)) {
+				sl_add(&b->touched, real + fl + 1);
+			}
+		}
+		free(p);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
 int farm_break_links(struct build *b)
 {
 	size_t i;

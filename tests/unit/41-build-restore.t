@@ -25,7 +25,8 @@ snapshot() {
 # The private copy must be a pure hardlink farm again: same inodes.
 farm_ok() {
 	local farm f bad=0
-	farm=$(echo "$CACHE"/builds/*/src)
+	# the entry of the last run (the key changes with the tree)
+	farm=$(ls -td "$CACHE"/builds/*/ | head -n 1)src
 	[ -d "$farm" ] || return 1
 	[ ! -e "$(dirname "$farm")/journal" ] || return 1
 	while IFS= read -r f; do
@@ -120,7 +121,7 @@ child=$(pgrep -P $pid | head -n 1)
 kill -KILL $pid; wait $pid 2>/dev/null
 # make runs in its own process group (pgid = its pid): end it by that id
 [ -n "$child" ] && kill -KILL -- -"$child" 2>/dev/null
-ok_desc "after SIGKILL a journal remains" test -e "$(echo "$CACHE"/builds/*/journal)"
+ok_desc "after SIGKILL a journal remains" test -e "$(ls -td "$CACHE"/builds/*/ | head -n 1)journal"
 out=$("${KB[@]}" "$TMP/comment.patch" 2>&1); rc=$?
 like "$out" "earlier run was killed: restoring" "the next run restores first"
 is "$rc" 3 "and then works"
@@ -138,11 +139,29 @@ out=$("${KB[@]}" "$TMP/add.patch" 2>&1); rc=$?
 is "$rc" 3 "a new file that nothing builds: nothing to patch"
 ok_desc "added file removed from the copy" farm_ok
 
-# 8. the cache key follows the tree
+# 8. a patch through a symbolic link inside the tree changes the copy only;
+#    one leading out of the tree is refused
+ln -s a.c "$SRC/fs/link.c"
+ln -s "$TMP/outside.c" "$SRC/fs/out.c"
+echo 'int outside;' >"$TMP/outside.c"
+before=$(snapshot)
+mkpatch vialink fs/link.c 's/x + FAKE_VALUE/x - FAKE_VALUE/'
+out=$("${KB[@]}" "$TMP/vialink.patch" 2>&1); rc=$?
+unlike "$out" "error" "a patch through an in-tree link builds ($rc)"
+is "$(snapshot)" "$before" "user tree untouched by a patch through a link"
+ok_desc "private copy restored" farm_ok
+mkpatch viaout fs/out.c 's/outside/inside/'
+out=$("${KB[@]}" "$TMP/viaout.patch" 2>&1); rc=$?
+is "$rc" 2 "a link leading out of the tree is refused"
+like "$out" "leading out of the source tree" "and says why"
+is "$(cat "$TMP/outside.c")" "int outside;" "the file outside is untouched"
+rm "$SRC/fs/link.c" "$SRC/fs/out.c"
+
+# 9. the cache key follows the tree
 touch -d '2001-01-01' "$SRC/README"
 before=$(snapshot)
 "${KB[@]}" "$TMP/comment.patch" >/dev/null 2>&1
-is "$(ls "$CACHE/builds" | wc -l)" 2 "a changed mtime in the tree gives a new cache entry"
+is "$(ls "$CACHE/builds" | wc -l)" 3 "a changed mtime in the tree gives a new cache entry"
 is "$(snapshot)" "$before" "user tree untouched"
 
 done_testing

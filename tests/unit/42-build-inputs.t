@@ -58,6 +58,15 @@ done
 like "$(cat "$key")" "^kernel 6\.1\.0-fake$" "kernel version read from the Makefile"
 like "$(cat "$key")" "^kcflags -ffunction-sections -fdata-sections$" "KCFLAGS recorded"
 
+# the launcher is part of the key (env(1) as a do-nothing launcher)
+n=$(ls "$CACHE/builds" | wc -l)
+out=$(kb "$TMP/vm-same" --launcher env "$TMP/comment.patch" 2>&1); rc=$?
+is "$rc" 3 "--launcher env builds"
+is "$(ls "$CACHE/builds" | wc -l)" $((n + 1)) "in a cache entry of its own"
+like "$(cat "$CACHE"/builds/*/key.txt)" "^launcher env$" "key.txt names the launcher"
+like "$(cat "$(dirname "$(grep -l '^launcher env$' "$CACHE"/builds/*/key.txt)")/build.log")" \
+	"CC=env gcc" "make ran with CC=\"env gcc\""
+
 # a patch that does not compile
 mkpatch broken fs/a.c 's/return x + FAKE_VALUE;/return x +;/'
 out=$(kb "$TMP/vm-same" "$TMP/broken.patch" 2>&1); rc=$?
@@ -66,8 +75,9 @@ like "$out" "patched build failed" "says the patched build failed"
 like "$out" "error: expected expression" "shows the compiler's error"
 like "$out" "full log: .*/build.log" "and where the full log is"
 is "$(readlink -f "$SRC/fs/a.c")" "$SRC/fs/a.c" "user tree not replaced"
+key=$(sed -n 's/.*cache key *\.\.\. \([0-9a-f]*\),.*/\1/p' <<<"$out")
 ok_desc "private copy relinked to the user's file" \
-	test "$(stat -c %i "$SRC/fs/a.c")" = "$(stat -c %i "$(echo "$CACHE"/builds/*/src)/fs/a.c")"
+	test "$(stat -c %i "$SRC/fs/a.c")" = "$(stat -c %i "$CACHE/builds/$key/src/fs/a.c")"
 
 # a series: the second patch applies on top of the first
 mkpatch p1 fs/a.c 's/return x + FAKE_VALUE;/return x + FAKE_VALUE + 0;/'
