@@ -496,6 +496,9 @@ static void original_build(struct build *b)
 	char note[64];
 	int rc;
 
+	if (!kbuild_orig_cached(b))
+		fprintf(stderr, "[klpgen] building the kernel once for this cache "
+			"entry (minutes); output in %s\n", b->log);
 	phase_begin("original build");
 	rc = kbuild_orig(b);
 	if (rc < 0 || rc > 1)
@@ -567,7 +570,7 @@ int cmd_build(int argc, char **argv)
 	patched_build(&b);
 	generate(&b);
 	kb_print_summary(&b);
-	printf("  %-20s%.1f s (after the compiler: %.1f s)\n", "total time",
+	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
 	       kb_now() - start, b.post_cc_seconds);
 	if (b.explain)
 		printf("  %-20s%s/%s.explain.json\n", "explain report",

@@ -117,6 +117,7 @@ int patch_files(const char *patch, struct strlist *files);
 int patch_apply(struct build *b, bool dry_run);
 
 /* kbuild.c */
+bool kbuild_orig_cached(struct build *b);
 int kbuild_orig(struct build *b);
 int kbuild_objects_for(struct build *b);
 int kbuild_patched(struct build *b);

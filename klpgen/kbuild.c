@@ -77,6 +77,15 @@ static int kmake(struct build *b, const char *outdir, char *const targets[],
 	return rc;
 }
 
+bool kbuild_orig_cached(struct build *b)
+{
+	char *done = xasprintf("%s/orig.done", b->keydir);
+	bool ret = !access(done, F_OK);
+
+	free(done);
+	return ret;
+}
+
 int kbuild_orig(struct build *b)
 {
 	char *done = xasprintf("%s/orig.done", b->keydir);
