@@ -141,7 +141,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_CACHE: b->cache = optarg; break;
 		case OPT_LAUNCHER: b->launcher = optarg; break;
 		case OPT_EXPLAIN: b->explain = true; break;
-		case OPT_DEBUG: debug_level++; break;
+		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
 		case 'j':

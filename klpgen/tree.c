@@ -200,15 +200,29 @@ int farm_prepare(struct build *b)
 
 	if (access(done, F_OK) || stat(b->farm, &st) < 0) {
 		char *const cp[] = { "cp", "-al", "--", b->srcdir, tmp, NULL };
+		char *const full[] = { "cp", "-a", "--reflink=auto", "--",
+				       b->srcdir, tmp, NULL };
+		const char *how = "created";
 
 		kb_remove_tree(b->farm);
 		kb_remove_tree(tmp);
 		ret = kb_run(cp, b->logfd);
+		if (ret && ret != EXIT_INTERRUPTED) {
+			/* Another file system, or protected_hardlinks and
+			 * files we do not own: a real copy. */
+			phase_warn("note: cannot hardlink %s into %s (see %s); "
+				   "copying it instead", b->srcdir, b->farm,
+				   b->log);
+			kb_remove_tree(tmp);
+			ret = kb_run(full, b->logfd);
+			how = "copied";
+		}
 		if (!ret && rename(tmp, b->farm) < 0)
 			ret = -1;
 		if (!ret)
-			ret = stamp_write(done, "hardlink farm of the source tree");
-		phase_end("created");
+			ret = stamp_write(done, "private copy of the source tree");
+		if (!ret)
+			phase_end(how);
 	} else {
 		phase_end("cached");
 	}
@@ -300,8 +314,12 @@ static int restore_one(struct build *b, const char *rel)
 	} else if (lstat(mine, &ms) < 0 || ms.st_ino != us.st_ino ||
 		   ms.st_dev != us.st_dev) {
 		unlink(tmp);
-		if (linkat(AT_FDCWD, user, AT_FDCWD, tmp, 0) < 0 ||
-		    rename(tmp, mine) < 0)
+		/* A copied (not hardlinked) farm gets a copy back. */
+		if (linkat(AT_FDCWD, user, AT_FDCWD, tmp, 0) < 0 &&
+		    (errno != EPERM && errno != EXDEV ? -1 :
+		     kb_copy_file(user, tmp)) < 0)
+			ret = -1;
+		else if (rename(tmp, mine) < 0)
 			ret = -1;
 	}
 	if (ret)
