@@ -153,7 +153,7 @@ void include_all(struct cdo *c)
 
 		if (s->sec && s->twin && s->sec->index < p->nr_secs &&
 		    (s->type == STT_OBJECT || s->type == STT_FUNC ||
-		     s->type == STT_TLS))
+		     s->type == STT_TLS) && !copy_instead(s))
 			w.has_existing[s->sec->index] = true;
 	}
 

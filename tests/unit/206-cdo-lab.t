@@ -57,4 +57,41 @@ for s in $(out_symbols "$TMP/core.o" | awk '$1 ~ /^\.klp\.sym\.vmlinux\./ { prin
 done
 is "$missing" 0 "every klp symbol exists in vmlinux"
 
+# --- kernel/fork.o: a pr_warn_once string in dup_mmap's .cold part ----------------
+if [ -f "$FS/kernel/.fork.o.cmd" ]; then
+	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork.patch" "$TMP/pair" >/dev/null
+	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/fork.json" \
+		"$TMP/pair/fork.orig.o" "$TMP/pair/fork.patched.o" "$TMP/fork.o" 2> "$TMP/err"
+	is "$?" 0 "fork.o: exit 0"
+	J=$(cat "$TMP/fork.json")
+	like "$J" '"name": "dup_mmap.cold", [^}]*"verdict": "changed", "reason": "relocation at \+0x[0-9a-f]+ now targets [^}]*klpgen: exe_file' \
+		"dup_mmap.cold changed by its string"
+	like "$J" '"name": "dup_mmap", [^}]*"reason": "clone dup_mmap.cold changed"' "dup_mmap follows its .cold"
+	syms=$(out_symbols "$TMP/fork.o")
+	like "$syms" '^\.klp\.sym\.vmlinux\.__already_done\.[0-9]+,[1-9][0-9]* GLOBAL OBJECT UND$' \
+		"pr_warn_once state referenced with its sympos in vmlinux"
+	like "$syms" '^__func__\.[0-9]+ LOCAL OBJECT' "__func__ copied"
+	like "$(out_sections "$TMP/fork.o")" '^__jump_table$' "jump labels on exported tracepoint keys kept"
+	ok_desc "fork diff links" check_out "$TMP/fork.o" $(out_symbols "$TMP/fork.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	n=${syms#*.klp.sym.vmlinux.__already_done.}
+	sympos=${n%% *}; sympos=${sympos#*,}
+	name=__already_done.${n%%,*}
+	is "$(nm -n "$LAB/build/vmlinux" | awk -v s="$name" '$3 == s' | wc -l | awk -v p="$sympos" '{ print ($1 >= p) }')" 1 \
+		"$name,$sympos is a valid position in vmlinux"
+else
+	skip "no kernel/fork.o in $FS"
+fi
+
+# --- kernel/sched/fair.o: update_curr has a tracepoint on a non-exported key ------
+if [ -f "$FS/kernel/sched/.fair.o.cmd" ]; then
+	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/fair.o "$LABF/fair.patch" "$TMP/pair" >/dev/null
+	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" \
+		"$TMP/pair/fair.orig.o" "$TMP/pair/fair.patched.o" "$TMP/fair.o" 2> "$TMP/err"
+	is "$?" 4 "fair.o: refused (loader-order hazard)"
+	like "$(cat "$TMP/err")" "update_curr: __jump_table entry key __tracepoint_sched_stat_runtime needs a klp relocation" \
+		"names function, section and key"
+else
+	skip "no kernel/sched/fair.o in $FS"
+fi
+
 done_testing
