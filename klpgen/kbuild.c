@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -262,6 +263,44 @@ int kbuild_patched(struct build *b)
 	return kmake(b, b->patched, b->objects.v, b->objects.n);
 }
 
+/*
+ * The running kernel's copy of module @rel ("fs/binfmt_misc"): beside the
+ * vmlinux (an O= build directory), in Debian's -dbg layout, or installed;
+ * else the original build's own, whose symbol positions match when the
+ * config and compiler do.
+ */
+static char *running_ko(struct build *b, const char *rel)
+{
+	char *vm = xstrdup(b->vmlinux), *vmdir = dirname(vm), *ko;
+	struct utsname u;
+	char *cands[3];
+	size_t i;
+
+	uname(&u);
+	cands[0] = xasprintf("%s/%s.ko", vmdir, rel);
+	cands[1] = xasprintf("/usr/lib/debug/lib/modules/%s/kernel/%s.ko",
+			     u.release, rel);
+	cands[2] = xasprintf("/lib/modules/%s/kernel/%s.ko", u.release, rel);
+	ko = NULL;
+	for (i = 0; i < 3; i++) {
+		/* Installed modules only go with the running kernel's
+		 * vmlinux (Debian: /usr/lib/debug/boot/vmlinux-<release>). */
+		bool usable = !i || strstr(b->vmlinux, u.release);
+
+		if (!ko && usable && !access(cands[i], R_OK))
+			ko = cands[i];
+		else
+			free(cands[i]);
+	}
+	free(vm);
+	if (ko)
+		return ko;
+	ko = xasprintf("%s/%s.ko", b->orig, rel);
+	phase_warn("note: no %s.ko of the running kernel found beside %s; "
+		   "symbol positions taken from %s", rel, b->vmlinux, ko);
+	return ko;
+}
+
 /* "vmlinux" or the module owning @obj; *ko: the running kernel's .ko. */
 char *kbuild_owner(struct build *b, const char *obj, char **ko)
 {
@@ -274,19 +313,7 @@ char *kbuild_owner(struct build *b, const char *obj, char **ko)
 		while ((p = strstr(p, obj))) {
 			if ((p == mods[i].objs || p[-1] == '\n') &&
 			    (p[ol] == '\n' || !p[ol])) {
-				char *vm = xstrdup(b->vmlinux);
-
-				*ko = xasprintf("%s/%s.ko", dirname(vm),
-						mods[i].rel);
-				free(vm);
-				if (access(*ko, R_OK)) {
-					free(*ko);
-					*ko = xasprintf("%s/%s.ko", b->orig,
-							mods[i].rel);
-					phase_warn("note: no %s.ko beside %s; symbol "
-					     "positions taken from %s",
-					     mods[i].rel, b->vmlinux, *ko);
-				}
+				*ko = running_ko(b, mods[i].rel);
 				return xstrdup(mods[i].name);
 			}
 			p += ol;
