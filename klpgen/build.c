@@ -530,8 +530,10 @@ static void generate(struct build *b)
 		fprintf(stderr, "[klpgen] refused: the change is not safe to "
 			"apply to a running kernel (reasons above)\n");
 	}
-	if (b->explain && rc != EXIT_INTERRUPTED)
-		kb_explain_write(b);
+	if (b->explain && rc != EXIT_INTERRUPTED && !kb_explain_write(b) &&
+	    rc)
+		fprintf(stderr, "[klpgen] explain report: %s/%s.explain.json\n",
+			b->outdir, b->name);
 	if (rc)
 		build_exit(b, rc);
 	phase_end(NULL);
