@@ -27,6 +27,9 @@
 #include "hash.h"
 #include "util.h"
 
+/* --debug --debug: one line per correlated symbol */
+#define DEBUG2(...) do { if (debug_level > 1) warnx_(__VA_ARGS__); } while (0)
+
 enum verdict {
 	V_NONE = 0,
 	V_UNCHANGED,

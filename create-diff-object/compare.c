@@ -273,8 +273,9 @@ static void set_verdict(struct func *f, enum verdict v, char *reason)
 	f->verdict = v;
 	free(f->reason);
 	f->reason = reason;
-	DEBUG("%s: %s%s%s", f->sym->name, verdict_name(v),
-	      reason ? ": " : "", reason ? reason : "");
+	if (v != V_UNCHANGED)
+		DEBUG("%s: %s%s%s", f->sym->name, verdict_name(v),
+		      reason ? ": " : "", reason ? reason : "");
 }
 
 static void compare_one(struct cdo *c, struct func *p)

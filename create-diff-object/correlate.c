@@ -100,9 +100,12 @@ static void collect_file(struct cdo *c, struct elf_file *elf, bool patched)
 
 void collect_funcs(struct cdo *c)
 {
-	size_t n = c->orig->nr_syms + c->patched->nr_syms;
-	size_t i;
+	size_t n = 0, i;
 
+	for (i = 0; i < c->orig->nr_syms; i++)
+		n += is_func_sym(c->orig->syms[i]);
+	for (i = 0; i < c->patched->nr_syms; i++)
+		n += is_func_sym(c->patched->syms[i]);
 	c->funcs = xcalloc(n ? n : 1, sizeof(*c->funcs));
 	collect_file(c, c->orig, false);
 	collect_file(c, c->patched, true);
@@ -228,7 +231,7 @@ static void pair(struct symbol *o, struct symbol *p)
 		func_of(o)->twin = func_of(p);
 		func_of(p)->twin = func_of(o);
 	}
-	DEBUG("correlate: %s <-> %s", o->name, p->name);
+	DEBUG2("correlate: %s <-> %s", o->name, p->name);
 }
 
 static void correlate_symbols(struct cdo *c)
@@ -413,7 +416,7 @@ static void correlate_sections(struct cdo *c)
 	if (debug_level)
 		for (i = 1; i < p->nr_secs; i++)
 			if (!p->secs[i]->twin && !is_rela_section(p->secs[i]))
-				DEBUG("correlate: section %s is new",
+				DEBUG2("correlate: section %s is new",
 				      p->secs[i]->name);
 }
 

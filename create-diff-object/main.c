@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 #include "cdo.h"
 #include "klpgen-abi.h"
@@ -27,7 +29,7 @@ static void usage(FILE *out)
 "  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
 "      --explain FILE     write every verdict as JSON\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
-"      --debug            print correlation and decisions\n"
+"      --debug            print decisions (twice: also every correlation)\n"
 "  -h, --help             this text\n"
 "\n"
 "exit: 0 written, 3 no changed functions, 4 refused as unsafe,\n"
@@ -111,7 +113,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			parse_entsize(c, optarg);
 			break;
 		case OPT_DEBUG:
-			debug_level = 1;
+			debug_level++;
 			break;
 		case 'h':
 			usage(stdout);
@@ -157,6 +159,24 @@ static struct elf_file *open_rel(const char *path)
 	return elf;
 }
 
+/* --debug: elapsed time and peak RSS after each phase */
+static void phase(const char *name)
+{
+	static struct timespec t0;
+	struct timespec t;
+	struct rusage ru;
+
+	if (!debug_level)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (!t0.tv_sec && !t0.tv_nsec)
+		t0 = t;
+	getrusage(RUSAGE_SELF, &ru);
+	DEBUG("phase %-10s %7.3f s  peak RSS %ld KB", name,
+	      (t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9,
+	      ru.ru_maxrss);
+}
+
 static void cleanup(struct cdo *c)
 {
 	size_t i;
@@ -198,20 +218,25 @@ int main(int argc, char **argv)
 	tool_name = "create-diff-object";
 	parse_args(&c, argc, argv);
 
+	phase("start");
 	c.orig = open_rel(c.orig_path);
 	c.patched = open_rel(c.patched_path);
 	if (kernel_open(&c))
 		die_code(EXIT_BAD_INPUT, "%s: cannot read symbols",
 			 c.symbols_path);
-
+	phase("read");
 	collect_funcs(&c);
 	correlate(&c);
+	phase("correlate");
 	special_parse(&c);
+	phase("special");
 	compare_funcs(&c);
+	phase("compare");
 	refuse_unsafe(&c);
 	include_all(&c);
 	special_include_entries(&c);
 	check_hazards(&c);
+	phase("include");
 
 	if (!c.nr_refusals && (c.nr_changed || c.nr_new || c.has_klpgen))
 		ret = write_output(&c);
@@ -224,6 +249,7 @@ int main(int argc, char **argv)
 	} else if (ret == EXIT_NO_CHANGE) {
 		WARN("no changed functions");
 	}
+	phase("output");
 	if (c.explain_path && write_explain(&c) && ret == EXIT_OK)
 		ret = EXIT_INTERNAL;
 	cleanup(&c);
