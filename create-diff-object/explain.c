@@ -141,6 +141,20 @@ int write_explain(struct cdo *c)
 			    sp->entsize, sp->nr, n);
 		first = false;
 	}
+	strbuf_addf(&sb, "\n  ],\n  \"references\": [");
+	first = true;
+	for (i = 0; c->out && i < c->out->nr_syms; i++) {
+		struct symbol *s = c->out->syms[i];
+
+		if (!s->name[0] || !sym_is_undefined(s) || s->type == STT_SECTION)
+			continue;
+		strbuf_addf(&sb, "%s\n    {", first ? "" : ",");
+		jfield(&sb, "name", s->name, false);
+		jfield(&sb, "kind", str_starts_with(s->name, ".klp.sym.") ?
+		       "klp" : "exported", true);
+		strbuf_add(&sb, "}", 1);
+		first = false;
+	}
 	strbuf_addf(&sb, "\n  ],\n  \"refusals\": [");
 	for (i = 0; i < c->nr_refusals; i++) {
 		strbuf_addf(&sb, "%s\n    ", i ? "," : "");

@@ -100,4 +100,17 @@ cdo_run inl $SV
 is "$(verdict inl caller)" changed "caller of a changed inline is changed"
 is "$(verdict inl other)" unchanged "other unchanged"
 
+# --- explain lists references; diff objects of two objects merge with ld -r ----
+ok_desc "explain lists the klp references" \
+	grep -q '{"name": ".klp.sym.vmlinux.hits,0", "kind": "klp"}' "$TMP/oneline.json"
+M='extern int counter;
+int NAME(int a) { return a + counter; }'
+cdo_pair m1 "${M/NAME/m1}" "${M/NAME(int a) { return a/m1(int a) { return a * 2}"
+cdo_pair m2 "${M/NAME/m2}" "${M/NAME(int a) { return a/m2(int a) { return a * 3}"
+cdo_run m1 $SV && cp "$OUT" "$TMP/m1.diff.o"
+cdo_run m2 $SV && cp "$OUT" "$TMP/m2.diff.o"
+ok_desc "two diff objects merge with ld -r" ld -r -o "$TMP/merged.o" "$TMP/m1.diff.o" "$TMP/m2.diff.o"
+is "$(out_symbols "$TMP/merged.o" | grep -c '^\.klp\.sym\.vmlinux\.counter,0 ')" 1 \
+	"equal klp references merge into one symbol"
+
 done_testing
