@@ -4,13 +4,16 @@
  * One concern per file:
  *   build.c    options, the phases in order, the summary
  *   run.c      spawning tools (fork/execvp, own process group, logs),
- *              phase timing, SIGINT/SIGTERM handling
+ *              phase progress lines, the exit path
+ *   signals.c  SIGINT/SIGTERM: kill the running tool's group, then clean up
  *   cache.c    the cache key (kernel version, config, compiler, flags,
  *              tree fingerprint) and stamp files
  *   tree.c     hardlink farm, journal, restore, build-directory mirror
  *   patch.c    files named by a diff, dry run, apply
  *   kbuild.c   make invocations, .cmd dependency scan, .mod ownership
- *   diff.c     create-diff-object per changed object, explain merge
+ *   diff.c     create-diff-object per changed object, explain merge,
+ *              klpgen module
+ *   summary.c  the one-screen summary read back from the diff objects
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -18,6 +21,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "util.h"
 
@@ -72,9 +76,13 @@ struct build {
 	double post_cc_seconds;	/* diff + module generation */
 };
 
-/* run.c */
+/* signals.c */
 extern volatile sig_atomic_t klp_interrupted;
 void kb_signals_install(void);
+void kb_signals_child(pid_t pgid);
+void kb_signals_reset(void);
+
+/* run.c */
 /*
  * Run @argv in its own process group, stdin from /dev/null, stdout and
  * stderr to @logfd (inherited when -1).  Returns the exit status, 128+sig

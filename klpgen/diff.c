@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * After the patched build: create-diff-object on each rebuilt object,
- * the merged explain report, `klpgen module`, and the summary.
+ * the merged explain report, and `klpgen module`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,6 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "elf.h"
-#include "klpgen-abi.h"
 
 /* A tool installed beside this binary, else from $PATH. */
 static char *kb_sibling_tool(const char *name)
@@ -238,153 +236,4 @@ int kb_make_module(struct build *b)
 	free(self);
 	free(mwork);
 	return rc;
-}
-
-struct summary {
-	struct strlist changed, added, callbacks, states, shadows;
-};
-
-/* "post_unpatch_fn" -> "fn (post_unpatch)" */
-static void add_callback(struct summary *s, const char *kind_fn)
-{
-	static const char *const kinds[] = {
-		"pre_patch_", "post_patch_", "pre_unpatch_", "post_unpatch_",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		size_t l = strlen(kinds[i]);
-
-		if (!strncmp(kind_fn, kinds[i], l)) {
-			sl_add_own(&s->callbacks, xasprintf("%s (%.*s)",
-				   kind_fn + l, (int)l - 1, kinds[i]));
-			return;
-		}
-	}
-	sl_add(&s->callbacks, kind_fn);
-}
-
-static void summarize_object(struct summary *s, const char *path)
-{
-	struct elf_file *elf = elf_open(path);
-	struct section *sec;
-	size_t i, off;
-
-	if (!elf)
-		return;
-	for (i = 0; i < elf->nr_syms; i++) {
-		struct symbol *sym = elf->syms[i];
-		const char *n = sym->name;
-
-		if (str_starts_with(n, KLPGEN_NEW_PREFIX)) {
-			/* __klpgen_new.<obj>.<func>.<pos> */
-			const char *o = n + strlen(KLPGEN_NEW_PREFIX);
-			const char *f = strchr(o, '.') + 1;
-			const char *dot = strrchr(f, '.');
-
-			if (str_starts_with(o, "vmlinux."))
-				sl_add_own(&s->changed, xstrndup(f, dot - f));
-			else
-				sl_add_own(&s->changed, xasprintf("%.*s:%.*s",
-					(int)(f - 1 - o), o, (int)(dot - f), f));
-		} else if (str_starts_with(n, KLPGEN_CB_PREFIX)) {
-			add_callback(s, n + strlen(KLPGEN_CB_PREFIX));
-		}
-	}
-	for (i = 0; i < elf->nr_syms; i++) {
-		struct symbol *sym = elf->syms[i];
-		char *full;
-
-		if (sym->type != STT_FUNC || !sym->sec ||
-		    str_starts_with(sym->name, "__klpgen"))
-			continue;
-		full = xasprintf("%s%s", "", sym->name);
-		full[strcspn(full, ".")] = '\0';
-		{
-			bool known = false;
-			size_t j;
-
-			for (j = 0; j < s->changed.n && !known; j++) {
-				const char *c = strchr(s->changed.v[j], ':');
-
-				known = !strcmp(c ? c + 1 : s->changed.v[j],
-						full);
-			}
-			if (!known && !sl_has(&s->added, full))
-				sl_add(&s->added, full);
-		}
-		free(full);
-	}
-	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		const unsigned char *d = (const unsigned char *)sec->data + off;
-		unsigned long long id;
-		unsigned int ver;
-
-		memcpy(&id, d, 8);
-		memcpy(&ver, d + 8, 4);
-		sl_add_own(&s->states, xasprintf("%#llx v%u", id, ver));
-	}
-	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		unsigned long long id;
-
-		memcpy(&id, (const char *)sec->data + off, 8);
-		sl_add_own(&s->shadows, xasprintf("%#llx", id));
-	}
-	elf_close(elf);
-}
-
-static void print_list(const char *what, const struct strlist *l)
-{
-	size_t i, col;
-
-	printf("  %-20s", what);
-	if (!l->n)
-		printf("none");
-	for (i = 0, col = 22; i < l->n; i++) {
-		size_t len = strlen(l->v[i]) + 2;
-
-		if (i && col + len > 78) {
-			printf(",\n  %-20s", "");
-			col = 22;
-		} else if (i) {
-			printf(", ");
-		}
-		printf("%s", l->v[i]);
-		col += len;
-	}
-	printf("\n");
-}
-
-void kb_print_summary(struct build *b)
-{
-	struct summary s = { 0 };
-	struct strlist objs = { 0 };
-	size_t i;
-
-	for (i = 0; i < b->diffs.n; i++) {
-		char *on = xstrndup(b->diffs.v[i], strcspn(b->diffs.v[i], "="));
-
-		if (!sl_has(&objs, on))
-			sl_add(&objs, on);
-		free(on);
-		summarize_object(&s, strchr(b->diffs.v[i], '=') + 1);
-	}
-	printf("\nklpgen: %s/%s.ko\n", b->outdir, b->name);
-	print_list("patched objects", &objs);
-	print_list("changed functions", &s.changed);
-	print_list("new functions", &s.added);
-	print_list("callbacks", &s.callbacks);
-	print_list("states", &s.states);
-	print_list("shadow variable ids", &s.shadows);
-	printf("  %-20s%s\n", "replace", b->replace ?
-	       "yes (atomic replace: disables earlier livepatches)" :
-	       "no (-R: stacks on earlier livepatches)");
-	sl_free(&objs);
-	sl_free(&s.changed);
-	sl_free(&s.added);
-	sl_free(&s.callbacks);
-	sl_free(&s.states);
-	sl_free(&s.shadows);
 }

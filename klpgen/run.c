@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Spawning tools, phase timing and signals for klpgen build.
- *
- * Every tool runs in its own process group so that SIGINT/SIGTERM can kill
- * a whole make -jN tree at once.  The handler only records the signal and
- * kills the current child's group; the waiting code notices the flag and
- * the caller runs the cleanup (restoring the source copy) before exiting.
+ * Spawning tools (fork/execvp, each in a process group of its own, see
+ * signals.c), phase progress lines, and the common exit path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,39 +16,12 @@
 
 #include "build.h"
 
-volatile sig_atomic_t klp_interrupted;
-static volatile pid_t child_pgid;
-
-static void on_signal(int sig)
-{
-	klp_interrupted = sig;
-	if (child_pgid > 0)
-		kill(-child_pgid, SIGTERM);
-}
-
-void kb_signals_install(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	/* A closed pipe on our output must not kill us before cleanup. */
-	signal(SIGPIPE, SIG_IGN);
-}
-
 static void child_exec(char *const argv[], int outfd, int errfd)
 {
 	int null = open("/dev/null", O_RDONLY);
 
 	setpgid(0, 0);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
+	kb_signals_reset();
 	if (null >= 0)
 		dup2(null, 0);
 	if (outfd >= 0)
@@ -70,19 +39,17 @@ static int wait_child(pid_t pid)
 	int st;
 
 	setpgid(pid, pid);	/* both sides, so no race with the handler */
-	child_pgid = pid;
-	if (klp_interrupted)
-		kill(-pid, SIGTERM);
+	kb_signals_child(pid);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
-			child_pgid = 0;
+			kb_signals_child(0);
 			return -1;
 		}
 	}
 	/* Reap stragglers of the group (make's children) quietly. */
 	if (klp_interrupted)
 		kill(-pid, SIGKILL);
-	child_pgid = 0;
+	kb_signals_child(0);
 	if (klp_interrupted)
 		return EXIT_INTERRUPTED;
 	if (WIFSIGNALED(st))
