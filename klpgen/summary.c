@@ -37,6 +37,20 @@ static void add_callback(struct summary *s, const char *kind_fn)
 	sl_add(&s->callbacks, kind_fn);
 }
 
+/* Is @func one of the changed functions ("func" or "module:func")? */
+static bool is_changed(const struct summary *s, const char *func)
+{
+	size_t j;
+
+	for (j = 0; j < s->changed.n; j++) {
+		const char *c = strchr(s->changed.v[j], ':');
+
+		if (!strcmp(c ? c + 1 : s->changed.v[j], func))
+			return true;
+	}
+	return false;
+}
+
 static void summarize_object(struct summary *s, const char *path)
 {
 	struct elf_file *elf = elf_open(path);
@@ -66,27 +80,17 @@ static void summarize_object(struct summary *s, const char *path)
 	}
 	for (i = 0; i < elf->nr_syms; i++) {
 		struct symbol *sym = elf->syms[i];
-		char *full;
+		char *base;
 
 		if (sym->type != STT_FUNC || !sym->sec ||
 		    str_starts_with(sym->name, "__klpgen"))
 			continue;
-		full = xasprintf("%s%s", "", sym->name);
-		full[strcspn(full, ".")] = '\0';
-		{
-			bool known = false;
-			size_t j;
-
-			for (j = 0; j < s->changed.n && !known; j++) {
-				const char *c = strchr(s->changed.v[j], ':');
-
-				known = !strcmp(c ? c + 1 : s->changed.v[j],
-						full);
-			}
-			if (!known && !sl_has(&s->added, full))
-				sl_add(&s->added, full);
-		}
-		free(full);
+		/* foo.cold, foo.part.0 ... are pieces of foo */
+		base = xstrndup(sym->name, strcspn(sym->name, "."));
+		if (!is_changed(s, base) && !sl_has(&s->added, base))
+			sl_add_own(&s->added, base);
+		else
+			free(base);
 	}
 	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
 	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
