@@ -115,12 +115,28 @@ void collect_funcs(struct cdo *c)
 		c->patched->secs[i]->twin = NULL;
 }
 
-/* @name with every ".<digits>" component replaced by ".#". */
+/*
+ * @name with every ".<digits>" component replaced by ".#"; in
+ * "__UNIQUE_ID_<prefix><counter>" names (__COUNTER__ shifts whenever one
+ * is added above) digits before a '.' or the end become "#" too.
+ */
 static void norm_name(struct strbuf *sb, const char *name)
 {
 	const char *p = name;
+	bool unique = str_starts_with(name, "__UNIQUE_ID_");
 
 	while (*p) {
+		if (unique && *p >= '0' && *p <= '9') {
+			const char *q = p;
+
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (*q == '.' || !*q) {
+				strbuf_add(sb, "#", 1);
+				p = q;
+				continue;
+			}
+		}
 		if (*p == '.' && p[1] >= '0' && p[1] <= '9') {
 			const char *q = p + 1;
 
@@ -141,6 +157,8 @@ static bool has_number(const char *name)
 {
 	const char *p;
 
+	if (str_starts_with(name, "__UNIQUE_ID_"))
+		return true;
 	for (p = name; (p = strchr(p, '.')); p++)
 		if (p[1] >= '0' && p[1] <= '9')
 			return true;

@@ -30,6 +30,8 @@ struct work {
 	bool *has_existing;	/* per PATCHED section index */
 	struct section *from;	/* section whose relocs are being walked */
 	size_t done;
+	struct symbol **ext;	/* objects copied out of shared sections */
+	size_t nr_ext, cap_ext, done_ext;
 };
 
 static void include_sec(struct work *w, struct section *sec, const char *why)
@@ -81,6 +83,31 @@ static bool copy_instead(const struct symbol *sym)
 	return false;
 }
 
+/*
+ * A new (or copyable) object in a section shared with existing variables
+ * (__dyndbg, .data..percpu, objects without -fdata-sections): copy just the
+ * object, output.c gives it a section of the same name.
+ */
+static void extract_sym(struct work *w, struct symbol *sym)
+{
+	if (sym->include)
+		return;
+	if (sym->type != STT_OBJECT || !sym->sym.st_size ||
+	    sym->sym.st_value + sym->sym.st_size > sym->sec->size) {
+		refuse(w->c, "new data %s shares section %s with existing variables and cannot be split out",
+		       sym->name, sym->sec->name);
+		return;
+	}
+	sym->include = true;
+	DEBUG("include: %s out of shared section %s", sym->name,
+	      sym->sec->name);
+	if (w->nr_ext == w->cap_ext) {
+		w->cap_ext = w->cap_ext ? w->cap_ext * 2 : 16;
+		w->ext = xrealloc(w->ext, w->cap_ext * sizeof(*w->ext));
+	}
+	w->ext[w->nr_ext++] = sym;
+}
+
 static void visit_sym(struct work *w, struct symbol *sym)
 {
 	struct func *f = func_of(sym);
@@ -101,8 +128,15 @@ static void visit_sym(struct work *w, struct symbol *sym)
 		}
 		return;
 	}
-	if (!sym->twin || copy_instead(sym) || is_mergeable(sym->sec))
+	if (is_mergeable(sym->sec))
 		include_sec(w, sym->sec, sym->name);
+	else if (!sym->twin || copy_instead(sym)) {
+		if (!is_text_section(sym->sec) && w->has_existing[sym->sec->index] &&
+		    !sec_is_init(sym->sec))
+			extract_sym(w, sym);
+		else
+			include_sec(w, sym->sec, sym->name);
+	}
 }
 
 static void visit_reloc(struct work *w, struct reloc *r)
@@ -129,14 +163,31 @@ static void drain(struct work *w)
 {
 	size_t j;
 
-	for (; w->done < w->nr; w->done++) {
-		struct section *sec = w->v[w->done];
+	while (w->done < w->nr || w->done_ext < w->nr_ext) {
+		for (; w->done < w->nr; w->done++) {
+			struct section *sec = w->v[w->done];
 
-		w->from = sec;
-		if (!sec->rela)
-			continue;
-		for (j = 0; j < sec->rela->nr_relocs; j++)
-			visit_reloc(w, &sec->rela->relocs[j]);
+			w->from = sec;
+			if (!sec->rela)
+				continue;
+			for (j = 0; j < sec->rela->nr_relocs; j++)
+				visit_reloc(w, &sec->rela->relocs[j]);
+		}
+		for (; w->done_ext < w->nr_ext; w->done_ext++) {
+			struct symbol *sym = w->ext[w->done_ext];
+			uint64_t lo = sym->sym.st_value;
+			uint64_t hi = lo + sym->sym.st_size;
+
+			w->from = sym->sec;
+			if (!sym->sec->rela)
+				continue;
+			for (j = 0; j < sym->sec->rela->nr_relocs; j++) {
+				struct reloc *r = &sym->sec->rela->relocs[j];
+
+				if (r->offset >= lo && r->offset < hi)
+					visit_reloc(w, r);
+			}
+		}
 	}
 }
 
@@ -188,7 +239,7 @@ void include_all(struct cdo *c)
 			   !str_starts_with(s->sec->name, ".discard") &&
 			   strcmp(s->sec->name, ".modinfo")) {
 			c->nr_new++;
-			include_sec(&w, s->sec, s->name);
+			visit_sym(&w, s);
 		}
 	}
 	for (i = 0; i < p->nr_secs; i++)
@@ -232,5 +283,6 @@ void include_all(struct cdo *c)
 	}
 	drain(&w);
 	free(w.v);
+	free(w.ext);
 	free(w.has_existing);
 }

@@ -79,7 +79,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 
 	*addend = r->addend;
 	if (sym->type != STT_SECTION) {
-		if (sym->sec && sym->sec->include)
+		if ((sym->sec && sym->sec->include) || sym->include)
 			return o->symmap[sym->index];
 		return ref_sym(o, sym);
 	}
@@ -88,7 +88,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 	reloc_target(o->c->patched, r, &t);
 	if (t.kind == T_SYM) {
 		*addend = t.off;
-		if (t.sym->sec && t.sym->sec->include)
+		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
 		return ref_sym(o, t.sym);
 	}
@@ -208,6 +208,58 @@ static void copy_special(struct out *o, struct special *sp)
 	DEBUG("special: %s: %zu of %zu entries", sp->sec->name, nr, sp->nr);
 }
 
+/* Objects copied out of shared sections, into sections of the same name. */
+static void extract_objects(struct out *o)
+{
+	struct elf_file *p = o->c->patched;
+	struct section **split = xcalloc(p->nr_secs + 1, sizeof(*split));
+	size_t i, j;
+
+	for (i = 1; i < p->nr_syms; i++) {
+		struct symbol *s = p->syms[i];
+		struct section *ps = s->sec, *d;
+		uint64_t align, off;
+		unsigned char *buf;
+
+		if (!s->include || !ps || ps->include)
+			continue;
+		d = split[ps->index];
+		if (!d)
+			d = split[ps->index] = elf_add_section(o->e, ps->name,
+				ps->sh.sh_type, ps->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+				sane_align(o, ps), ps->sh.sh_entsize, NULL, 0);
+		align = sane_align(o, ps);
+		off = (d->size + align - 1) / align * align;
+		buf = xcalloc(1, off + s->sym.st_size + 1);
+		if (d->data)
+			memcpy(buf, d->data, d->size);
+		if (ps->data)
+			memcpy(buf + off, (unsigned char *)ps->data +
+			       s->sym.st_value, s->sym.st_size);
+		elf_set_data(d, buf, off + s->sym.st_size);
+		free(buf);
+		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
+					      d, off, s->sym.st_size);
+		s->status = (int)off;	/* where its relocations go */
+	}
+	for (i = 1; i < p->nr_syms; i++) {
+		struct symbol *s = p->syms[i];
+		struct section *ps = s->sec;
+
+		if (!s->include || !ps || ps->include || !ps->rela)
+			continue;
+		for (j = 0; j < ps->rela->nr_relocs; j++) {
+			struct reloc *r = &ps->rela->relocs[j];
+
+			if (r->offset >= s->sym.st_value &&
+			    r->offset < s->sym.st_value + s->sym.st_size)
+				copy_reloc(o, split[ps->index], r->offset -
+					   s->sym.st_value + s->status, r);
+		}
+	}
+	free(split);
+}
+
 static void add_aliases(struct out *o)
 {
 	struct cdo *c = o->c;
@@ -276,6 +328,7 @@ int write_output(struct cdo *c)
 					     s->sym.st_value, s->sym.st_size);
 		o.symmap[i]->sym.st_other = s->sym.st_other;
 	}
+	extract_objects(&o);
 	for (i = 0; i < p->nr_secs; i++)
 		if (p->secs[i]->include)
 			copy_relocs(&o, p->secs[i]);

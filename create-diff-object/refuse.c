@@ -18,6 +18,7 @@ static bool ignored_data_section(const struct section *sec)
 		".modinfo", ".discard", ".comment", ".note", ".debug",
 		KLPGEN_SEC_PREFIX, "___ksymtab", "__ksymtab", "__kcrctab",
 		".gnu.", ".BTF",
+		"__dyndbg",	/* dynamic debug descriptors: metadata */
 	};
 	size_t i;
 

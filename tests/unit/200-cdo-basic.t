@@ -100,6 +100,23 @@ cdo_run inl $SV
 is "$(verdict inl caller)" changed "caller of a changed inline is changed"
 is "$(verdict inl other)" unchanged "other unchanged"
 
+# --- per-CPU variables: existing ones referenced, a new one split out ----------
+PC='#define DEFINE_PER_CPU(t, n) __attribute__((section(".data..percpu"))) t n
+DEFINE_PER_CPU(int, pc_old);
+DEFINE_PER_CPU(long, pc_other) = 7;
+int pcuse(void) { int v; asm("movl %%gs:%1, %0" : "=r"(v) : "m"(pc_old)); return v; }'
+PC2="${PC/DEFINE_PER_CPU(long, pc_other) = 7;/DEFINE_PER_CPU(long, pc_other) = 7;
+DEFINE_PER_CPU(long, pc_new) = 9;}"
+PC2="${PC2/return v; \}/return v + (int)pc_new; \}}"
+cdo_pair percpu "$PC" "$PC2"
+cdo_run percpu $SV
+is "$RC" 0 "new per-CPU variable: exit 0"
+like "$(out_symbols "$OUT")" "^\.klp\.sym\.vmlinux\.pc_old,0 GLOBAL OBJECT UND$" "existing per-CPU variable referenced"
+like "$(out_symbols "$OUT")" "^pc_new GLOBAL OBJECT \.data\.\.percpu$" "new per-CPU variable copied"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".data..percpu" { print $5 }')" "size=8" \
+	"only the new variable is in OUT's .data..percpu"
+ok_desc "per-CPU output links" check_out "$OUT"
+
 # --- explain lists references; diff objects of two objects merge with ld -r ----
 ok_desc "explain lists the klp references" \
 	grep -q '{"name": ".klp.sym.vmlinux.hits,0", "kind": "klp"}' "$TMP/oneline.json"

@@ -4,7 +4,7 @@
 # static locals.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$FIXTURES/cdo/lib.sh"
-mk_tmpdir
+mk_tmpdir; [ -n "$KEEP" ] && trap - EXIT && echo "# $TMP"
 
 # --- .cold split: change only the cold path ----------------------------------
 COLD='extern void slowpath(int) __cold;
@@ -109,5 +109,31 @@ orig_a2=$("$ELFDUMP" -r "$TMP/orig/slocal.o" | awk '/relocs .* for \.text\.a2/ {
 is "$a2cnt" ".klp.sym.vmlinux.$orig_a2,0" "klp symbol uses the ORIG name of a2's counter"
 like "$syms" "^cnt\.[0-9]+ LOCAL OBJECT \.bss\.cnt\.[0-9]+$" "a0's new counter is copied"
 ok_desc "static locals output links" check_out "$OUT"
+
+# --- __UNIQUE_ID_<counter> objects: the counter shifts when one is added above --
+DD='#define __PASTE2(a, b) a##b
+#define __PASTE(a, b) __PASTE2(a, b)
+#define __UNIQUE_ID(p) __PASTE(__UNIQUE_ID_, __PASTE(p, __COUNTER__))
+struct ddebug { const char *fmt; int line; };
+extern void dbg_emit(struct ddebug *);
+#define __pr_dbg(id, f) do { static struct ddebug id __attribute__((used, section("__dyndbg"))) = { f, __LINE__ }; dbg_emit(&id); } while (0)
+#define pr_dbg(f) __pr_dbg(__UNIQUE_ID(ddebug), f)'
+cdo_pair uid "$DD
+int d1(int a) { pr_dbg(\"one\"); return a + 1; }
+int d2(int a) { pr_dbg(\"two\"); return a + 2; }" "$DD
+int d0(int a) { pr_dbg(\"zero\"); return a; }
+
+int d1(int a) { pr_dbg(\"one\"); return a + 1; }
+int d2(int a) { pr_dbg(\"two\"); return a + 5; }"
+cdo_run uid
+is "$RC" 0 "shifted __UNIQUE_ID counters and lines in __dyndbg: exit 0"
+is "$(verdict uid d1)" unchanged "d1 unchanged (its descriptor renumbered)"
+is "$(verdict uid d2)" changed "d2 changed"
+like "$(out_symbols "$OUT")" '^\.klp\.sym\.vmlinux\.__UNIQUE_ID_ddebug[0-9.]+,0 ' \
+	"d2 keeps using its original descriptor"
+ref=$(out_symbols "$OUT" | awk '/^\.klp\.sym\.vmlinux\.__UNIQUE_ID_ddebug/ { print $1 }')
+off=$("$ELFDUMP" -r "$TMP/orig/uid.o" | awk '/relocs .* for \.text\.d2$/ {f=1; next} /^relocs/ {f=0} f && /__dyndbg/ {print $3}' | sed 's/.*+//')
+orig_d2=$("$ELFDUMP" -s "$TMP/orig/uid.o" | awk -v v="value=$off" '$4 == "OBJECT" && $5 == "__dyndbg" && $6 == v { print $2 }')
+is "$ref" ".klp.sym.vmlinux.$orig_d2,0" "named after d2's descriptor in ORIG ($orig_d2)"
 
 done_testing
