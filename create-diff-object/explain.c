@@ -5,6 +5,7 @@
  * strings are escaped (quotes, backslashes, control and non-ASCII bytes).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cdo.h"
@@ -109,6 +110,18 @@ int write_explain(struct cdo *c)
 			continue;
 		strbuf_addf(&sb, "%s\n    ", first ? "" : ",");
 		jstr(&sb, s->name);
+		first = false;
+	}
+	for (i = 0; i < c->patched->nr_syms; i++) {
+		struct symbol *s = c->patched->syms[i];
+		char *d;
+
+		if (!s->include || !s->sec || s->sec->include)
+			continue;
+		d = xasprintf("%s(%s)", s->sec->name, s->name);
+		strbuf_addf(&sb, "%s\n    ", first ? "" : ",");
+		jstr(&sb, d);
+		free(d);
 		first = false;
 	}
 	for (i = 0; i < c->nr_specials; i++) {
