@@ -113,6 +113,7 @@ cdo_run percpu $SV
 is "$RC" 0 "new per-CPU variable: exit 0"
 like "$(out_symbols "$OUT")" "^\.klp\.sym\.vmlinux\.pc_old,0 GLOBAL OBJECT UND$" "existing per-CPU variable referenced"
 like "$(out_symbols "$OUT")" "^pc_new GLOBAL OBJECT \.data\.\.percpu$" "new per-CPU variable copied"
+ok_desc "explain lists the split-out object" grep -q '"\.data\.\.percpu(pc_new)"' "$JSON"
 is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".data..percpu" { print $5 }')" "size=8" \
 	"only the new variable is in OUT's .data..percpu"
 ok_desc "per-CPU output links" check_out "$OUT"
