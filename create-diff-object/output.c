@@ -185,6 +185,11 @@ static void copy_special(struct out *o, struct special *sp)
 	o->secmap[sp->sec->index] = dst;
 	if (sp->sec->link && sp->sec->link->include)
 		dst->link = o->secmap[sp->sec->link->index];
+	/* SHF_LINK_ORDER: link to the code of the (first) kept entry */
+	for (j = 0; !dst->link && (dst->sh.sh_flags & SHF_LINK_ORDER) &&
+	     j < sp->nr; j++)
+		if (sp->include[j])
+			dst->link = o->secmap[sp->owner[j]->sym->sec->index];
 	for (j = 0, n = 0; j < sp->nr; j++) {
 		if (!sp->include[j])
 			continue;

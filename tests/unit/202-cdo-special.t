@@ -165,6 +165,35 @@ cdo_run ft2 $SV
 is "$RC" 4 "changed notrace function: refused"
 like "$ERR" "untraced.*no fentry" "refusal says why"
 
+# --- .parainstructions (pointer field) and .smp_locks (s32) --------------------------
+PV='#define PVOP(t) asm volatile("771: nop; nop\n.pushsection .parainstructions,\"a\"\n.balign 8\n.quad 771b\n.byte " #t "\n.byte 2\n.balign 8\n.popsection")
+#define LOCKED_INC(p) asm volatile(".pushsection .smp_locks,\"a\"\n.balign 4\n.long 671f - .\n.popsection\n671:\n\tlock; incl %0" : "+m"(*(p)))
+int pv1(int *p) { PVOP(3); LOCKED_INC(p); return 1; }
+int pv2(int *p) { PVOP(4); LOCKED_INC(p); return 2; }'
+cdo_pair pv "$PV" "${PV/return 2;/return 5;}"
+cdo_run pv $SV --entsize .parainstructions=16
+is "$RC" 0 ".parainstructions/.smp_locks: exit 0"
+is "$(entries .parainstructions 16)" 1 "one .parainstructions entry"
+is "$(entries .smp_locks 4)" 1 "one .smp_locks entry"
+like "$("$ELFDUMP" -r "$OUT" | awk '/for \.parainstructions/ {f=1; next} /^relocs/ {f=0} f')" \
+	"R_X86_64_64 \.text\.pv2" "paravirt entry points at pv2"
+ok_desc "paravirt output links" check_out "$OUT"
+cdo_pair pv3 "$PV" "${PV/PVOP(4)/PVOP(6)}"
+cdo_run pv3 $SV --entsize .parainstructions=16
+is "$(verdict pv3 pv2)" changed "a changed entry alone changes its function"
+like "$(reason pv3 pv2)" "\.parainstructions entry 0 differs" "reason names the entry"
+
+# --- __patchable_function_entries (one SHF_LINK_ORDER section per function) ------
+PF='int pf1(int a) { return a + 1; }
+int pf2(int a) { return a + 2; }'
+cdo_pair pfe "$PF" "${PF/a + 2/a + 9}" -fpatchable-function-entry=5
+cdo_run pfe $SV
+is "$RC" 0 "__patchable_function_entries: exit 0"
+is "$(out_sections "$OUT" | grep -c '^__patchable_function_entries$')" 1 "one entry section (pf2's)"
+like "$("$ELFDUMP" -S "$OUT" | awk '$2 == "__patchable_function_entries"')" "link=\.text\.pf2" \
+	"SHF_LINK_ORDER section linked to the kept function"
+ok_desc "patchable entries output links" check_out "$OUT"
+
 # --- unknown special section -----------------------------------------------------------
 UN='int un(int a) { asm volatile("1: nop\n.pushsection .my_sites,\"a\"\n.long 1b - .\n.popsection"); return a; }'
 cdo_pair unk "$UN" "${UN/return a;/return a + 1;}"
