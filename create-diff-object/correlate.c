@@ -218,7 +218,7 @@ static bool correlatable(const struct symbol *sym)
 }
 
 static void sym_key(struct strbuf *sb, const struct symbol *sym,
-		    const char *referrer)
+		    const char *referrer, bool use_referrer)
 {
 	char kind;
 
@@ -233,7 +233,8 @@ static void sym_key(struct strbuf *sb, const struct symbol *sym,
 		kind = 'N';
 	strbuf_add(sb, &kind, 1);
 	norm_name(sb, sym->name);
-	if (sym->bind == STB_LOCAL && kind != 'F' && has_number(sym->name)) {
+	if (use_referrer && sym->bind == STB_LOCAL && kind != 'F' &&
+	    has_number(sym->name)) {
 		strbuf_add(sb, "@", 1);
 		if (referrer)
 			norm_name(sb, referrer);
@@ -252,7 +253,22 @@ static void pair(struct symbol *o, struct symbol *p)
 	DEBUG2("correlate: %s <-> %s", o->name, p->name);
 }
 
-static void correlate_symbols(struct cdo *c)
+/*
+ * Round 1: every symbol, numbered static locals keyed by their user too.
+ * Round 2: numbered static locals still alone, by name only (their user
+ * changed, e.g. a new caller of the inline function holding them).
+ */
+static bool in_round(const struct symbol *sym, int round)
+{
+	if (!correlatable(sym))
+		return false;
+	if (round == 1)
+		return true;
+	return !sym->twin && sym->bind == STB_LOCAL && sym->type != STT_FUNC &&
+	       !sym_is_undefined(sym) && has_number(sym->name);
+}
+
+static void correlate_round(struct cdo *c, int round)
 {
 	struct elf_file *files[2] = { c->orig, c->patched };
 	struct hashmap groups;
@@ -264,15 +280,16 @@ static void correlate_symbols(struct cdo *c)
 	strbuf_init(&sb);
 	for (k = 0; k < 2; k++) {
 		struct elf_file *elf = files[k];
-		const char **ref = referrers(elf);
+		const char **ref = round == 1 ? referrers(elf) : NULL;
 
 		for (i = 0; i < elf->nr_syms; i++) {
 			struct symbol *sym = elf->syms[i];
 			struct group *g;
 
-			if (!correlatable(sym))
+			if (!in_round(sym, round))
 				continue;
-			sym_key(&sb, sym, ref[sym->index]);
+			sym_key(&sb, sym, ref ? ref[sym->index] : NULL,
+				round == 1);
 			g = hash_find(&groups, sb.buf);
 			if (!g) {
 				g = xcalloc(1, sizeof(*g));
@@ -300,7 +317,7 @@ static void correlate_symbols(struct cdo *c)
 
 		if (g->n[0] == 1 && g->n[1] == 1) {
 			pair(g->v[0][0], g->v[1][0]);
-		} else if (g->n[0] && g->n[1]) {
+		} else if (g->n[0] && g->n[1] && round == 1) {
 			/* exact names first: mark the group through ->status */
 			for (j = 0; j < g->n[0]; j++)
 				g->v[0][j]->status = 1;
@@ -440,6 +457,7 @@ static void correlate_sections(struct cdo *c)
 
 void correlate(struct cdo *c)
 {
-	correlate_symbols(c);
+	correlate_round(c, 1);
+	correlate_round(c, 2);
 	correlate_sections(c);
 }

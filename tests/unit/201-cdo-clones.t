@@ -110,6 +110,19 @@ is "$a2cnt" ".klp.sym.vmlinux.$orig_a2,0" "klp symbol uses the ORIG name of a2's
 like "$syms" "^cnt\.[0-9]+ LOCAL OBJECT \.bss\.cnt\.[0-9]+$" "a0's new counter is copied"
 ok_desc "static locals output links" check_out "$OUT"
 
+# --- a static local whose user changes (new caller of its inline function) -----
+SI='static inline int bump(void) { static int calls; return ++calls; }
+int user(int a) { return a + bump(); }'
+SI2='static inline int bump(void) { static int calls; return ++calls; }
+int aaa(int a) { return a * bump(); }
+int user(int a) { return a - bump(); }'
+cdo_pair suser "$SI" "$SI2"
+cdo_run suser
+is "$RC" 0 "static local with a new user: exit 0"
+like "$(out_symbols "$OUT")" '^\.klp\.sym\.vmlinux\.calls\.[0-9]+,0 GLOBAL OBJECT UND$' \
+	"the existing static local is referenced, not duplicated"
+unlike "$(out_symbols "$OUT")" '^calls\.[0-9]+ LOCAL' "no copy of it"
+
 # --- __UNIQUE_ID_<counter> objects: the counter shifts when one is added above --
 DD='#define __PASTE2(a, b) a##b
 #define __PASTE(a, b) __PASTE2(a, b)
