@@ -186,12 +186,12 @@ static const char **referrers(struct elf_file *elf)
 			struct symbol *t = r->sym, *fn;
 
 			if (t->type == STT_SECTION && t->sec) {
-				int64_t off = r->addend +
-					(is_pcrel(r->type) ? 4 : 0);
+				struct target tg;
 
-				t = sym_at(elf, t->sec, off);
-				if (!t)
+				reloc_target(elf, r, &tg);
+				if (tg.kind != T_SYM)
 					continue;
+				t = tg.sym;
 			}
 			if (t->bind != STB_LOCAL || t->type == STT_FUNC ||
 			    !has_number(t->name))

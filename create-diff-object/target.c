@@ -55,6 +55,58 @@ struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
 	return NULL;
 }
 
+/*
+ * Bytes from a RIP-relative disp32 at @off to the end of its instruction:
+ * 4, plus the immediate that follows it.  Only the bytes before the
+ * displacement are read: ModRM (mod 00, r/m 101), the opcode before it,
+ * 0x0f / 0x0f 0x3a escapes and a 0x66 operand-size prefix.
+ */
+static int insn_tail(const struct section *text, uint64_t off)
+{
+	const unsigned char *b = text->data;
+	unsigned char modrm, op, reg;
+	bool esc, esc3a, opsize;
+	int64_t k;
+
+	if (!b || off < 2 || off + 4 > text->size)
+		return 4;
+	modrm = b[off - 1];
+	op = b[off - 2];
+	if ((modrm & 0xc7) != 0x05)
+		return 4;		/* call/jmp/jcc rel32 and the like */
+	reg = (modrm >> 3) & 7;
+	esc = off >= 3 && b[off - 3] == 0x0f;
+	esc3a = off >= 4 && b[off - 4] == 0x0f && b[off - 3] == 0x3a;
+	if (esc3a)
+		return 5;		/* 0f 3a xx: all take an imm8 */
+	if (esc) {
+		switch (op) {
+		case 0x70: case 0x71: case 0x72: case 0x73:
+		case 0xa4: case 0xac: case 0xba:
+		case 0xc2: case 0xc4: case 0xc5: case 0xc6:
+			return 5;
+		}
+		return 4;
+	}
+	/* operand-size prefix before the opcode, maybe with a REX between */
+	k = (int64_t)off - 3;
+	if (k >= 0 && b[k] >= 0x40 && b[k] <= 0x4f)
+		k--;
+	opsize = k >= 0 && b[k] == 0x66;
+	switch (op) {
+	case 0x80: case 0x82: case 0x83: case 0xc0: case 0xc1:
+	case 0xc6: case 0x6b:
+		return 5;
+	case 0x81: case 0xc7: case 0x69:
+		return opsize ? 6 : 8;
+	case 0xf6:
+		return reg <= 1 ? 5 : 4;
+	case 0xf7:
+		return reg <= 1 ? (opsize ? 6 : 8) : 4;
+	}
+	return 4;
+}
+
 void reloc_target(const struct elf_file *elf, const struct reloc *r,
 		  struct target *t)
 {
@@ -64,7 +116,7 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 	memset(t, 0, sizeof(*t));
 	if (r->sec && r->sec->base && is_text_section(r->sec->base) &&
 	    is_pcrel(r->type))
-		bias = -4;
+		bias = -(int64_t)insn_tail(r->sec->base, r->offset);
 	t->bias = bias;
 	/* labels in mergeable sections (.LC0 kept by the assembler) are
 	 * strings too; named objects there keep their identity */

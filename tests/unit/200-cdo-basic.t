@@ -118,6 +118,27 @@ is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".data..percpu" { print $5 }')" "size=8"
 	"only the new variable is in OUT's .data..percpu"
 ok_desc "per-CPU output links" check_out "$OUT"
 
+# --- RIP-relative operands followed by an immediate, in shared sections ---------
+SH='static _Bool __attribute__((section(".data..once"))) done1;
+static _Bool __attribute__((section(".data..once"))) done2;
+extern void warn(int);
+int w1(int a) { if (!done1) { done1 = 1; warn(1); } return a; }
+int w2(int a) { if (!done2) { done2 = 1; warn(2); } return a + 1; }
+static int counter __attribute__((section(".data..shared")));
+static int other __attribute__((section(".data..shared")));
+int c1(void) { other = 3; return 0; }
+int c2(void) { counter += 1000; return other; }'
+SH2="${SH/a + 1;/a + 2;}"
+SH2="${SH2/counter += 1000/counter += 1001}"
+cdo_pair shared "$SH" "$SH2"
+cdo_run shared
+is "$RC" 0 "shared sections with cmpb/addl immediates: exit 0"
+rel=$("$ELFDUMP" -r "$OUT")
+like "$rel" "R_X86_64_PC32 \.klp\.sym\.vmlinux\.done2,0-0x5" "cmpb \$0, done2(%rip): done2 (imm8 after disp)"
+unlike "$rel" "done1" "never confused with its neighbour done1"
+like "$rel" "R_X86_64_PC32 \.klp\.sym\.vmlinux\.counter,0-0x8" "addl \$1000, counter(%rip): counter (imm32)"
+like "$rel" "R_X86_64_PC32 \.klp\.sym\.vmlinux\.other,0-0x4" "plain load: other"
+
 # --- explain lists references; diff objects of two objects merge with ld -r ----
 ok_desc "explain lists the klp references" \
 	grep -q '{"name": ".klp.sym.vmlinux.hits,0", "kind": "klp"}' "$TMP/oneline.json"
