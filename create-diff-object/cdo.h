@@ -131,6 +131,7 @@ struct cdo {
 
 	struct refusal *refusals;
 	size_t nr_refusals;
+	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
 
 	/* include phase results */
 	size_t nr_changed, nr_new;

@@ -282,6 +282,17 @@ void include_all(struct cdo *c)
 		}
 	}
 	drain(&w);
+	/* unchanged functions that come along with a shared text section */
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i];
+
+		if (!f->is_patched || is_included_func(f) || f->note ||
+		    !f->sym->sec->include)
+			continue;
+		f->note = xasprintf("copied: shares section %s with included code",
+				    f->sym->sec->name);
+		DEBUG("include: %s (%s)", f->sym->name, f->note);
+	}
 	free(w.v);
 	free(w.ext);
 	free(w.has_existing);

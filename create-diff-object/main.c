@@ -55,6 +55,13 @@ void refuse(struct cdo *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		DIE("out of memory");
 	va_end(ap);
+	if (!c->refusal_set.buckets)
+		hash_init(&c->refusal_set, 64);
+	if (hash_find(&c->refusal_set, msg)) {
+		free(msg);
+		return;
+	}
+	hash_add(&c->refusal_set, msg, msg);
 	c->refusals = xrealloc(c->refusals,
 			       (c->nr_refusals + 1) * sizeof(*c->refusals));
 	c->refusals[c->nr_refusals++].msg = msg;
@@ -193,6 +200,8 @@ static void cleanup(struct cdo *c)
 		free(c->specials[i].include);
 	}
 	free(c->specials);
+	if (c->refusal_set.buckets)
+		hash_free(&c->refusal_set);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);

@@ -113,10 +113,19 @@ static void hazard(struct cdo *c, struct special *sp, size_t idx,
 	if (in_diff(&t))
 		return;
 	name = reference_name(c, t.sym, &klp);
-	if (name && klp)
-		refuse(c, "function %s: %s entry %s %s needs a klp relocation (%s), but the kernel applies %s at module load, before klp relocations are resolved",
-		       sp->owner[idx]->sym->name, sp->sec->name, what,
-		       t.sym->name, name, sp->sec->name);
+	if (name && klp) {
+		struct func *f = sp->owner[idx];
+		char *why = NULL;
+
+		if (f->verdict != V_CHANGED && f->verdict != V_NEW &&
+		    f->verdict != V_CLONE)
+			why = xasprintf(" (%s is copied only because it shares section %s with included code)",
+					f->sym->name, f->sym->sec->name);
+		refuse(c, "function %s: %s entry %s %s needs a klp relocation (%s), but the kernel applies %s at module load, before klp relocations are resolved%s",
+		       f->sym->name, sp->sec->name, what, t.sym->name, name,
+		       sp->sec->name, why ? why : "");
+		free(why);
+	}
 	free(name);
 }
 

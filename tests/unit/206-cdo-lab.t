@@ -57,6 +57,16 @@ for s in $(out_symbols "$TMP/core.o" | awk '$1 ~ /^\.klp\.sym\.vmlinux\./ { prin
 done
 is "$missing" 0 "every klp symbol exists in vmlinux"
 
+# --- kernel/sched/core.o, io_schedule(): a __sched function shares .sched.text ---
+"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/core.o "$LABF/sched.patch" "$TMP/sched" >/dev/null
+"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/sched.json" \
+	"$TMP/sched/core.orig.o" "$TMP/sched/core.patched.o" "$TMP/sched.o" 2> "$TMP/err"
+is "$?" 4 "io_schedule: refused, .sched.text brings __schedule's tracepoints along"
+like "$(cat "$TMP/err")" "__schedule is copied only because it shares section \.sched\.text" \
+	"the refusal says why __schedule is there"
+like "$(cat "$TMP/sched.json")" '"name": "schedule", [^}]*"note": "copied: shares section \.sched\.text' \
+	"explain marks the co-located functions"
+
 # --- kernel/fork.o: a pr_warn_once string in dup_mmap's .cold part ----------------
 if [ -f "$FS/kernel/.fork.o.cmd" ]; then
 	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork.patch" "$TMP/pair" >/dev/null
