@@ -28,6 +28,7 @@ struct work {
 	size_t nr, cap;
 	struct cdo *c;
 	bool *has_existing;	/* per PATCHED section index */
+	unsigned int *nr_funcs;	/* functions per PATCHED section index */
 	struct section *from;	/* section whose relocs are being walked */
 	size_t done;
 	struct symbol **ext;	/* objects copied out of shared sections */
@@ -92,7 +93,8 @@ static void extract_sym(struct work *w, struct symbol *sym)
 {
 	if (sym->include)
 		return;
-	if (sym->type != STT_OBJECT || !sym->sym.st_size ||
+	if ((sym->type != STT_OBJECT && sym->type != STT_FUNC) ||
+	    !sym->sym.st_size ||
 	    sym->sym.st_value + sym->sym.st_size > sym->sec->size) {
 		refuse(w->c, "new data %s shares section %s with existing variables and cannot be split out",
 		       sym->name, sym->sec->name);
@@ -108,15 +110,110 @@ static void extract_sym(struct work *w, struct symbol *sym)
 	w->ext[w->nr_ext++] = sym;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Can @sym be copied alone out of a text section it shares with other
+ * functions (.sched.text, .noinstr.text ...)?  Not if its code reaches
+ * another function of the section without a relocation: the assembler
+ * resolves calls and jumps to local symbols of the same section itself.
+ * Every 4 bytes not covered by a relocation are read as a rel32 (ending
+ * the instruction 4, 5, 6 or 8 bytes later); one that lands on the start
+ * of another function of the section means no.  Conservative: a false
+ * hit only keeps the whole section.
+ */
+static bool splittable(struct work *w, struct symbol *sym)
+{
+	static const int tails[] = { 4, 5, 6, 8 };
+	struct section *sec = sym->sec;
+	uint64_t lo = sym->sym.st_value, hi = lo + sym->sym.st_size, i;
+	uint64_t *starts = NULL;
+	size_t n = 0, k, nr, j;
+	unsigned char *covered;
+	struct reloc **rv;
+	bool ok = true;
+
+	if (!sec->data || !sym->sym.st_size || hi > sec->size)
+		return false;
+	for (j = 0; j < w->c->nr_funcs; j++) {
+		struct symbol *s = w->c->funcs[j].sym;
+
+		if (w->c->funcs[j].is_patched && s->sec == sec && s != sym) {
+			starts = xrealloc(starts, (n + 1) * sizeof(*starts));
+			starts[n++] = s->sym.st_value;
+		}
+	}
+	qsort(starts, n, sizeof(*starts), cmp_u64);
+	covered = xcalloc(1, sym->sym.st_size + 8);
+	rv = sec->rela ? elf_sorted_relocs(sec, &nr) : NULL;
+	for (j = 0; rv && j < nr; j++) {
+		unsigned int wd = reloc_width(rv[j]->type);
+
+		if (rv[j]->offset + 8 < lo || rv[j]->offset >= hi)
+			continue;
+		for (k = 0; k < (wd ? wd : 4); k++)
+			if (rv[j]->offset + k >= lo && rv[j]->offset + k < hi)
+				covered[rv[j]->offset + k - lo] = 1;
+	}
+	for (i = lo; ok && i + 4 <= hi; i++) {
+		const unsigned char *b = (const unsigned char *)sec->data + i;
+		int32_t rel = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 |
+					(uint32_t)b[2] << 16 |
+					(uint32_t)b[3] << 24);
+
+		if (covered[i - lo] || covered[i - lo + 1] ||
+		    covered[i - lo + 2] || covered[i - lo + 3])
+			continue;
+		for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+			int64_t t = (int64_t)i + tails[k] + rel;
+			uint64_t key = (uint64_t)t;
+
+			if (t >= (int64_t)lo && t < (int64_t)hi)
+				continue;
+			if (t >= 0 && bsearch(&key, starts, n, sizeof(*starts),
+					      cmp_u64)) {
+				ok = false;
+				DEBUG("include: %s reaches into %s+0x%llx without a relocation: copying the whole section",
+				      sym->name, sec->name,
+				      (unsigned long long)t);
+				break;
+			}
+		}
+	}
+	free(covered);
+	free(starts);
+	return ok;
+}
+
+/* An included function: its section, or just itself out of a shared one. */
+static void include_func(struct work *w, struct func *f)
+{
+	struct symbol *sym = f->sym;
+
+	if (sym->include || sym->sec->include)
+		return;
+	if (w->nr_funcs[sym->sec->index] > 1 && !sec_is_init(sym->sec) &&
+	    splittable(w, sym))
+		extract_sym(w, sym);
+	else
+		include_sec(w, sym->sec, sym->name);
+}
+
 static void visit_sym(struct work *w, struct symbol *sym)
 {
 	struct func *f = func_of(sym);
 
-	if (sym_is_undefined(sym) || !sym->sec || sym->sec->include)
+	if (sym_is_undefined(sym) || !sym->sec || sym->sec->include ||
+	    sym->include)
 		return;
 	if (f) {
 		if (is_included_func(f))
-			include_sec(w, sym->sec, sym->name);
+			include_func(w, f);
 		else if (sym->bind == STB_LOCAL && sym->twin &&
 			 kernel_sympos(w->c, sym->twin) < 0 &&
 			 !sec_is_init(sym->sec)) {
@@ -199,6 +296,11 @@ void include_all(struct cdo *c)
 
 	w.c = c;
 	w.has_existing = xcalloc(p->nr_secs + 1, sizeof(bool));
+	w.nr_funcs = xcalloc(p->nr_secs + 1, sizeof(*w.nr_funcs));
+	for (i = 0; i < c->nr_funcs; i++)
+		if (c->funcs[i].is_patched &&
+		    c->funcs[i].sym->sec->index < p->nr_secs)
+			w.nr_funcs[c->funcs[i].sym->sec->index]++;
 	for (i = 0; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
 
@@ -222,7 +324,7 @@ void include_all(struct cdo *c)
 			c->nr_changed++;
 		else if (f->verdict == V_NEW)
 			c->nr_new++;
-		include_sec(&w, f->sym->sec, f->sym->name);
+		include_func(&w, f);
 	}
 	for (i = 0; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
@@ -261,7 +363,8 @@ void include_all(struct cdo *c)
 		if (!sp->is_patched)
 			continue;
 		for (j = 0; j < sp->nr; j++) {
-			if (!sp->owner[j] || !sp->owner[j]->sym->sec->include)
+			if (!sp->owner[j] || (!sp->owner[j]->sym->sec->include &&
+					      !sp->owner[j]->sym->include))
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
 			w.from = sp->sec;
@@ -295,5 +398,6 @@ void include_all(struct cdo *c)
 	}
 	free(w.v);
 	free(w.ext);
+	free(w.nr_funcs);
 	free(w.has_existing);
 }

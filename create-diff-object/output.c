@@ -291,9 +291,11 @@ static void add_aliases(struct out *o)
 		/* named after the function of the running kernel */
 		name = xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%ld", c->objname,
 				 f->twin->sym->name, pos);
+		/* at the copy: its section, or where it was split out to */
 		ns = elf_add_symbol(o->e, name, STB_GLOBAL, STT_FUNC,
-				    o->secmap[ps->sec->index],
-				    ps->sym.st_value, ps->sym.st_size);
+				    o->symmap[ps->index]->sec,
+				    o->symmap[ps->index]->sym.st_value,
+				    ps->sym.st_size);
 		(void)ns;
 		free(name);
 	}

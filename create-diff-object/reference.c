@@ -99,7 +99,7 @@ static bool in_diff(const struct target *t)
 {
 	if (t->kind != T_SYM)
 		return true;
-	return t->sym->sec && t->sym->sec->include;
+	return (t->sym->sec && t->sym->sec->include) || t->sym->include;
 }
 
 static void hazard(struct cdo *c, struct special *sp, size_t idx,

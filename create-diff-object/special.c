@@ -264,7 +264,8 @@ void special_include_entries(struct cdo *c)
 		for (j = 0; j < sp->nr; j++)
 			sp->include[j] = sp->owner[j] &&
 				sp->owner[j]->is_patched &&
-				sp->owner[j]->sym->sec->include;
+				(sp->owner[j]->sym->sec->include ||
+				 sp->owner[j]->sym->include);
 	}
 	/* sections with relocations into included code the tool cannot split */
 	for (i = 0; i < p->nr_secs; i++) {
@@ -279,7 +280,8 @@ void special_include_entries(struct cdo *c)
 
 			reloc_target(p, &rs->relocs[j], &t);
 			f = t.kind == T_SYM ? func_of(t.sym) : NULL;
-			if (f && f->is_patched && f->sym->sec->include) {
+			if (f && f->is_patched &&
+			    (f->sym->sec->include || f->sym->include)) {
 				refuse(c, "unknown special section %s holds an entry (at +0x%llx) of included function %s",
 				       rs->base->name,
 				       (unsigned long long)rs->relocs[j].offset,

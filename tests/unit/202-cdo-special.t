@@ -194,6 +194,28 @@ like "$("$ELFDUMP" -S "$OUT" | awk '$2 == "__patchable_function_entries"')" "lin
 	"SHF_LINK_ORDER section linked to the kept function"
 ok_desc "patchable entries output links" check_out "$OUT"
 
+# --- functions sharing one text section (__sched) ------------------------------------
+ST='#define __sched __attribute__((section(".sched.text")))
+static noinline __sched int helper(int a) { return a * 7; }
+noinline __sched int sa(int a) { return helper(a) + 1; }
+noinline __sched int sb(int a) { return a - 2; }
+noinline __sched int sc(int a) { return a ^ 3; }'
+cdo_pair st "$ST" "${ST/a - 2/a - 5}"
+cdo_run st $SV
+is "$RC" 0 "changed function in a shared text section: exit 0"
+like "$(cat "$JSON")" '"\.sched\.text\(sb\)"' "sb copied alone out of .sched.text"
+syms=$(out_symbols "$OUT")
+unlike "$syms" '^(sa|sc|helper) ' "its neighbours are not copied"
+like "$syms" '^__klpgen_new\.vmlinux\.sb\.0 GLOBAL FUNC \.sched\.text$' "alias at the copy"
+ok_desc "split-out function links" check_out "$OUT"
+cdo_pair st2 "$ST" "${ST/helper(a) + 1/helper(a) + 4}"
+cdo_run st2 $SV
+is "$RC" 0 "function calling a static neighbour without a relocation: exit 0"
+like "$(out_sections "$OUT")" '^\.sched\.text$' ".sched.text copied whole"
+like "$(cat "$JSON")" '"name": "helper", [^}]*"note": "copied: shares section' "explain says why helper is there"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".sched.text" { print $5 }')" \
+	"$("$ELFDUMP" -S "$TMP/patched/st2.o" | awk '$2 == ".sched.text" { print $5 }')" "the whole section"
+
 # --- unknown special section -----------------------------------------------------------
 UN='int un(int a) { asm volatile("1: nop\n.pushsection .my_sites,\"a\"\n.long 1b - .\n.popsection"); return a; }'
 cdo_pair unk "$UN" "${UN/return a;/return a + 1;}"

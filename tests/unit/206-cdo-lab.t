@@ -61,11 +61,13 @@ is "$missing" 0 "every klp symbol exists in vmlinux"
 "$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/core.o "$LABF/sched.patch" "$TMP/sched" >/dev/null
 "$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/sched.json" \
 	"$TMP/sched/core.orig.o" "$TMP/sched/core.patched.o" "$TMP/sched.o" 2> "$TMP/err"
-is "$?" 4 "io_schedule: refused, .sched.text brings __schedule's tracepoints along"
-like "$(cat "$TMP/err")" "__schedule is copied only because it shares section \.sched\.text" \
-	"the refusal says why __schedule is there"
-like "$(cat "$TMP/sched.json")" '"name": "schedule", [^}]*"note": "copied: shares section \.sched\.text' \
-	"explain marks the co-located functions"
+is "$?" 0 "io_schedule: exit 0"
+like "$(cat "$TMP/sched.json")" '"\.sched\.text\(io_schedule\)"' "io_schedule copied alone out of .sched.text"
+syms=$(out_symbols "$TMP/sched.o")
+like "$syms" '^__klpgen_new\.vmlinux\.io_schedule\.0 GLOBAL FUNC \.sched\.text$' "alias at the split-out copy"
+unlike "$syms" '^(__schedule|yield) ' "no other .sched.text function copied"
+like "$syms" '^schedule GLOBAL FUNC UND$' "schedule() (exported) stays a plain reference"
+ok_desc "io_schedule diff links" check_out "$TMP/sched.o" __fentry__ current_task schedule jiffies
 
 # --- kernel/fork.o: a pr_warn_once string in dup_mmap's .cold part ----------------
 if [ -f "$FS/kernel/.fork.o.cmd" ]; then
