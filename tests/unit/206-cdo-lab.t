@@ -69,6 +69,25 @@ unlike "$syms" '^(__schedule|yield) ' "no other .sched.text function copied"
 like "$syms" '^schedule GLOBAL FUNC UND$' "schedule() (exported) stays a plain reference"
 ok_desc "io_schedule diff links" check_out "$TMP/sched.o" __fentry__ current_task schedule jiffies
 
+# --- a comment line at the top of a file: nothing changes, WARN lines move -----
+for rel in kernel/signal mm/page_alloc kernel/workqueue; do
+	if [ ! -f "$FS/$rel.o" ]; then
+		skip "no $rel.o in $FS"
+		continue
+	fi
+	mkdir -p "$TMP/shift/a/$(dirname $rel)" "$TMP/shift/b/$(dirname $rel)"
+	cp "$LAB/src/$rel.c" "$TMP/shift/a/$rel.c"
+	awk 'NR == 2 { print "/* klpgen: shift lines */" } { print }' "$LAB/src/$rel.c" > "$TMP/shift/b/$rel.c"
+	(cd "$TMP/shift" && diff -u "a/$rel.c" "b/$rel.c" > "$TMP/shift.patch")
+	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" "$rel.o" "$TMP/shift.patch" "$TMP/shift/o" >/dev/null
+	b=$(basename $rel)
+	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/shift.json" \
+		"$TMP/shift/o/$b.orig.o" "$TMP/shift/o/$b.patched.o" "$TMP/shift.o" 2>/dev/null
+	rc=$?
+	is "$rc/$(grep -c '"verdict": "changed"' "$TMP/shift.json")" "3/0" \
+		"$rel.o with every line moved: no change ($(grep -c ignored-line "$TMP/shift.json") ignored-line-only)"
+done
+
 # --- kernel/fork.o: a pr_warn_once string in dup_mmap's .cold part ----------------
 if [ -f "$FS/kernel/.fork.o.cmd" ]; then
 	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork.patch" "$TMP/pair" >/dev/null
