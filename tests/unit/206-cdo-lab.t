@@ -3,6 +3,12 @@
 # create-diff-object on real 6.1 kernel objects: the committed
 # fs/proc/cmdline.o pair (tests/fixtures/cdo/lab, debug info stripped), and
 # kernel/sched/core.o rebuilt from the kernel lab when it exists.
+# The lab part needs a function-sections build of the lab tree in
+# $CDO_LAB_BUILD (default /tmp/cdo-lab/b), e.g.
+#   cp $LAB/build/.config $B/ && make -C $LAB/src O=$B olddefconfig prepare &&
+#   make -C $LAB/src O=$B KCFLAGS="-ffunction-sections -fdata-sections" \
+#        kernel/ mm/ fs/proc/
+# and is skipped without it.
 . "$(dirname "$0")/../lib/tap.sh"
 . "$FIXTURES/cdo/lib.sh"
 mk_tmpdir
