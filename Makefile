@@ -74,13 +74,19 @@ TEST_ENV := KLPGEN_BUILD=$(abspath $(O)) KLPGEN_SRC=$(abspath .)
 PROVE	 ?= prove
 UNIT_TESTS := $(sort $(wildcard tests/unit/*.t))
 
-check: all
+# check and demo first install what is missing (a quick no-op when all is
+# there), then build in a sub-make so -j cannot compile before the headers exist.
+check:
+	@scripts/install-deps --quiet
+	$(MAKE) all
 	$(TEST_ENV) $(PROVE) -f $(UNIT_TESTS)
 
 integration: all
 	$(TEST_ENV) tests/lab/run-suite
 
-demo: all
+demo:
+	@scripts/install-deps --quiet
+	$(MAKE) all
 	$(TEST_ENV) tests/lab/demo
 
 bench: all
