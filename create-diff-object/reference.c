@@ -12,8 +12,13 @@
  *    load after the livepatch.
  *
  * Also the loader-order hazards: __jump_table, .static_call_sites and
- * .altinstructions are applied at module load, before klp relocations are
- * resolved, so none of their relocations may need one.
+ * .altinstructions are applied while the livepatch module loads
+ * (module_finalize(), then the MODULE_STATE_COMING notifiers).  Klp
+ * relocations against vmlinux symbols are applied before that, inside the
+ * loader's apply_relocations() (Linux 5.8, "livepatch: Apply
+ * vmlinux-specific KLP relocations early"), so they are fine there.  Klp
+ * relocations against a module's symbols are applied only when that module
+ * loads, too late for these sections: those are refused.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +118,9 @@ static void hazard(struct cdo *c, struct special *sp, size_t idx,
 	if (in_diff(&t))
 		return;
 	name = reference_name(c, t.sym, &klp);
-	if (name && klp) {
+	/* .klp.sym.vmlinux.*: applied by the loader before these sections */
+	if (name && klp &&
+	    !str_starts_with(name, KLP_SYM_PREFIX "vmlinux.")) {
 		struct func *f = sp->owner[idx];
 		char *why = NULL;
 
@@ -121,9 +128,10 @@ static void hazard(struct cdo *c, struct special *sp, size_t idx,
 		    f->verdict != V_CLONE)
 			why = xasprintf(" (%s is copied only because it shares section %s with included code)",
 					f->sym->name, f->sym->sec->name);
-		refuse(c, "function %s: %s entry %s %s needs a klp relocation (%s), but the kernel applies %s at module load, before klp relocations are resolved%s",
-		       f->sym->name, sp->sec->name, what, t.sym->name, name,
-		       sp->sec->name, why ? why : "");
+		refuse(c, "function %s: %s entry %s %s needs a klp relocation against module %s (%s), but the kernel applies %s when the livepatch module loads and resolves klp relocations against %s only when %s loads (only vmlinux ones are applied before)%s",
+		       f->sym->name, sp->sec->name, what, t.sym->name,
+		       c->objname, name, sp->sec->name, c->objname,
+		       c->objname, why ? why : "");
 		free(why);
 	}
 	free(name);

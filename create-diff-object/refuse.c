@@ -28,6 +28,26 @@ static bool ignored_data_section(const struct section *sec)
 	return is_text_section(sec) || is_mergeable(sec);
 }
 
+/* SIZE bytes at OFF of SEC are zero and no relocation writes there. */
+static bool range_is_zero(const struct section *sec, uint64_t off,
+			  uint64_t size)
+{
+	const unsigned char *d = sec->data;
+	size_t i;
+
+	if (off > sec->size || size > sec->size - off)
+		return false;
+	for (i = 0; i < size; i++)
+		if (d[off + i])
+			return false;
+	if (sec->rela)
+		for (i = 0; i < sec->rela->nr_relocs; i++)
+			if (sec->rela->relocs[i].offset >= off &&
+			    sec->rela->relocs[i].offset < off + size)
+				return false;
+	return true;
+}
+
 static void check_data(struct cdo *c)
 {
 	struct elf_file *p = c->patched;
@@ -51,8 +71,20 @@ static void check_data(struct cdo *c)
 			       (unsigned long long)ps->sym.st_size);
 			continue;
 		}
-		if (!ps->sec->data || !os->sec->data)
-			continue;	/* .bss: only the size matters */
+		if (!ps->sec->data && !os->sec->data)
+			continue;	/* .bss on both sides: only the size matters */
+		if (!ps->sec->data || !os->sec->data) {
+			/* moved between .bss and .data: zero on the .bss side */
+			struct symbol *ds = ps->sec->data ? ps : os;
+
+			if (range_is_zero(ds->sec, ds->sym.st_value,
+					  ds->sym.st_size))
+				continue;
+			refuse(c, "%s of %s moved from section %s to %s: initial value changed (%s)",
+			       kind, ps->name, os->sec->name, ps->sec->name,
+			       ds == ps ? "was zero" : "is now zero");
+			continue;
+		}
 		why = compare_range(c, os->sec, os->sym.st_value, ps->sec,
 				    ps->sym.st_value, ps->sym.st_size, &at);
 		if (why) {

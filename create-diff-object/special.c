@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cdo.h"
+#include "dwarf.h"
 
 #define NO_OWNER_FIELD	(~0u)
 
@@ -83,6 +84,7 @@ static size_t lookup_entsize(struct cdo *c, const struct special_desc *d,
 			     struct section *sec, struct elf_file *elf)
 {
 	struct section *par;
+	const char *why;
 	size_t i, s;
 
 	if (sec->sh.sh_entsize && !(sec->size % sec->sh.sh_entsize))
@@ -106,10 +108,12 @@ static size_t lookup_entsize(struct cdo *c, const struct special_desc *d,
 	for (i = 0; i < c->nr_entsizes; i++)
 		if (!strcmp(c->entsizes[i].sec, sec->name))
 			return c->entsizes[i].size;
+	why = d->src == ES_DWARF ? dwarf_error(c->symbols_path) : NULL;
 	die_code(EXIT_BAD_INPUT,
-		 "entry size of %s unknown: no sh_entsize, no DWARF 'struct %s' in %s; pass --entsize %s=N",
+		 "entry size of %s unknown: no sh_entsize, no DWARF 'struct %s' in %s%s%s%s; pass --entsize %s=N",
 		 sec->name, d->struct_name ? d->struct_name : "?",
-		 c->symbols_path, sec->name);
+		 c->symbols_path, why ? " (" : "", why ? why : "",
+		 why ? ")" : "", sec->name);
 }
 
 static struct func *owner_at(struct elf_file *elf, struct section *sec,

@@ -129,9 +129,12 @@ static bool klp_reloc_type_ok(uint32_t type)
 }
 
 /*
- * Sections the kernel processes at module load, before klp relocations of
- * their object are applied (jump labels, static calls, alternatives,
- * paravirt patching): a klp relocation there would be read unapplied.
+ * Sections the kernel processes while the livepatch module loads (jump
+ * labels, static calls, alternatives, paravirt patching, ...).  Klp
+ * relocations against vmlinux are applied before them, in the loader's
+ * apply_relocations() (Linux 5.8, "livepatch: Apply vmlinux-specific KLP
+ * relocations early"); those against another module's symbols only when
+ * that module loads, so there they would be read unapplied.
  */
 static const char *const early_sections[] = {
 	"__jump_table", ".static_call_sites", ".altinstructions",
@@ -483,10 +486,12 @@ static void move_relocs(struct elf_file *elf)
 						   reloc_type_name(r->type),
 						   base->name,
 						   (unsigned long long)r->offset);
-				} else if (is_early_section(base->name)) {
-					conv_error(EXIT_UNSAFE, "symbol %s: referenced from %s+0x%llx, which the kernel processes before it applies klp relocations",
+				} else if (is_early_section(base->name) &&
+					   strcmp(ks->kn.obj, "vmlinux")) {
+					conv_error(EXIT_UNSAFE, "symbol %s: referenced from %s+0x%llx, which the kernel processes when the livepatch module loads; klp relocations against module %s are applied only when %s loads (only vmlinux ones are applied before)",
 						   r->sym->name, base->name,
-						   (unsigned long long)r->offset);
+						   (unsigned long long)r->offset,
+						   ks->kn.obj, ks->kn.obj);
 				} else if (!field_is_zero(base, r->offset, r->type)) {
 					conv_error(EXIT_UNSAFE, "symbol %s: the field at %s+0x%llx is not zero; the kernel refuses such klp relocations",
 						   r->sym->name, base->name,

@@ -14,6 +14,7 @@
 struct dw_file {
 	char *path;
 	Dwfl *dwfl;		/* kept open: the names point into it */
+	char *error;		/* why there is no DWARF, or NULL */
 	struct hashmap sizes;	/* struct name -> size + 1 */
 	struct dw_file *next;
 };
@@ -80,7 +81,7 @@ static struct dw_file *get_file(const char *path)
 
 	for (f = cache; f; f = f->next)
 		if (!strcmp(f->path, path))
-			return f->dwfl ? f : NULL;
+			return f->error ? NULL : f;
 	f = xcalloc(1, sizeof(*f));
 	f->path = xstrdup(path);
 	hash_init(&f->sizes, 1024);
@@ -88,7 +89,9 @@ static struct dw_file *get_file(const char *path)
 	cache = f;
 	dw = open_dwarf(f);
 	if (!dw) {
-		WARN("%s: no DWARF debug info: %s", path, dwfl_errmsg(-1));
+		/* silent: the caller may not need it (--entsize) */
+		f->error = xasprintf("%s: no DWARF debug info: %s", path,
+				     dwfl_errmsg(-1));
 		if (f->dwfl)
 			dwfl_end(f->dwfl);
 		f->dwfl = NULL;
@@ -120,6 +123,16 @@ long dwarf_struct_size(const char *path, const char *struct_name)
 	return size;
 }
 
+const char *dwarf_error(const char *path)
+{
+	struct dw_file *f;
+
+	for (f = cache; f; f = f->next)
+		if (!strcmp(f->path, path))
+			return f->error;
+	return NULL;
+}
+
 void dwarf_cache_free(void)
 {
 	while (cache) {
@@ -129,6 +142,7 @@ void dwarf_cache_free(void)
 		if (f->dwfl)
 			dwfl_end(f->dwfl);
 		hash_free(&f->sizes);
+		free(f->error);
 		free(f->path);
 		free(f);
 	}

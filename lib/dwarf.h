@@ -14,11 +14,15 @@
 long dwarf_struct_size(const char *path, const char *struct_name);
 
 /*
- * Fill sizes[i] for names[i] (-1 if absent).  Returns 0, or -1 (with a
- * message) if @path cannot be read or has no DWARF.
+ * Fill sizes[i] for names[i] (-1 if absent).  Returns 0, or -1 if @path
+ * cannot be read or has no DWARF (silently: dwarf_error() says why, for a
+ * caller that needs the size).
  */
 int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 		       size_t n);
+
+/* "PATH: no DWARF debug info: ..." if reading @path's DWARF failed, else NULL. */
+const char *dwarf_error(const char *path);
 
 /* Close every cached file. */
 void dwarf_cache_free(void);

@@ -137,6 +137,8 @@ static int do_structsize(int argc, char **argv)
 
 	ret = dwarf_struct_sizes(argv[0], (const char **)argv + 1, sizes,
 				 argc - 1);
+	if (ret && dwarf_error(argv[0]))
+		fprintf(stderr, "%s\n", dwarf_error(argv[0]));
 	for (i = 1; !ret && i < argc; i++)
 		printf("%s %ld\n", argv[i], sizes[i - 1]);
 	/* The cached path answers again without a second scan. */

@@ -44,6 +44,35 @@ int f(int a) { return buf[a]; }" "int buf[8];
 int f(int a) { return buf[a]; }" "buf \(section \.bss\.buf\): size changed from 16 to 32" \
 	".bss size change"
 
+# panic_timeout = CONFIG_PANIC_TIMEOUT (0) -> 30: .bss to .data, no code change
+refused bss2data "int tmo = 0;
+int f(int a) { return a + tmo; }" "int tmo = 30;
+int f(int a) { return a + tmo; }" \
+	"initial data of tmo moved from section \.bss\.tmo to \.data\.tmo: initial value changed" \
+	"global from 0 (.bss) to 30 (.data)"
+
+refused data2bss "int tmo = 30;
+int f(int a) { return a + tmo; }" "int tmo = 0;
+int f(int a) { return a + tmo; }" \
+	"initial data of tmo moved from section \.data\.tmo to \.bss\.tmo: initial value changed" \
+	"global from 30 (.data) to 0 (.bss)"
+
+refused sbss2data "static int stmo;
+void set(int v) { stmo = v; }
+int f(int a) { return a + stmo; }" "static int stmo = 30;
+void set(int v) { stmo = v; }
+int f(int a) { return a + stmo; }" \
+	"initial data of stmo moved from section \.bss\.stmo to \.data\.stmo: initial value changed" \
+	"static from 0 (.bss) to 30 (.data)"
+
+refused sdata2bss "static int stmo = 30;
+void set(int v) { stmo = v; }
+int f(int a) { return a + stmo; }" "static int stmo;
+void set(int v) { stmo = v; }
+int f(int a) { return a + stmo; }" \
+	"initial data of stmo moved from section \.data\.stmo to \.bss\.stmo: initial value changed" \
+	"static from 30 (.data) to 0 (.bss)"
+
 refused dataptr "int f(int a) { return a + 1; }
 int g(int a) { return a + 2; }
 int (*hook)(int) = f;" "int f(int a) { return a + 1; }

@@ -80,4 +80,21 @@ is "$RC" 0 "callee not in --symbols: exit 0"
 like "$(out_sections "$OUT")" "^\.text\.tiny$" "callee copied instead of referenced"
 like "$(cat "$JSON")" "copied: tiny is not in" "explain says why"
 
+# --- .LC labels: a string shared with an earlier function lives in that ------
+# function's mergeable section; the assembler keeps the .LC label for it.
+# It is copied and compared by content, never looked up in --symbols
+# (kernel/fork.c: free_task's WARN file name is .LC2 in .rodata.__mmdrop.str1.1).
+LC='int lc_first(int a) { WARN_ON(a > 5); return a + 1; }
+int lc_user(int a) { return a * 3; }'
+cdo_pair lc "$LC" "${LC/return a \* 3;/WARN_ON(a < 0); return a * 3;}" -fdata-sections
+printf 'int lc_first(int a) { return a; }\nint lc_user(int a) { return a; }\n' > "$TMP/lcsyms.c"
+kcc "$TMP/lcsyms.o" "$TMP/lcsyms.c"
+cdo_run lc -s "$TMP/lcsyms.o"
+is "$RC" 0 "WARN in lc_user, file string in .rodata.lc_first.str1.1: exit 0"
+unlike "$ERR" '\.LC' "no complaint about the .LC label"
+like "$(out_symbols "$OUT")" '^\.LC[0-9]+ LOCAL NOTYPE \.rodata\.lc_first\.str1\.1$' \
+	".LC label copied with lc_first's string section"
+unlike "$(out_symbols "$OUT")" '\.klp\.sym' "no klp symbol"
+ok_desc ".LC output links" check_out "$OUT"
+
 done_testing

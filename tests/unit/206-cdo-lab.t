@@ -119,14 +119,32 @@ else
 	skip "no kernel/fork.o in $FS"
 fi
 
+# --- kernel/fork.o: a WARN added to free_task; its file name string is .LC2 ----
+# in .rodata.__mmdrop.str1.1 (the first user's section): copied, never a klp symbol
+if [ -f "$FS/kernel/.fork.o.cmd" ]; then
+	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork-free-task.patch" "$TMP/pair2" >/dev/null
+	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" \
+		"$TMP/pair2/fork.orig.o" "$TMP/pair2/fork.patched.o" "$TMP/ft.o" 2> "$TMP/err"
+	is "$?" 0 "fork.o free_task: exit 0"
+	unlike "$(cat "$TMP/err")" '\.LC' "no complaint about an assembler label"
+	syms=$(out_symbols "$TMP/ft.o")
+	like "$syms" '^\.LC[0-9]+ LOCAL NOTYPE \.rodata\.[a-z_]+\.str1\.1$' ".LC label copied with its string section"
+	unlike "$syms" '\.klp\.sym\.[^ ]*\.LC' "no klp symbol for a .LC label"
+	ok_desc "free_task diff links" check_out "$TMP/ft.o" $(out_symbols "$TMP/ft.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+else
+	skip "no kernel/fork.o in $FS"
+fi
+
 # --- kernel/sched/fair.o: update_curr has a tracepoint on a non-exported key ------
 if [ -f "$FS/kernel/sched/.fair.o.cmd" ]; then
 	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/fair.o "$LABF/fair.patch" "$TMP/pair" >/dev/null
 	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" \
 		"$TMP/pair/fair.orig.o" "$TMP/pair/fair.patched.o" "$TMP/fair.o" 2> "$TMP/err"
-	is "$?" 4 "fair.o: refused (loader-order hazard)"
-	like "$(cat "$TMP/err")" "update_curr: __jump_table entry key __tracepoint_sched_stat_runtime needs a klp relocation" \
-		"names function, section and key"
+	is "$?" 0 "fair.o: exit 0 (vmlinux klp relocations are applied before jump labels)"
+	like "$(out_symbols "$TMP/fair.o")" '^\.klp\.sym\.vmlinux\.__tracepoint_sched_stat_runtime,[0-9]+ GLOBAL [A-Z]+ UND$' \
+		"the tracepoint key is a vmlinux klp symbol"
+	like "$("$ELFDUMP" -r "$TMP/fair.o" | awk '/for __jump_table/ {f=1; next} /^relocs/ {f=0} f')" \
+		'\.klp\.sym\.vmlinux\.__tracepoint_sched_stat_runtime,' "update_curr's __jump_table entry keeps its key"
 else
 	skip "no kernel/sched/fair.o in $FS"
 fi
