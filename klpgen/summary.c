@@ -37,15 +37,20 @@ static void add_callback(struct summary *s, const char *kind_fn)
 	sl_add(&s->callbacks, kind_fn);
 }
 
-/* Is @func one of the changed functions ("func" or "module:func")? */
-static bool is_changed(const struct summary *s, const char *func)
+/*
+ * Is @base (a function name without its gcc suffixes) one of the changed
+ * functions ("func" or "module:func"), compared without suffixes too, so
+ * that foo.cold and foo.isra.0 count as pieces of a changed foo.isra.0?
+ */
+static bool is_changed(const struct summary *s, const char *base)
 {
-	size_t j;
+	size_t j, len = strlen(base);
 
 	for (j = 0; j < s->changed.n; j++) {
 		const char *c = strchr(s->changed.v[j], ':');
 
-		if (!strcmp(c ? c + 1 : s->changed.v[j], func))
+		c = c ? c + 1 : s->changed.v[j];
+		if (strcspn(c, ".") == len && !strncmp(c, base, len))
 			return true;
 	}
 	return false;
