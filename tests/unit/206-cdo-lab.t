@@ -4,7 +4,8 @@
 # fs/proc/cmdline.o pair (tests/fixtures/cdo/lab, debug info stripped), and
 # kernel/sched/core.o rebuilt from the kernel lab when it exists.
 # The lab part needs a function-sections build of the lab tree in
-# $CDO_LAB_BUILD (default /tmp/cdo-lab/b), e.g.
+# $CDO_LAB_BUILD (default: the original build klpgen build cached for the
+# lab tree, which the lab tests create; else /tmp/cdo-lab/b), e.g.
 #   cp $LAB/build/.config $B/ && make -C $LAB/src O=$B olddefconfig prepare &&
 #   make -C $LAB/src O=$B KCFLAGS="-ffunction-sections -fdata-sections" \
 #        kernel/ mm/ fs/proc/
@@ -37,13 +38,13 @@ ok_desc "cmdline diff links, relocations resolve" check_out "$TMP/cmd.o" seq_put
 
 # --- kernel/sched/core.o from the lab --------------------------------------------
 LAB=${KLPGEN_CACHE:-$HOME/.cache/klpgen}/lab/linux-6.1
-FS=${CDO_LAB_BUILD:-/tmp/cdo-lab/b}
+fsections_build "$LAB"
 if [ ! -f "$LAB/build/vmlinux" ] || [ ! -f "$FS/kernel/sched/core.o" ] ||
    [ ! -f "$FS/kernel/sched/.core.o.cmd" ]; then
 	skip "no function-sections lab build of kernel/sched/core.o in $FS"
 	done_testing
 fi
-"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/core.o "$LABF/core.patch" "$TMP/pair" >/dev/null ||
+"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" kernel/sched/core.o "$LABF/core.patch" "$TMP/pair" >/dev/null ||
 	bail "lab-pair failed"
 "$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/core.json" \
 	"$TMP/pair/core.orig.o" "$TMP/pair/core.patched.o" "$TMP/core.o" 2> "$TMP/err"
@@ -64,7 +65,7 @@ done
 is "$missing" 0 "every klp symbol exists in vmlinux"
 
 # --- kernel/sched/core.o, io_schedule(): a __sched function shares .sched.text ---
-"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/core.o "$LABF/sched.patch" "$TMP/sched" >/dev/null
+"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" kernel/sched/core.o "$LABF/sched.patch" "$TMP/sched" >/dev/null
 "$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/sched.json" \
 	"$TMP/sched/core.orig.o" "$TMP/sched/core.patched.o" "$TMP/sched.o" 2> "$TMP/err"
 is "$?" 0 "io_schedule: exit 0"
@@ -85,7 +86,7 @@ for rel in kernel/signal mm/page_alloc kernel/workqueue; do
 	cp "$LAB/src/$rel.c" "$TMP/shift/a/$rel.c"
 	awk 'NR == 2 { print "/* klpgen: shift lines */" } { print }' "$LAB/src/$rel.c" > "$TMP/shift/b/$rel.c"
 	(cd "$TMP/shift" && diff -u "a/$rel.c" "b/$rel.c" > "$TMP/shift.patch")
-	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" "$rel.o" "$TMP/shift.patch" "$TMP/shift/o" >/dev/null
+	"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" "$rel.o" "$TMP/shift.patch" "$TMP/shift/o" >/dev/null
 	b=$(basename $rel)
 	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/shift.json" \
 		"$TMP/shift/o/$b.orig.o" "$TMP/shift/o/$b.patched.o" "$TMP/shift.o" 2>/dev/null
@@ -96,7 +97,7 @@ done
 
 # --- kernel/fork.o: a pr_warn_once string in dup_mmap's .cold part ----------------
 if [ -f "$FS/kernel/.fork.o.cmd" ]; then
-	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork.patch" "$TMP/pair" >/dev/null
+	"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" kernel/fork.o "$LABF/fork.patch" "$TMP/pair" >/dev/null
 	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" --explain "$TMP/fork.json" \
 		"$TMP/pair/fork.orig.o" "$TMP/pair/fork.patched.o" "$TMP/fork.o" 2> "$TMP/err"
 	is "$?" 0 "fork.o: exit 0"
@@ -122,7 +123,7 @@ fi
 # --- kernel/fork.o: a WARN added to free_task; its file name string is .LC2 ----
 # in .rodata.__mmdrop.str1.1 (the first user's section): copied, never a klp symbol
 if [ -f "$FS/kernel/.fork.o.cmd" ]; then
-	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/fork.o "$LABF/fork-free-task.patch" "$TMP/pair2" >/dev/null
+	"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" kernel/fork.o "$LABF/fork-free-task.patch" "$TMP/pair2" >/dev/null
 	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" \
 		"$TMP/pair2/fork.orig.o" "$TMP/pair2/fork.patched.o" "$TMP/ft.o" 2> "$TMP/err"
 	is "$?" 0 "fork.o free_task: exit 0"
@@ -137,7 +138,7 @@ fi
 
 # --- kernel/sched/fair.o: update_curr has a tracepoint on a non-exported key ------
 if [ -f "$FS/kernel/sched/.fair.o.cmd" ]; then
-	"$FIXTURES/cdo/lab-pair" "$FS" "$LAB/src" kernel/sched/fair.o "$LABF/fair.patch" "$TMP/pair" >/dev/null
+	"$FIXTURES/cdo/lab-pair" "$FS" "$FSSRC" kernel/sched/fair.o "$LABF/fair.patch" "$TMP/pair" >/dev/null
 	"$CDO" -s "$LAB/build/vmlinux" -S "$LAB/build/Module.symvers" \
 		"$TMP/pair/fair.orig.o" "$TMP/pair/fair.patched.o" "$TMP/fair.o" 2> "$TMP/err"
 	is "$?" 0 "fair.o: exit 0 (vmlinux klp relocations are applied before jump labels)"
