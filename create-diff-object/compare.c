@@ -38,35 +38,6 @@ const char *verdict_name(enum verdict v)
 	return "?";
 }
 
-/* Relocations of @sec inside [off, off+len), sorted. */
-static struct reloc **range_relocs(struct section *sec, uint64_t off,
-				   uint64_t len, size_t *nr)
-{
-	struct reloc **v;
-	size_t n, lo = 0, hi, start;
-
-	*nr = 0;
-	if (!sec->rela)
-		return NULL;
-	v = elf_sorted_relocs(sec, &n);
-	if (!v)
-		return NULL;
-	hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid]->offset < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	start = lo;
-	while (lo < n && v[lo]->offset < off + len)
-		lo++;
-	*nr = lo - start;
-	return v + start;
-}
-
 struct cmp_opts {
 	uint64_t ign_lo, ign_hi;	/* relative bytes to ignore */
 	int64_t skip_reloc;		/* relative reloc whose target is
@@ -89,8 +60,8 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 			xstrdup("section type changed");
 	if (ooff + len > os->size || poff + len > ps->size)
 		return xstrdup("out of section bounds");
-	ro = range_relocs(os, ooff, len, &nro);
-	rp = range_relocs(ps, poff, len, &nrp);
+	ro = elf_range_relocs(os, ooff, len, &nro);
+	rp = elf_range_relocs(ps, poff, len, &nrp);
 	if (len > mask_cap) {
 		mask_cap = len * 2;
 		free(mask);

@@ -174,9 +174,8 @@ int write_explain(struct cdo *c)
 		jstr(&sb, c->refusals[i].msg);
 	}
 	strbuf_addf(&sb, "\n  ]\n}\n");
+	/* write_file_atomic() says why it failed */
 	ret = write_file_atomic(c->explain_path, sb.buf, sb.len, 0644);
-	if (ret)
-		WARN("%s: cannot write", c->explain_path);
 	strbuf_free(&sb);
 	return ret;
 }

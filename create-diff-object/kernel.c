@@ -37,9 +37,8 @@ int kernel_open(struct cdo *c)
 		return -1;
 	if (c->symvers_path) {
 		k->sv = symvers_load(c->symvers_path);
-		if (!k->sv)
-			die_code(EXIT_BAD_INPUT, "%s: cannot read Module.symvers",
-				 c->symvers_path);
+		if (!k->sv)	/* symvers_load() said why */
+			exit(EXIT_BAD_INPUT);
 	}
 	return 0;
 }

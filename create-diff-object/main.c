@@ -102,6 +102,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 	int opt;
 
 	c->objname = "vmlinux";
+	argv[0] = (char *)tool_name;	/* getopt's messages name the tool */
 	while ((opt = getopt_long(argc, argv, "n:s:S:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
@@ -126,15 +127,17 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			usage(stdout);
 			exit(EXIT_OK);
 		default:
-			usage(stderr);
-			exit(EXIT_BAD_INPUT);
+			exit(EXIT_BAD_INPUT);	/* getopt_long() said why */
 		}
 	}
-	if (argc - optind != 3) {
-		WARN("expected ORIG.o PATCHED.o OUT.o");
+	if (argc == 1) {
 		usage(stderr);
 		exit(EXIT_BAD_INPUT);
 	}
+	if (argc - optind != 3)
+		die_code(EXIT_BAD_INPUT,
+			 "expected ORIG.o PATCHED.o OUT.o, got %d arguments (see --help)",
+			 argc - optind);
 	c->orig_path = argv[optind];
 	c->patched_path = argv[optind + 1];
 	c->out_path = argv[optind + 2];
@@ -153,7 +156,7 @@ static struct elf_file *open_rel(const char *path)
 	struct elf_file *elf = elf_open(path);
 
 	if (!elf)
-		die_code(EXIT_BAD_INPUT, "%s: cannot read ELF object", path);
+		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
 		elf_close(elf);
 		die_code(EXIT_BAD_INPUT,
@@ -231,8 +234,7 @@ int main(int argc, char **argv)
 	c.orig = open_rel(c.orig_path);
 	c.patched = open_rel(c.patched_path);
 	if (kernel_open(&c))
-		die_code(EXIT_BAD_INPUT, "%s: cannot read symbols",
-			 c.symbols_path);
+		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	phase("read");
 	collect_funcs(&c);
 	correlate(&c);

@@ -347,8 +347,7 @@ int write_output(struct cdo *c)
 
 	if (o.failed || c->nr_refusals) {
 		ret = EXIT_UNSAFE;
-	} else if (elf_write(o.e, c->out_path)) {
-		WARN("%s: cannot write", c->out_path);
+	} else if (elf_write(o.e, c->out_path)) {	/* it says why */
 		ret = EXIT_INTERNAL;
 	}
 	hash_free(&o.refs);

@@ -259,8 +259,9 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 	if (!o->symvers)
 		return;
 	sv = symvers_load(o->symvers);
-	if (!sv) {
-		conv_error(EXIT_BAD_INPUT, "cannot read %s", o->symvers);
+	if (!sv) {	/* symvers_load() said why */
+		if (!conv_status)
+			conv_status = EXIT_BAD_INPUT;
 		return;
 	}
 	for (i = 0; i < nr; i++) {
@@ -673,8 +674,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 
 	ret = conv_status;
 	if (!ret) {
-		if (elf_write(elf, out)) {
-			WARN("%s: cannot write", out);
+		if (elf_write(elf, out)) {	/* it says why */
 			ret = EXIT_INTERNAL;
 		} else {
 			DEBUG("%zu klp symbols (%zu newly converted)", nr, nconv);

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 	int c, ret;
 
 	tool_name = "klp-convert";
+	argv[0] = (char *)tool_name;	/* getopt's messages name the tool */
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX:
@@ -157,21 +158,23 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_BAD_INPUT;
+			return EXIT_BAD_INPUT;	/* getopt_long() said why */
 		}
 	}
-	if (meta) {
-		if (optind != argc) {
-			usage(stderr);
-			return EXIT_BAD_INPUT;
-		}
-		return meta_show(meta);
-	}
-	if (argc - optind != 2) {
+	if (argc == 1) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
+	if (meta) {
+		if (optind != argc)
+			die_code(EXIT_BAD_INPUT,
+				 "--show-meta takes no other arguments (see --help)");
+		return meta_show(meta);
+	}
+	if (argc - optind != 2)
+		die_code(EXIT_BAD_INPUT,
+			 "expected IN OUT, got %d arguments (see --help)",
+			 argc - optind);
 	if (vmlinux)
 		add_target(&o, "vmlinux", vmlinux);
 

@@ -72,12 +72,14 @@ static void usage(FILE *out)
 "  -c, --config FILE       kernel .config (default: .config beside the\n"
 "                          vmlinux, then in the tree, then /boot/config-`uname -r`)\n"
 "  -v, --vmlinux FILE      vmlinux of the running kernel: symbol positions,\n"
-"                          compiler check (default: /usr/lib/debug/boot/vmlinux-`uname -r`)\n"
-"  -j, --jobs N            parallel make jobs (default: number of CPUs)\n"
+"                          compiler check (default: /usr/lib/debug/boot/vmlinux-`uname -r`,\n"
+"                          then /usr/lib/debug/lib/modules/`uname -r`/vmlinux)\n"
+"  -j, --jobs N            parallel make jobs, 1-4096 (default: number of CPUs)\n"
 "  -n, --name NAME         module name (default: klp_<first patch name>)\n"
 "  -o, --output DIR        where NAME.ko goes (default: .)\n"
 "  -R, --non-replace       do not replace earlier livepatches (no atomic replace)\n"
-"      --cache DIR         build cache (default: $KLPGEN_CACHE or ~/.cache/klpgen)\n"
+"      --cache DIR         build cache (default: $KLPGEN_CACHE, else\n"
+"                          $XDG_CACHE_HOME/klpgen, else ~/.cache/klpgen)\n"
 "      --launcher CMD      compiler launcher: ccache, distcc, icecc (CC=\"CMD gcc\")\n"
 "      --explain           write NAME.explain.json: why each function was\n"
 "                          patched, included or refused\n"
@@ -105,6 +107,8 @@ static char *absolute(const char *path)
 		return xstrdup(buf);
 	return NULL;
 }
+
+static char *need_path(const char *given, const char *what, mode_t type);
 
 static void parse_options(struct build *b, int argc, char **argv)
 {
@@ -153,22 +157,18 @@ static void parse_options(struct build *b, int argc, char **argv)
 			usage(stdout);
 			exit(EXIT_OK);
 		default:
-			usage(stderr);
-			exit(EXIT_BAD_INPUT);
+			exit(EXIT_BAD_INPUT);	/* getopt_long() said why */
 		}
 	}
-	if (optind >= argc) {
+	if (argc == 1) {
 		usage(stderr);
 		exit(EXIT_BAD_INPUT);
 	}
-	for (; optind < argc; optind++) {
-		char *p = absolute(argv[optind]);
-
-		if (!p)
-			die_code(EXIT_BAD_INPUT, "%s: %s", argv[optind],
-				 strerror(errno));
-		sl_add_own(&b->patches, p);
-	}
+	if (optind >= argc)
+		die_code(EXIT_BAD_INPUT, "no patch given (see klpgen build --help)");
+	for (; optind < argc; optind++)
+		sl_add_own(&b->patches, need_path(argv[optind], "patch",
+						  S_IFREG));
 }
 
 static char *first_existing(char **cands, size_t n)
@@ -184,11 +184,20 @@ static char *first_existing(char **cands, size_t n)
 	return ret;
 }
 
-static char *need_path(const char *given, const char *what)
+/* The absolute path of @given, which must be of @type (S_IFDIR, S_IFREG). */
+static char *need_path(const char *given, const char *what, mode_t type)
 {
 	char *p = absolute(given);
+	struct stat st;
 
-	if (!p)
+	if (!p || stat(p, &st) < 0)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 strerror(errno));
+	if ((st.st_mode & S_IFMT) != type)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 type == S_IFDIR ? "not a directory" :
+			 "not a regular file");
+	if (access(p, type == S_IFDIR ? R_OK | X_OK : R_OK) < 0)
 		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
 			 strerror(errno));
 	return p;
@@ -228,7 +237,7 @@ static void resolve_inputs(struct build *b)
 
 	uname(&u);
 	if (b->vmlinux) {
-		b->vmlinux = need_path(b->vmlinux, "vmlinux");
+		b->vmlinux = need_path(b->vmlinux, "vmlinux", S_IFREG);
 	} else {
 		cands[0] = xasprintf("/usr/lib/debug/boot/vmlinux-%s", u.release);
 		cands[1] = xasprintf("/usr/lib/debug/lib/modules/%s/vmlinux",
@@ -242,7 +251,7 @@ static void resolve_inputs(struct build *b)
 	vmdir = xstrdup(b->vmlinux);
 	dirname(vmdir);
 	if (b->srcdir) {
-		b->srcdir = need_path(b->srcdir, "source tree");
+		b->srcdir = need_path(b->srcdir, "source tree", S_IFDIR);
 	} else {
 		cands[0] = xasprintf("%s/source", vmdir);
 		b->srcdir = first_existing(cands, 1);
@@ -250,7 +259,7 @@ static void resolve_inputs(struct build *b)
 			die_code(EXIT_BAD_INPUT, "no source tree: give -s DIR");
 	}
 	if (b->config) {
-		b->config = need_path(b->config, "config");
+		b->config = need_path(b->config, "config", S_IFREG);
 	} else {
 		cands[0] = xasprintf("%s/.config", vmdir);
 		cands[1] = xasprintf("%s/.config", b->srcdir);
@@ -263,16 +272,10 @@ static void resolve_inputs(struct build *b)
 	b->symvers = first_existing(cands, 1);
 	free(vmdir);
 
-	if (!b->outdir)
-		b->outdir = ".";
-	if (kb_mkdir_p(b->outdir) < 0)
-		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
-			 strerror(errno));
-	b->outdir = need_path(b->outdir, "output directory");
 	if (!b->name)
 		b->name = default_name(b->patches.v[0]);
 	normalize_name(b->name);
-	if (strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
+	if (!*b->name || strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
 		"0123456789_") != strlen(b->name))
 		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
 			 "digits and '_', at most 55)", b->name);
@@ -296,7 +299,7 @@ static void resolve_inputs(struct build *b)
 	{
 		char *given = b->cache;
 
-		b->cache = need_path(given, "cache");
+		b->cache = need_path(given, "cache", S_IFDIR);
 		free(given);
 	}
 	if (str_starts_with(b->cache, b->srcdir) &&
@@ -306,6 +309,17 @@ static void resolve_inputs(struct build *b)
 	env = getenv("KCFLAGS");
 	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
 		xstrdup(FSECTIONS);
+}
+
+/* Made only once the inputs passed their checks. */
+static void make_outdir(struct build *b)
+{
+	if (!b->outdir)
+		b->outdir = ".";
+	if (kb_mkdir_p(b->outdir) < 0)
+		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
+			 strerror(errno));
+	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
 }
 
 /* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
@@ -322,8 +336,7 @@ static void check_compiler(struct build *b)
 	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
 	elf = elf_open(b->vmlinux);
 	if (!elf)
-		die_code(EXIT_BAD_INPUT, "%s: not a readable ELF file",
-			 b->vmlinux);
+		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	sec = elf_find_section(elf, ".comment");
 	if (sec && sec->data) {
 		p = sec->data;
@@ -353,6 +366,16 @@ static void check_compiler(struct build *b)
 		WARN("compiler differs from the vmlinux's (%s); going on as "
 		     "asked", cc);
 	free(cc);
+}
+
+/* Without the compiler check: still no build for a vmlinux that is no ELF. */
+static void check_vmlinux(const struct build *b)
+{
+	struct elf_file *elf = elf_open(b->vmlinux);
+
+	if (!elf)
+		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
+	elf_close(elf);
 }
 
 /* Work directories of killed runs (those kept on request have KEEP). */
@@ -559,6 +582,9 @@ int cmd_build(int argc, char **argv)
 	resolve_inputs(&b);
 	if (!b.skip_cc_check || debug_level)
 		check_compiler(&b);
+	else
+		check_vmlinux(&b);
+	make_outdir(&b);
 	phase_begin("cache key");
 	if (cache_key(&b) < 0)
 		exit(EXIT_BAD_INPUT);

@@ -117,7 +117,10 @@ int mirror_sync(const char *from, const char *to);
 int kb_remove_tree(const char *path);
 int kb_mkdir_p(const char *path);
 int kb_copy_file(const char *from, const char *to);
+/* Sorted names of a directory's entries, without . and ..; 0 or -1. */
 int kb_list_dir(const char *path, struct strlist *names);
+/* The same for an open directory, read from its current position. */
+int kb_list_dirfd(int dirfd, struct strlist *names);
 char *kb_find_datafile(const char *rel);
 
 /* patch.c */

@@ -14,7 +14,6 @@
  *     sorted order (.git is skipped).
  * Editing, adding or removing any file of the tree gives a new key.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -54,37 +53,13 @@ static char *fp_hex(const struct fp *h)
 			 (unsigned long long)h->b);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names of @dirfd's entries, without . and .. */
-static int list_dirfd(int dirfd, struct strlist *names)
-{
-	DIR *d = fdopendir(dup(dirfd));
-	struct dirent *de;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		sl_add(names, de->d_name);
-	}
-	closedir(d);
-	if (names->n)
-		qsort(names->v, names->n, sizeof(char *), cmp_str);
-	return 0;
-}
-
 static int fp_walk(int dirfd, const char *rel, struct fp *h)
 {
 	struct strlist names = { 0 };
 	size_t i;
 	int ret = 0;
 
-	if (list_dirfd(dirfd, &names) < 0)
+	if (kb_list_dirfd(dirfd, &names) < 0)
 		return -1;
 	for (i = 0; i < names.n && !ret; i++) {
 		const char *n = names.v[i];

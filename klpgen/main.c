@@ -44,10 +44,17 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		if (!strcmp(argv[1], subcommands[i].name))
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (!strcmp(argv[1], subcommands[i].name)) {
+			static char prog[32];
+
+			/* getopt's messages: "klpgen build: ..." */
+			snprintf(prog, sizeof(prog), "klpgen %s",
+				 subcommands[i].name);
+			argv[1] = prog;
 			return subcommands[i].fn(argc - 1, argv + 1);
-	WARN("unknown command '%s'", argv[1]);
-	usage(stderr);
+		}
+	}
+	WARN("unknown command '%s' (see klpgen --help)", argv[1]);
 	return EXIT_BAD_INPUT;
 }

@@ -139,20 +139,16 @@ static int copy_file(const char *from, const char *to)
 		strbuf_free(&sb);
 		return -1;
 	}
+	/* write_file_atomic() says why it failed */
 	ret = write_file_atomic(to, sb.buf ? sb.buf : "", sb.len, 0644);
 	strbuf_free(&sb);
-	if (ret)
-		WARN("%s: cannot write", to);
 	return ret;
 }
 
 static int write_text(const char *path, const char *text)
 {
-	if (write_file_atomic(path, text, strlen(text), 0644)) {
-		WARN("%s: cannot write", path);
-		return -1;
-	}
-	return 0;
+	/* write_file_atomic() says why it failed */
+	return write_file_atomic(path, text, strlen(text), 0644) ? -1 : 0;
 }
 
 /* Kbuild from the template, @NAME@ replaced. */
@@ -496,6 +492,17 @@ static void add_input(struct module_input **v, size_t *n, const char *arg,
 	in->path = xstrdup(eq + 1);
 }
 
+static void free_inputs(struct module_input *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].obj);
+		free(v[i].path);
+	}
+	free(v);
+}
+
 int cmd_module(int argc, char **argv)
 {
 	enum { OPT_VMLINUX = 256, OPT_SYMVERS, OPT_MODULE, OPT_WORK,
@@ -564,15 +571,19 @@ int cmd_module(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_BAD_INPUT;
+			ret = EXIT_BAD_INPUT;	/* getopt_long() said why */
+			goto out;
 		}
+	}
+	if (argc == 1) {
+		usage(stderr);
+		return EXIT_BAD_INPUT;
 	}
 	for (i = optind; i < (size_t)argc; i++)
 		add_input(&o.diffs, &o.nr_diffs, argv[i], "a diff object");
 	if (!o.nr_diffs || !o.name) {
-		WARN("%s", !o.name ? "no module name (-n)" : "no diff objects");
-		usage(stderr);
+		WARN("%s (see klpgen module --help)",
+		     !o.name ? "no module name (-n)" : "no diff objects");
 		ret = EXIT_BAD_INPUT;
 		goto out;
 	}
@@ -586,15 +597,7 @@ int cmd_module(int argc, char **argv)
 	}
 	ret = klpgen_make_module(&o);
 out:
-	for (i = 0; i < o.nr_diffs; i++) {
-		free(o.diffs[i].obj);
-		free(o.diffs[i].path);
-	}
-	free(o.diffs);
-	for (i = 0; i < o.nr_mods; i++) {
-		free(o.mods[i].obj);
-		free(o.mods[i].path);
-	}
-	free(o.mods);
+	free_inputs(o.diffs, o.nr_diffs);
+	free_inputs(o.mods, o.nr_mods);
 	return ret;
 }

@@ -356,13 +356,19 @@ static int cmp_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int kb_list_dir(const char *path, struct strlist *names)
+int kb_list_dirfd(int dirfd, struct strlist *names)
 {
-	DIR *d = opendir(path);
+	int fd = dup(dirfd);
+	DIR *d;
 	struct dirent *de;
 
-	if (!d)
+	if (fd < 0)
 		return -1;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -1;
+	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
@@ -372,6 +378,17 @@ int kb_list_dir(const char *path, struct strlist *names)
 	if (names->n)
 		qsort(names->v, names->n, sizeof(char *), cmp_name);
 	return 0;
+}
+
+int kb_list_dir(const char *path, struct strlist *names)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -1;
+	ret = kb_list_dirfd(fd, names);
+	close(fd);
+	return ret;
 }
 
 static bool same_file(const struct stat *a, const struct stat *b)

@@ -579,8 +579,8 @@ static int write_out(struct elf_file *elf, const char *path)
 	f = fdopen(fd, "w");
 	if (!f) {
 		abort_temp(fd, tmp);
-		return elf_err(elf, "cannot write %s: %s", path,
-			       strerror(errno));
+		WARN("%s: cannot write: %s", path, strerror(errno));
+		return -1;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (emit(elf, f) || fflush(f) ||
@@ -589,13 +589,15 @@ static int write_out(struct elf_file *elf, const char *path)
 
 		fclose(f);
 		abort_temp(-1, tmp);
-		return elf_err(elf, "cannot write %s: %s", path, strerror(e));
+		WARN("%s: cannot write: %s", path, strerror(e));
+		return -1;
 	}
 	if (fclose(f) || rename(tmp, path)) {
 		int e = errno;
 
 		abort_temp(-1, tmp);
-		return elf_err(elf, "cannot write %s: %s", path, strerror(e));
+		WARN("%s: cannot write: %s", path, strerror(e));
+		return -1;
 	}
 	free(tmp);
 	return 0;

@@ -221,6 +221,25 @@ struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 	return NULL;
 }
 
+struct reloc **elf_range_relocs(struct section *sec, uint64_t off,
+				uint64_t len, size_t *nr)
+{
+	struct reloc **v;
+	size_t n, start, end;
+
+	*nr = 0;
+	if (!sec->rela)
+		return NULL;
+	v = elf_sorted_relocs(sec, &n);
+	if (!v)
+		return NULL;
+	start = end = lower_bound(v, n, off);
+	while (end < n && v[end]->offset < off + len)
+		end++;
+	*nr = end - start;
+	return v + start;
+}
+
 /* ---- symbols by address inside their section ---- */
 
 void elf_symbols_changed(struct elf_file *elf)

@@ -205,6 +205,9 @@ struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 			     uint64_t len);
 /* The relocs of @sec (non-RELA) sorted by offset; count in *nr. */
 struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr);
+/* Those of them starting inside [off, off+len), sorted; count in *nr. */
+struct reloc **elf_range_relocs(struct section *sec, uint64_t off,
+				uint64_t len, size_t *nr);
 /*
  * The sorted-reloc cache notices added relocs by itself; call this after
  * changing reloc->offset in place or reordering sec->relocs.
