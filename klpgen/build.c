@@ -77,7 +77,8 @@ static void usage(FILE *out)
 "  -j, --jobs N            parallel make jobs, 1-4096 (default: number of CPUs)\n"
 "  -n, --name NAME         module name (default: klp_<first patch name>)\n"
 "  -o, --output DIR        where NAME.ko goes (default: .)\n"
-"  -R, --non-replace       do not replace earlier livepatches (no atomic replace)\n"
+"  -R, --non-replace       do not replace earlier livepatches (no atomic replace;\n"
+"                          --no-replace works too)\n"
 "      --cache DIR         build cache (default: $KLPGEN_CACHE, else\n"
 "                          $XDG_CACHE_HOME/klpgen, else ~/.cache/klpgen)\n"
 "      --launcher CMD      compiler launcher: ccache, distcc, icecc (CC=\"CMD gcc\")\n"
@@ -120,6 +121,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "non-replace", no_argument, NULL, 'R' },
+		{ "no-replace", no_argument, NULL, 'R' },	/* klpgen module spelling */
 		{ "cache", required_argument, NULL, OPT_CACHE },
 		{ "launcher", required_argument, NULL, OPT_LAUNCHER },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },

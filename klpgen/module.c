@@ -451,6 +451,7 @@ static void usage(FILE *out)
 "  -k, --kbuild DIR       kernel build directory to build against\n"
 "  -o, --output DIR       where NAME.ko goes (default: .)\n"
 "  -R, --no-replace       not a cumulative (atomic replace) patch\n"
+"                         (--non-replace works too)\n"
 "      --vmlinux FILE     check vmlinux symbols against FILE\n"
 "      --symvers FILE     Module.symvers (default: KBUILD/Module.symvers)\n"
 "      --module NAME=KO   check symbols of module NAME against KO\n"
@@ -512,6 +513,7 @@ int cmd_module(int argc, char **argv)
 		{ "kbuild", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-replace", no_argument, NULL, 'R' },
+		{ "non-replace", no_argument, NULL, 'R' },	/* kpatch-build spelling */
 		{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
 		{ "symvers", required_argument, NULL, OPT_SYMVERS },
 		{ "module", required_argument, NULL, OPT_MODULE },
