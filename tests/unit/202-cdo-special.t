@@ -193,6 +193,23 @@ cdo_run ft2 $SV
 is "$RC" 4 "changed notrace function: refused"
 like "$ERR" "untraced.*no fentry" "refusal says why"
 
+# --- the same with IBT (6.12: X86_KERNEL_IBT): endbr64 at +0, __fentry__ at +4 --------
+cdo_pair ibt "$FT" "${FT/a + 1/a + 4}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
+cdo_run ibt $SV
+is "$RC" 0 "IBT: traced function: exit 0"
+is "$(verdict ibt traced)" changed "IBT: traced changed"
+is "$(verdict ibt other)" unchanged "IBT: other unchanged (endbr64 is not a change)"
+is "$(entries __mcount_loc 8)" 1 "IBT: one __mcount_loc entry"
+like "$("$ELFDUMP" -r "$OUT" | awk '/for __mcount_loc/ {f=1; next} /^relocs/ {f=0} f')" \
+	"R_X86_64_64 \.text\.traced\+0x4$" "IBT: it points at the fentry call, after endbr64"
+like "$("$ELFDUMP" -r "$OUT" | awk '/for \.text\.traced/ {f=1; next} /^relocs/ {f=0} f')" \
+	"^  0x5 R_X86_64_PLT32 __fentry__-0x4$" "IBT: the call's relocation stays at +5"
+ok_desc "IBT output links" check_out "$OUT" __fentry__
+cdo_pair ibt2 "$FT" "${FT/a + 2/a + 5}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
+cdo_run ibt2 $SV
+is "$RC" 4 "IBT: changed notrace function: refused"
+like "$ERR" "untraced.*no fentry" "IBT: refusal says why"
+
 # --- .parainstructions (pointer field) and .smp_locks (s32) --------------------------
 PV='#define PVOP(t) asm volatile("771: nop; nop\n.pushsection .parainstructions,\"a\"\n.balign 8\n.quad 771b\n.byte " #t "\n.byte 2\n.balign 8\n.popsection")
 #define LOCKED_INC(p) asm volatile(".pushsection .smp_locks,\"a\"\n.balign 4\n.long 671f - .\n.popsection\n671:\n\tlock; incl %0" : "+m"(*(p)))

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # create-diff-object on real 6.1 kernel objects: the committed
-# fs/proc/cmdline.o pair (tests/fixtures/cdo/lab, debug info stripped), and
+# fs/proc/cmdline.o pairs of 6.1 and 6.12 (IBT) (tests/fixtures/cdo/lab,
+# debug info stripped), and
 # kernel/sched/core.o rebuilt from the kernel lab when it exists.
 # The lab part needs a function-sections build of the lab tree in
 # $CDO_LAB_BUILD (default: the original build klpgen build cached for the
@@ -35,6 +36,28 @@ set -- $orc
 is "$(( $1 / 6 ))" "$(( $2 / 4 ))" ".orc_unwind and .orc_unwind_ip stay index-parallel ($orc)"
 unlike "$secs" 'init' "no __init code"
 ok_desc "cmdline diff links, relocations resolve" check_out "$TMP/cmd.o" seq_puts seq_putc __fentry__
+
+# --- the same change on 6.12 (X86_KERNEL_IBT): endbr64 at +0, __fentry__ at +4, -----
+# and no .orc_unwind in a built-in object (objtool runs on vmlinux.o).  The pair
+# is lab-pair on the 6.12 lab tree's function-sections build, debug info stripped.
+"$CDO" -S "$LABF/Module-6.12.symvers" --explain "$TMP/c612.json" \
+	"$LABF/cmdline-6.12.orig.o" "$LABF/cmdline-6.12.patched.o" "$TMP/c612.o" 2> "$TMP/err"
+is "$?" 0 "6.12 cmdline.o: exit 0"
+J=$(cat "$TMP/c612.json")
+like "$J" '"name": "cmdline_proc_show", [^}]*"verdict": "changed"' "6.12: cmdline_proc_show changed"
+like "$J" '"name": "proc_cmdline_init", [^}]*"verdict": "unchanged"' "6.12: __init function unchanged"
+unlike "$(out_sections "$LABF/cmdline-6.12.orig.o")" 'orc' "6.12 input has no ORC sections"
+secs=$(out_sections "$TMP/c612.o")
+unlike "$secs" 'orc' "6.12: none made up in the output"
+like "$secs" '^__mcount_loc$' "6.12: __mcount_loc entry kept"
+like "$("$ELFDUMP" -r "$TMP/c612.o" | awk '/for __mcount_loc/ {f=1; next} /^relocs/ {f=0} f')" \
+	'^  0x0 R_X86_64_64 \.text\.cmdline_proc_show\+0x4$' "6.12: the entry points after endbr64"
+syms=$(out_symbols "$TMP/c612.o")
+like "$syms" '^\.klp\.sym\.vmlinux\.saved_command_line,0 GLOBAL NOTYPE UND$' \
+	"6.12: saved_command_line becomes a klp symbol"
+like "$syms" '^__seq_puts GLOBAL NOTYPE UND$' "6.12: __seq_puts (seq_puts is inline in 6.12) stays plain"
+unlike "$(out_sections "$TMP/c612.o")" 'init' "6.12: no __init code"
+ok_desc "6.12 cmdline diff links, relocations resolve" check_out "$TMP/c612.o" __seq_puts seq_write seq_putc __fentry__
 
 # --- kernel/sched/core.o from the lab --------------------------------------------
 LAB=${KLPGEN_CACHE:-$HOME/.cache/klpgen}/lab/linux-6.1

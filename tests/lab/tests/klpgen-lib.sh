@@ -6,14 +6,27 @@
 KLPGEN=$KLPGEN_BUILD/bin/klpgen
 [ -x "$KLPGEN" ] || { echo "no $KLPGEN: run make"; exit 1; }
 
-# klpgen_example PATCH NAME [options]: build examples/PATCH as NAME.ko;
-# klpgen's output goes to stdout (setup.log) and $KLAB_OUT/klpgen.out.
+# example_patch PATCH: the path of examples/PATCH for the lab kernel:
+# examples/$KLAB_VER/PATCH when the kernel's source moved too far for the
+# main one to apply (same change, same test, rewritten context), else
+# examples/PATCH.
+example_patch() {
+	local p=$KLPGEN_SRC/examples/${KLAB_VER:-6.1}/$1
+	[ -f "$p" ] || p=$KLPGEN_SRC/examples/$1
+	echo "$p"
+}
+
+# klpgen_example PATCH NAME [options]: build examples/PATCH (or its
+# examples/$KLAB_VER/ variant) as NAME.ko; klpgen's output goes to stdout
+# (setup.log) and $KLAB_OUT/klpgen.out.
 klpgen_example() {
-	local patch=$1 name=$2 rc=0
+	local patch=$1 name=$2 rc=0 path
 	shift 2
+	path=$(example_patch "$patch")
+	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
 	"$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
-		-n "$name" --explain "$@" "$KLPGEN_SRC/examples/$patch" \
-		>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
+		-n "$name" --explain "$@" "$path" \
+		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
 	cat "$KLAB_OUT/klpgen.out"
 	return $rc
 }

@@ -10,6 +10,12 @@
 # in the lab build).
 set -euo pipefail
 src=$1 objname=$2 patch=$3 name=$4
+# examples/$KLAB_VER/X.patch replaces examples/X.patch on a kernel whose
+# source moved too far for it (see klpgen-lib.sh).
+if [ -f "${patch%/*}/${KLAB_VER:-6.1}/${patch##*/}" ]; then
+	patch=${patch%/*}/${KLAB_VER:-6.1}/${patch##*/}
+fi
+echo "patch: $patch"
 obj=${src%.c}.o
 cdo=$KLPGEN_BUILD/bin/create-diff-object
 [ -x "$cdo" ] || { echo "create-diff-object is not built"; exit 77; }
@@ -33,7 +39,7 @@ cp "$KLPGEN_SRC/templates/klpgen-patch.h" "$work/inc/linux/"
 # The recorded compile command, on the patched copy; klpgen-patch.h is
 # found through an extra -I (klpgen build copies it into its tree).
 dotcmd=$fs/$(dirname "$obj")/.$(basename "$obj").cmd
-cmd=$(sed -n "s|^cmd_$obj := ||p" "$dotcmd")
+cmd=$(sed -n -E "s|^(saved)?cmd_$obj := ||p" "$dotcmd")  # savedcmd_ since 6.3
 cmd=${cmd//"$KLAB_SRC/$src"/"$work/a/$src"}
 cmd=${cmd//"$obj"/"$work/patched.o"}
 cmd=${cmd//"$(dirname "$obj")/.$(basename "$obj").d"/"$work/patched.o.d"}
