@@ -6,6 +6,7 @@
 #   make check         unit tests (TAP, run by prove)
 #   make check SANITIZE=1   the same tests with ASan+UBSan (build-san/)
 #   make integration   the kernel lab: real kernels in QEMU
+#   make integration-6.12   the 6.12 lab kernel, its CI test list
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -84,6 +85,11 @@ check:
 integration: all
 	$(TEST_ENV) tests/lab/run-suite
 
+# The 6.12 lab kernel's CI list (KVER_CI_TESTS in tests/lab/kernels/6.12.conf);
+# needs linux-source-6.12 (scripts/install-deps linux-source-6.12).
+integration-6.12: all
+	$(TEST_ENV) tests/lab/run-suite --ci 6.12
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -107,6 +113,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all check integration demo bench deps install clean
+.PHONY: all check integration integration-6.12 demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

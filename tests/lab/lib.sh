@@ -20,7 +20,7 @@ lab_load_kernel() {
 	local ver=$1 conf=$KLAB_KERNELS/$1.conf
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
 	KVER_PACKAGE= KVER_TARBALL= KVER_TARDIR= KVER_FRAGMENT= KVER_BASECONFIG=tinyconfig
-	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000
+	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000 KVER_CI_TESTS=
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf
