@@ -97,6 +97,7 @@ struct special {
 	size_t nr_relocs;
 	size_t *first_reloc;		/* per entry: index into relocs */
 	bool *include;			/* per entry: copied to OUT */
+	size_t nr_included;		/* how many include[] are set */
 };
 
 struct refusal {

@@ -126,13 +126,8 @@ int write_explain(struct cdo *c)
 	}
 	for (i = 0; i < c->nr_specials; i++) {
 		struct special *sp = &c->specials[i];
-		size_t j, n = 0;
 
-		if (!sp->is_patched)
-			continue;
-		for (j = 0; j < sp->nr; j++)
-			n += sp->include[j];
-		if (!n)
+		if (!sp->is_patched || !sp->nr_included)
 			continue;
 		strbuf_addf(&sb, "%s\n    ", first ? "" : ",");
 		jstr(&sb, sp->sec->name);
@@ -142,16 +137,13 @@ int write_explain(struct cdo *c)
 	first = true;
 	for (i = 0; i < c->nr_specials; i++) {
 		struct special *sp = &c->specials[i];
-		size_t j, n = 0;
 
 		if (!sp->is_patched)
 			continue;
-		for (j = 0; j < sp->nr; j++)
-			n += sp->include[j];
 		strbuf_addf(&sb, "%s\n    {", first ? "" : ",");
 		jfield(&sb, "section", sp->sec->name, false);
 		strbuf_addf(&sb, ", \"entsize\": %zu, \"entries\": %zu, \"included\": %zu}",
-			    sp->entsize, sp->nr, n);
+			    sp->entsize, sp->nr, sp->nr_included);
 		first = false;
 	}
 	strbuf_addf(&sb, "\n  ],\n  \"references\": [");

@@ -165,11 +165,9 @@ static void copy_special(struct out *o, struct special *sp)
 {
 	struct section *dst;
 	unsigned char *buf;
-	size_t j, k, n, nr = 0, es = sp->entsize;
+	size_t j, k, n, nr = sp->nr_included, es = sp->entsize;
 	struct reloc **rv;
 
-	for (j = 0; j < sp->nr; j++)
-		nr += sp->include[j];
 	if (!nr)
 		return;
 	buf = xmalloc(nr * es);

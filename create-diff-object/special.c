@@ -265,11 +265,14 @@ void special_include_entries(struct cdo *c)
 
 		if (!sp->is_patched)
 			continue;
-		for (j = 0; j < sp->nr; j++)
+		sp->nr_included = 0;
+		for (j = 0; j < sp->nr; j++) {
 			sp->include[j] = sp->owner[j] &&
 				sp->owner[j]->is_patched &&
 				(sp->owner[j]->sym->sec->include ||
 				 sp->owner[j]->sym->include);
+			sp->nr_included += sp->include[j];
+		}
 	}
 	/* sections with relocations into included code the tool cannot split */
 	for (i = 0; i < p->nr_secs; i++) {
