@@ -66,3 +66,15 @@ C
 	echo "CONFIG_FAKE=y" >"$d/.config.in"
 	echo "fake tree" >"$d/README"
 }
+
+# wait_patched_build: wait (up to 60 s, for loaded machines) until the
+# klpgen build in the background says, in $TMP/err, that its patched build
+# has begun, then give the fake make a moment to start sleeping.
+wait_patched_build() {
+	local _
+	for _ in $(seq 600); do
+		grep -q 'patched build' "$TMP/err" && break
+		sleep 0.1
+	done
+	sleep 0.5
+}

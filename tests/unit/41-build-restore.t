@@ -92,11 +92,7 @@ for sig in INT TERM; do
 	: >"$TMP/err"
 	FAKE_SLEEP=30 "${KB[@]}" "$TMP/real.patch" >/dev/null 2>"$TMP/err" &
 	pid=$!
-	for _ in $(seq 600); do
-		grep -q 'patched build' "$TMP/err" && break
-		sleep 0.1
-	done
-	sleep 0.5
+	wait_patched_build
 	child=$(pgrep -P $pid | head -n 1)
 	t0=$(date +%s)
 	kill -$sig $pid
@@ -113,11 +109,7 @@ done
 # 6. SIGKILL: the next run restores the copy from the journal first
 FAKE_SLEEP=30 setsid "${KB[@]}" "$TMP/real.patch" >/dev/null 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 100); do
-	grep -q 'patched build' "$TMP/err" && break
-	sleep 0.1
-done
-sleep 0.5
+wait_patched_build
 child=$(pgrep -P $pid | head -n 1)
 kill -KILL $pid; wait $pid 2>/dev/null
 # make runs in its own process group (pgid = its pid): end it by that id

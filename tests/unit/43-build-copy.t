@@ -47,11 +47,7 @@ ok_desc "copy restored to the user's contents" copy_ok
 
 FAKE_SLEEP=30 "${KB[@]}" "$TMP/real.patch" >/dev/null 2>"$TMP/err" &
 pid=$!
-for _ in $(seq 100); do
-	grep -q 'patched build' "$TMP/err" && break
-	sleep 0.1
-done
-sleep 0.5
+wait_patched_build
 kill -INT $pid
 wait $pid; rc=$?
 is "$rc" 130 "SIGINT exits 130"
