@@ -13,20 +13,18 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "klpgen.h"
 
 /* A tool installed beside this binary, else from $PATH. */
 static char *kb_sibling_tool(const char *name)
 {
-	char exe[PATH_MAX], *p;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *dir = klpgen_exe_dir();
+	char *p = xasprintf("%s/%s", dir, name);
 
-	if (n > 0) {
-		exe[n] = '\0';
-		p = xasprintf("%s/%s", dirname(exe), name);
-		if (!access(p, X_OK))
-			return p;
-		free(p);
-	}
+	free(dir);
+	if (!access(p, X_OK))
+		return p;
+	free(p);
 	return xstrdup(name);
 }
 

@@ -6,4 +6,7 @@
 int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
 int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
 
+/* Directory holding the running binary: its sibling tools and templates. */
+char *klpgen_exe_dir(void);
+
 #endif

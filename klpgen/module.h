@@ -39,7 +39,4 @@ struct module_opts {
  */
 int klpgen_make_module(const struct module_opts *o);
 
-/* Directory holding the running binary (for klp-convert, templates). */
-char *klpgen_exe_dir(void);
-
 #endif

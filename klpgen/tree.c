@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "klpgen.h"
 
 int kb_mkdir_p(const char *path)
 {
@@ -134,9 +135,8 @@ static const char *src_copy_hdr = "include/linux/klpgen-patch.h";
 /* Where templates/ lives: $KLPGEN_DATADIR, beside the binary, installed. */
 char *kb_find_datafile(const char *rel)
 {
-	char exe[PATH_MAX], *p;
+	char *exe, *p;
 	const char *env = getenv("KLPGEN_DATADIR");
-	ssize_t n;
 
 	if (env) {
 		p = xasprintf("%s/%s", env, rel);
@@ -144,15 +144,13 @@ char *kb_find_datafile(const char *rel)
 			return p;
 		free(p);
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		/* <repo>/<O>/bin/klpgen -> <repo>/<rel> */
-		p = xasprintf("%s/../../%s", dirname(exe), rel);
-		if (!access(p, R_OK))
-			return p;
-		free(p);
-	}
+	/* <repo>/<O>/bin/klpgen -> <repo>/<rel> */
+	exe = klpgen_exe_dir();
+	p = xasprintf("%s/../../%s", exe, rel);
+	free(exe);
+	if (!access(p, R_OK))
+		return p;
+	free(p);
 	p = xasprintf("%s/%s", KLPGEN_DATADIR, rel);
 	if (!access(p, R_OK))
 		return p;
