@@ -39,6 +39,19 @@ static bool symname_ok(const char *s)
 	return n && n <= KLP_SYMNAME_MAX;
 }
 
+/* A free-form field: printable, no space, at most 255 bytes. */
+static bool token_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > 255)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
 static bool parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
 	char *end;
@@ -106,13 +119,18 @@ void meta_add_shadow(struct klpgen_meta *m, uint64_t id)
 	*GROW(m->shadows, m->nr_shadows) = id;
 }
 
+void meta_add_patch(struct klpgen_meta *m, const char *name)
+{
+	*GROW(m->patches, m->nr_patches) = xstrdup(name);
+}
+
 /* One record, split at single spaces; NULL if fine, else why not. */
 static const char *parse_record(struct klpgen_meta *m, char *line,
 				bool *seen_module, bool *seen_replace)
 {
 	static const char *const known[] = {
 		"module", "replace", "object", "func", "callback", "state",
-		"shadow",
+		"shadow", "version", "kernel", "patch",
 	};
 	char *f[MAX_FIELDS + 1], *p = line;
 	struct meta_state st = { 0 };
@@ -174,6 +192,17 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 		if (n != 2 || !parse_u64(f[1], UINT64_MAX, &v))
 			return "malformed shadow record";
 		meta_add_shadow(m, v);
+	} else if (!strcmp(f[0], "version") || !strcmp(f[0], "kernel")) {
+		char **dst = f[0][0] == 'v' ? &m->version : &m->kernel;
+
+		if (n != 2 || !token_ok(f[1]) || *dst)
+			return f[0][0] == 'v' ? "malformed version record" :
+				"malformed kernel record";
+		*dst = xstrdup(f[1]);
+	} else if (!strcmp(f[0], "patch")) {
+		if (n != 2 || !token_ok(f[1]))
+			return "malformed patch record";
+		meta_add_patch(m, f[1]);
 	}
 	return NULL;
 }
@@ -273,6 +302,12 @@ char *meta_format(const struct klpgen_meta *m, size_t *len)
 	for (i = 0; i < m->nr_shadows; i++)
 		strbuf_addf(&sb, "shadow %llu\n",
 			    (unsigned long long)m->shadows[i]);
+	if (m->version)
+		strbuf_addf(&sb, "version %s\n", m->version);
+	if (m->kernel)
+		strbuf_addf(&sb, "kernel %s\n", m->kernel);
+	for (i = 0; i < m->nr_patches; i++)
+		strbuf_addf(&sb, "patch %s\n", m->patches[i]);
 	for (i = 0; i < m->nr_extra; i++)
 		strbuf_addf(&sb, "%s\n", m->extra[i]);
 	strbuf_add(&sb, "", 1);
@@ -338,6 +373,9 @@ void meta_free(struct klpgen_meta *m)
 	free(m->callbacks);
 	free(m->states);
 	free(m->shadows);
+	free(m->version);
+	free(m->kernel);
+	free_strv(m->patches, m->nr_patches);
 	free_strv(m->extra, m->nr_extra);
 	memset(m, 0, sizeof(*m));
 }

@@ -13,6 +13,9 @@
  *	                                   pre_unpatch post_unpatch
  *	state ID VERSION block_disable=0|1 is_shadow=0|1
  *	shadow ID
+ *	version VERSION                    the patch's own version (optional)
+ *	kernel RELEASE                     the target kernel's uname -r (optional)
+ *	patch NAME                         a source patch it was built from
  *
  * Readers ignore records with other keywords (kept in ->extra, so a
  * newer writer's records survive a read and re-format); a new incompatible
@@ -59,6 +62,10 @@ struct klpgen_meta {
 	size_t nr_states;
 	uint64_t *shadows;
 	size_t nr_shadows;
+	char *version;		/* NULL when not recorded */
+	char *kernel;		/* NULL when not recorded */
+	char **patches;
+	size_t nr_patches;
 	char **extra;		/* records of unknown keywords, verbatim */
 	size_t nr_extra;
 };
@@ -92,5 +99,6 @@ void meta_add_callback(struct klpgen_meta *m, const char *obj,
 		       const char *kind, const char *func);
 void meta_add_state(struct klpgen_meta *m, const struct meta_state *st);
 void meta_add_shadow(struct klpgen_meta *m, uint64_t id);
+void meta_add_patch(struct klpgen_meta *m, const char *name);
 
 #endif

@@ -63,6 +63,15 @@ bad "shadow id negative" $'klpgen-meta 1\nmodule m\nshadow -1' "malformed shadow
 bad "double space" $'klpgen-meta 1\nmodule m\nshadow  1' "malformed shadow record"
 bad "empty" '' "line 1: does not start"
 
+# version, kernel, patch: optional, once (version, kernel), free-form tokens.
+printf "klpgen-meta 1\nmodule m\nreplace 1\nversion 2.1-rc1\nkernel 6.1.0-57-cloud-amd64\npatch fix-a.patch\npatch fix-b.patch\n" >"$TMP/vk"
+out=$("$Q" meta "$TMP/vk"); rc=$?
+is "$rc" 0 "version, kernel and patch records"
+like "$out" $'version 2.1-rc1\nkernel 6.1.0-57-cloud-amd64\npatch fix-a.patch\npatch fix-b.patch' "... formatted back in order"
+bad "two versions" $'klpgen-meta 1\nmodule m\nversion 1\nversion 2' "line 4: malformed version record"
+bad "kernel with a space" $'klpgen-meta 1\nmodule m\nkernel 6.1 x' "malformed kernel record"
+bad "patch with a control char" "$(printf 'klpgen-meta 1\nmodule m\npatch a\tb')" "malformed patch record"
+
 # From a module: a section, or none (exit 3 from libquery: no metadata).
 printf '%s\n' "$good" >"$TMP/sec"
 printf 'int x;\n' >"$TMP/x.c"
