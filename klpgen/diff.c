@@ -186,23 +186,48 @@ int kb_explain_write(struct build *b)
 	return ret;
 }
 
+/* Copy @from to @to atomically (temporary file beside @to, then rename). */
+static int install_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = kb_read_text(from, &len);
+	int ret;
+
+	if (!data) {
+		WARN("%s: %s", from, strerror(errno));
+		return -1;
+	}
+	ret = write_file_atomic(to, data, len, 0644);
+	free(data);
+	return ret;
+}
+
+/*
+ * klpgen module against the module tree (kbuild_module_tree()), into the
+ * work directory; signed there when asked, then written to the output
+ * directory in one rename: no unsigned or partial NAME.ko is ever left.
+ */
 int kb_make_module(struct build *b)
 {
 	char *self = kb_sibling_tool("klpgen");
 	char *mwork = xasprintf("%s/module", b->work);
+	char *mout = xasprintf("%s/out", b->work);
+	char *built = xasprintf("%s/%s.ko", mout, b->name);
+	char *final = xasprintf("%s/%s.ko", b->outdir, b->name);
+	char *tree = kbuild_module_tree(b);
 	struct strlist argv = { 0 };
 	struct strlist seen = { 0 };
 	size_t i;
-	int rc;
+	int rc = tree && !kb_mkdir_p(mout) ? 0 : -1;
 
 	sl_add(&argv, self);
 	sl_add(&argv, "module");
 	sl_add(&argv, "-n");
 	sl_add(&argv, b->name);
 	sl_add(&argv, "-k");
-	sl_add(&argv, b->orig);
+	sl_add(&argv, tree ? tree : b->orig);
 	sl_add(&argv, "-o");
-	sl_add(&argv, b->outdir);
+	sl_add(&argv, mout);
 	sl_add(&argv, "--vmlinux");
 	sl_add(&argv, b->vmlinux);
 	sl_add(&argv, "--symvers");
@@ -228,10 +253,19 @@ int kb_make_module(struct build *b)
 		sl_add(&argv, b->diffs.v[i]);
 	sl_add_own(&argv, NULL);
 	argv.n--;
-	rc = kb_run(argv.v, b->logfd);
+	if (!rc)
+		rc = kb_run(argv.v, b->logfd);
+	if (!rc && b->sign_key)
+		rc = sign_module(b, built);
+	if (!rc)
+		rc = install_file(built, final) ? EXIT_INTERNAL : 0;
 	sl_free(&argv);
 	sl_free(&seen);
 	free(self);
 	free(mwork);
+	free(mout);
+	free(built);
+	free(final);
+	free(tree);
 	return rc;
 }

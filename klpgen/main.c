@@ -18,6 +18,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "build", cmd_build, "build a livepatch module from source patches" },
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
+	{ "depcc", cmd_depcc, "(used by build) compiler stand-in for the "
+	  "dependency index: preprocess only" },
 };
 
 static void usage(FILE *out)

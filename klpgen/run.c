@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,12 +35,17 @@ static void child_exec(char *const argv[], int outfd, int errfd)
 	_exit(127);
 }
 
+static void track_child(pid_t pid)
+{
+	setpgid(pid, pid);	/* both sides, so no race with the handler */
+	kb_signals_child(pid);
+}
+
 static int wait_child(pid_t pid)
 {
 	int st;
 
-	setpgid(pid, pid);	/* both sides, so no race with the handler */
-	kb_signals_child(pid);
+	track_child(pid);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			kb_signals_child(0);
@@ -127,6 +133,105 @@ int kb_capture(char *const argv[], char **out)
 	return rc;
 }
 
+/* Feed complete lines of @buf to @p; keep the partial last one. */
+static size_t feed_lines(struct progress *p, char *buf, size_t len)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\n') {
+			progress_line(p, buf + start, i - start);
+			start = i + 1;
+		}
+	if (start == 0 && len == 4096) {	/* a line longer than the buffer */
+		progress_line(p, buf, len);
+		return 0;
+	}
+	memmove(buf, buf + start, len - start);
+	return len - start;
+}
+
+/*
+ * kb_run() with make's output read through a pipe: copied to @logfd as it
+ * comes, and counted by @p, whose progress is shown every second.
+ */
+int kb_run_progress(char *const argv[], int logfd, struct progress *p)
+{
+	char buf[4096];
+	size_t have = 0;
+	int fds[2];
+	pid_t pid;
+
+	if (klp_interrupted)
+		return EXIT_INTERRUPTED;
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+	debug_argv(argv);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (!pid)
+		child_exec(argv, fds[1], fds[1]);
+	track_child(pid);
+	close(fds[1]);
+	progress_start(p);
+	while (!klp_interrupted) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		ssize_t n;
+		int r = poll(&pfd, 1, 1000);
+
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			n = read(fds[0], buf + have, sizeof(buf) - have);
+			if (n == 0)
+				break;
+			if (n < 0 && errno != EINTR)
+				break;
+			if (n > 0) {
+				if (logfd >= 0 && write(logfd, buf + have, n) != n)
+					logfd = -1;
+				have = feed_lines(p, buf, have + n);
+			}
+		}
+		progress_tick(p);
+	}
+	close(fds[0]);
+	return wait_child(pid);
+}
+
+/* Is @cmd a program in $PATH (or a path to one)? */
+bool kb_in_path(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p;
+	bool found = false;
+
+	if (strchr(cmd, '/'))
+		return !access(cmd, X_OK);
+	for (p = path ? path : "/usr/bin:/bin"; !found && p; ) {
+		size_t len = strcspn(p, ":");
+		char *c = xasprintf("%.*s/%s", (int)len, len ? p : ".", cmd);
+
+		found = !access(c, X_OK);
+		free(c);
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	return found;
+}
+
+/* An fd on /dev/null for output nobody needs (opened once). */
+int kb_null_fd(void)
+{
+	static int fd = -1;
+
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	return fd;
+}
+
 double kb_now(void)
 {
 	struct timespec ts;
@@ -138,11 +243,37 @@ double kb_now(void)
 static double phase_start;
 static const char *phase_name;
 static bool phase_broken;	/* something was printed inside the line */
+static bool phase_drawn;	/* a terminal progress text follows "... " */
+
+static bool on_terminal(void)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	return tty;
+}
+
+/* Back to the start of a phase line that progress text was drawn on. */
+static void undraw(void)
+{
+	if (phase_drawn)
+		fputs("\r\033[K", stderr);
+	phase_drawn = false;
+}
+
+static void reprint_prefix(void)
+{
+	if (phase_broken || phase_drawn) {
+		undraw();
+		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	}
+}
 
 void phase_begin(const char *what)
 {
 	phase_name = what;
-	phase_broken = false;
+	phase_broken = phase_drawn = false;
 	phase_start = kb_now();
 	fprintf(stderr, "[klpgen] %-28s ... ", what);
 	if (debug_level)
@@ -155,14 +286,39 @@ double phase_elapsed(void)
 	return kb_now() - phase_start;
 }
 
+/*
+ * Progress inside the running phase: on a terminal the phase line is
+ * redrawn with @text; elsewhere only @minute_line texts are printed, one
+ * line each.
+ */
+void phase_progress(const char *text, bool minute_line)
+{
+	if (!phase_name)
+		return;
+	if (on_terminal() && !debug_level) {
+		fprintf(stderr, "\r\033[K[klpgen] %-28s ... %s", phase_name,
+			text);
+		phase_drawn = true;
+	} else if (minute_line) {
+		if (!phase_broken && !debug_level)
+			fputc('\n', stderr);
+		phase_broken = true;
+		fprintf(stderr, "[klpgen]   %s: %s\n", phase_name, text);
+	}
+	fflush(stderr);
+}
+
 /* A message in the middle of a phase: the progress line is reprinted. */
 void phase_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (phase_name && !phase_broken && !debug_level)
+	if (phase_drawn)
+		undraw();
+	else if (phase_name && !phase_broken && !debug_level)
 		fputc('\n', stderr);
-	phase_broken = true;
+	if (phase_name)
+		phase_broken = true;
 	fprintf(stderr, "%s: ", tool_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -174,8 +330,7 @@ void phase_end(const char *note)
 {
 	if (!phase_name)
 		return;
-	if (phase_broken)
-		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	reprint_prefix();
 	fprintf(stderr, "%s%s%.1f s\n", note ? note : "", note ? ", " : "",
 		phase_elapsed());
 	phase_name = NULL;
@@ -186,8 +341,7 @@ static void phase_abort(int code)
 {
 	if (!phase_name)
 		return;
-	if (phase_broken)
-		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	reprint_prefix();
 	fprintf(stderr, "%s after %.1f s\n",
 		code == EXIT_INTERRUPTED ? "interrupted" : "failed",
 		phase_elapsed());

@@ -189,6 +189,28 @@ static int farm_add_header(struct build *b)
 	return ret;
 }
 
+/*
+ * A tree configured or built in place: Kbuild refuses to build O= from it
+ * ("The source tree is not clean"), and its objects would be found
+ * through VPATH.  Its own `make mrproper`, run in the copy, removes them:
+ * only links are removed, and the user's files are not written.
+ */
+static int farm_clean(struct build *b, const char *copy, const char **how)
+{
+	char *const argv[] = { "make", "-C", (char *)copy, "mrproper", NULL };
+	int ret;
+
+	dprintf(b->logfd, "=== make -C %s mrproper (the tree is %s)\n", copy,
+		tree_state_name(b->tree_state));
+	ret = kb_run(argv, b->logfd);
+	if (ret && ret != EXIT_INTERRUPTED)
+		phase_warn("make mrproper in the copy of %s failed (exit %d); "
+			   "see %s", b->srcdir, ret, b->log);
+	*how = b->tree_state == TREE_BUILT ? "created, build products removed" :
+		"created, configuration removed";
+	return ret;
+}
+
 int farm_prepare(struct build *b)
 {
 	char *done = xasprintf("%s/src.done", b->keydir);
@@ -215,6 +237,8 @@ int farm_prepare(struct build *b)
 			ret = kb_run(full, b->logfd);
 			how = "copied";
 		}
+		if (!ret && b->tree_state != TREE_PRISTINE)
+			ret = farm_clean(b, tmp, &how);
 		if (!ret && rename(tmp, b->farm) < 0)
 			ret = -1;
 		if (!ret)

@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The inputs of klpgen build, found and checked before anything is built.
+ *
+ * The kernel is named by -v VMLINUX, or by --kernel KVER, or it is the
+ * running one (uname -r).  For a named kernel the defaults are the paths
+ * of its installed (Debian) packages, each looked up under --root DIR when
+ * given (packages unpacked with dpkg-deb -x):
+ *   vmlinux        /usr/lib/debug/boot/vmlinux-KVER,
+ *                  /usr/lib/debug/lib/modules/KVER/vmlinux
+ *   source         `source` beside the vmlinux (an O= build directory),
+ *                  /usr/src/linux-source-X.Y (a tree) or
+ *                  /usr/src/linux-source-X.Y.tar.xz (unpacked into the cache)
+ *   config         .config beside the vmlinux, in the tree, /boot/config-KVER
+ *   Module.symvers beside the vmlinux, /usr/src/linux-headers-KVER/
+ *   modules        /lib/modules/KVER (and the -dbg copies with symbols in
+ *                  /usr/lib/debug/lib/modules/KVER)
+ * Then they must belong to one kernel: the tree's Makefile version, the
+ * config's header, the vmlinux's linux_banner and the CRCs of
+ * Module.symvers against the vmlinux's own; a mismatch names both.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "build.h"
+
+#define FSECTIONS "-ffunction-sections -fdata-sections"
+
+static char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (realpath(path, buf))
+		return xstrdup(buf);
+	return NULL;
+}
+
+/* The absolute path of @given, which must be of @type (S_IFDIR, S_IFREG). */
+char *need_path(const char *given, const char *what, mode_t type)
+{
+	char *p = absolute(given);
+	struct stat st;
+
+	if (!p || stat(p, &st) < 0)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 strerror(errno));
+	if ((st.st_mode & S_IFMT) != type)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 type == S_IFDIR ? "not a directory" :
+			 "not a regular file");
+	if (access(p, type == S_IFDIR ? R_OK | X_OK : R_OK) < 0)
+		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
+			 strerror(errno));
+	return p;
+}
+
+/* The first readable candidate, absolute; every candidate is freed. */
+static char *first_existing(char **cands, size_t n)
+{
+	size_t i;
+	char *ret = NULL;
+
+	for (i = 0; i < n; i++) {
+		if (!ret && cands[i] && !access(cands[i], R_OK))
+			ret = absolute(cands[i]);
+		free(cands[i]);
+	}
+	return ret;
+}
+
+/* ROOT/@rel for the package paths ("" root: the running system). */
+static char *under_root(const struct build *b, const char *fmt, const char *kver)
+{
+	char *rel = xasprintf(fmt, kver), *p;
+
+	p = xasprintf("%s%s", b->root, rel);
+	free(rel);
+	return p;
+}
+
+static char *default_name(const char *patch)
+{
+	char *copy = xstrdup(patch), *base = basename(copy), *c, *name;
+
+	c = strrchr(base, '.');
+	if (c && c != base)
+		*c = '\0';
+	name = xasprintf("klp_%.50s", base);
+	free(copy);
+	return name;
+}
+
+/* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
+static void normalize_name(char *name)
+{
+	char *c;
+
+	for (c = name; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c += 'a' - 'A';
+		else if (*c == '-' || *c == '.' || *c == ' ')
+			*c = '_';
+	}
+}
+
+static void resolve_cache(struct build *b)
+{
+	const char *env = getenv("KLPGEN_CACHE");
+	char *given;
+
+	if (!b->cache && env && *env) {
+		given = xstrdup(env);
+	} else if (!b->cache) {
+		env = getenv("XDG_CACHE_HOME");
+		given = env && *env ? xasprintf("%s/klpgen", env) :
+			xasprintf("%s/.cache/klpgen", getenv("HOME") ?: "/tmp");
+	} else {
+		given = xstrdup(b->cache);
+	}
+	if (kb_mkdir_p(given) < 0)
+		die_code(EXIT_BAD_INPUT, "cache %s: %s", given, strerror(errno));
+	b->cache = need_path(given, "cache", S_IFDIR);
+	free(given);
+}
+
+static void resolve_root(struct build *b)
+{
+	char *r;
+
+	if (!b->root || !*b->root) {
+		b->root = xstrdup("");
+		return;
+	}
+	r = need_path(b->root, "root", S_IFDIR);
+	b->root = strcmp(r, "/") ? r : (free(r), xstrdup(""));
+}
+
+static void resolve_vmlinux(struct build *b)
+{
+	char *cands[2];
+
+	if (b->vmlinux) {
+		b->vmlinux = need_path(b->vmlinux, "vmlinux", S_IFREG);
+	} else {
+		cands[0] = under_root(b, "/usr/lib/debug/boot/vmlinux-%s", b->kver);
+		cands[1] = under_root(b, "/usr/lib/debug/lib/modules/%s/vmlinux",
+				      b->kver);
+		b->vmlinux = first_existing(cands, 2);
+		if (!b->vmlinux)
+			die_code(EXIT_BAD_INPUT, "no vmlinux of kernel %s found "
+				 "under %s/usr/lib/debug (install "
+				 "linux-image-%s-dbg or give -v VMLINUX)",
+				 b->kver, b->root, b->kver);
+	}
+	if (vmlinux_identify(b->vmlinux, &b->kid) < 0)
+		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
+	b->release = b->kid.release;
+	if (b->kver && b->release && strcmp(b->kver, b->release))
+		die_code(EXIT_BAD_INPUT, "the vmlinux %s is kernel %s, not %s",
+			 b->vmlinux, b->release, b->kver);
+	if (!b->kver && b->release)
+		b->kver = xstrdup(b->release);
+}
+
+/* "6.1.0-57-cloud-amd64" -> "6.1", the linux-source-X.Y of Debian. */
+static char *major_minor(const char *kver)
+{
+	int v[3];
+
+	if (parse_version(kver, v) < 2)
+		return NULL;
+	return xasprintf("%d.%d", v[0], v[1]);
+}
+
+static void resolve_source(struct build *b, const char *vmdir)
+{
+	char *xy, *given = NULL;
+	struct stat st;
+
+	if (b->srcdir) {
+		given = absolute(b->srcdir);
+		if (!given || stat(given, &st) < 0)
+			die_code(EXIT_BAD_INPUT, "source %s: %s", b->srcdir,
+				 strerror(errno));
+	} else {
+		char *c = xasprintf("%s/source", vmdir);
+
+		if (source_is_tree(c))
+			given = absolute(c);
+		free(c);
+		xy = b->kver ? major_minor(b->kver) : NULL;
+		if (!given && xy) {
+			char *cands[2];
+			char *rel = xasprintf("/usr/src/linux-source-%s", xy);
+
+			cands[0] = under_root(b, "%s", rel);
+			if (source_is_tree(cands[0]))
+				given = absolute(cands[0]);
+			cands[1] = under_root(b, "%s.tar.xz", rel);
+			if (!given)
+				given = first_existing(cands + 1, 1);
+			else
+				free(cands[1]);
+			free(cands[0]);
+			free(rel);
+		}
+		free(xy);
+		if (!given)
+			die_code(EXIT_BAD_INPUT, "no source tree: give -s DIR "
+				 "(or install linux-source-X.Y)");
+		stat(given, &st);
+	}
+	b->source_given = given;
+	if (S_ISREG(st.st_mode) && source_is_tarball(given)) {
+		b->srcdir = source_unpack(b, given);
+	} else if (S_ISDIR(st.st_mode)) {
+		b->srcdir = need_path(given, "source tree", S_IFDIR);
+		if (!source_is_tree(b->srcdir))
+			die_code(EXIT_BAD_INPUT, "%s is not a kernel source tree "
+				 "(no kernel/Makefile or scripts/Makefile.build)",
+				 b->srcdir);
+	} else {
+		die_code(EXIT_BAD_INPUT, "source %s: neither a directory nor "
+			 "a tarball", given);
+	}
+	b->tree_state = source_state(b->srcdir);
+}
+
+static void resolve_config(struct build *b, const char *vmdir)
+{
+	char *cands[3];
+
+	if (b->config) {
+		b->config = need_path(b->config, "config", S_IFREG);
+		return;
+	}
+	cands[0] = xasprintf("%s/.config", vmdir);
+	cands[1] = xasprintf("%s/.config", b->srcdir);
+	cands[2] = b->kver ? under_root(b, "/boot/config-%s", b->kver) : NULL;
+	b->config = first_existing(cands, 3);
+	if (!b->config)
+		die_code(EXIT_BAD_INPUT, "no kernel config: give -c FILE");
+}
+
+static void resolve_symvers(struct build *b, const char *vmdir)
+{
+	char *cands[2];
+
+	if (b->symvers) {
+		b->symvers = need_path(b->symvers, "Module.symvers", S_IFREG);
+		return;
+	}
+	cands[0] = xasprintf("%s/Module.symvers", vmdir);
+	cands[1] = b->kver ? under_root(b,
+		"/usr/src/linux-headers-%s/Module.symvers", b->kver) : NULL;
+	b->symvers = first_existing(cands, 2);
+}
+
+static void resolve_modules(struct build *b)
+{
+	char *d;
+
+	if (b->modules) {
+		b->modules = need_path(b->modules, "modules directory", S_IFDIR);
+	} else if (b->kver) {
+		d = under_root(b, "/lib/modules/%s", b->kver);
+		b->modules = access(d, R_OK) ? NULL : absolute(d);
+		free(d);
+	}
+	if (b->kver) {
+		d = under_root(b, "/usr/lib/debug/lib/modules/%s", b->kver);
+		b->dbg_modules = access(d, R_OK) ? NULL : absolute(d);
+		free(d);
+	}
+}
+
+/* Same kernel version everywhere, or a message naming both. */
+static void check_versions(struct build *b)
+{
+	char *tree = kb_tree_version(b->srcdir), *desc, *why;
+	struct kconfig kc;
+
+	if (!tree)
+		die_code(EXIT_BAD_INPUT, "%s: no kernel Makefile", b->srcdir);
+	desc = banner_describe(&b->kid);
+	if (!b->kid.banner)
+		phase_warn("note: %s has no linux_banner: its version is not "
+			   "checked against the source tree", b->vmlinux);
+	else if (!banner_matches(&b->kid, tree))
+		die_code(EXIT_BAD_INPUT, "the source %s is Linux %s, but the "
+			 "vmlinux %s is %s", b->source_given, tree, b->vmlinux,
+			 desc);
+	if (kconfig_read(b->config, &kc) < 0)
+		die_code(EXIT_BAD_INPUT, "config %s: %s", b->config,
+			 strerror(errno));
+	if (kc.version && strcmp(kc.version, tree))
+		die_code(EXIT_BAD_INPUT, "the config %s is for Linux %s, but "
+			 "the source %s is Linux %s", b->config, kc.version,
+			 b->source_given, tree);
+	kconfig_free(&kc);
+	if (b->symvers && vmlinux_check_symvers(b->vmlinux, b->symvers, &why))
+		die_code(EXIT_BAD_INPUT, "%s does not belong to the vmlinux %s "
+			 "(%s): %s", b->symvers, b->vmlinux, desc, why);
+	b->tree_version = tree;
+	free(desc);
+}
+
+/*
+ * The compiler to build with: the one the config was made with
+ * (CONFIG_CC_VERSION_TEXT "gcc-12 (Debian ...)" -> gcc-12) when it is
+ * installed, else gcc.  The same name keeps olddefconfig from rewriting
+ * CONFIG_CC_VERSION_TEXT.
+ */
+static void resolve_compiler(struct build *b)
+{
+	struct kconfig kc;
+	char *text, *cmd = NULL;
+
+	if (kconfig_read(b->config, &kc) == 0) {
+		text = kconfig_string(&kc, "CC_VERSION_TEXT");
+		if (text && str_starts_with(text, "gcc")) {
+			cmd = xstrndup(text, strcspn(text, " "));
+			if (strspn(cmd, "gcc-0123456789.") != strlen(cmd) ||
+			    !kb_in_path(cmd)) {
+				free(cmd);
+				cmd = NULL;
+			}
+		}
+		free(text);
+		kconfig_free(&kc);
+	}
+	b->cc = cmd ? cmd : xstrdup("gcc");
+}
+
+/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
+static void check_compiler(struct build *b)
+{
+	char *cc = kb_compiler_version(b->cc), *want;
+	size_t i;
+	bool same = false;
+
+	if (!cc)
+		die_code(EXIT_BAD_INPUT, "%s --version failed: is it installed?",
+			 b->cc);
+	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
+	for (i = 0; i < b->kid.compilers.n; i++) {
+		if (!strcmp(b->kid.compilers.v[i], want))
+			same = true;
+		else
+			fprintf(stderr, "[klpgen] %s was built by %s\n",
+				b->vmlinux, b->kid.compilers.v[i]);
+	}
+	if (!b->kid.compilers.n)
+		WARN("%s names no GCC in .comment; compiler not checked",
+		     b->vmlinux);
+	else if (!same && !b->skip_cc_check)
+		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
+			 "has %s.  Patched code built by another compiler may "
+			 "not match the running kernel; install the same gcc "
+			 "or pass --skip-compiler-check", cc);
+	else if (!same)
+		WARN("compiler differs from the vmlinux's (%s); going on as "
+		     "asked", cc);
+	free(cc);
+}
+
+void inputs_resolve(struct build *b)
+{
+	struct utsname u;
+	char *vmdir;
+	long ncpu;
+
+	resolve_cache(b);
+	resolve_root(b);
+	if (!b->kver && !b->vmlinux) {
+		uname(&u);
+		b->kver = xstrdup(u.release);
+	} else if (b->kver) {
+		b->kver = xstrdup(b->kver);
+	}
+	resolve_vmlinux(b);
+	vmdir = xstrdup(b->vmlinux);
+	dirname(vmdir);
+	resolve_source(b, vmdir);
+	resolve_config(b, vmdir);
+	resolve_symvers(b, vmdir);
+	resolve_modules(b);
+	b->vmdir = vmdir;
+	check_versions(b);
+	resolve_compiler(b);
+	if (!b->skip_cc_check || debug_level)
+		check_compiler(b);
+
+	if (!b->name)
+		b->name = default_name(b->patches.v[0]);
+	normalize_name(b->name);
+	if (!*b->name || strlen(b->name) > 55 ||
+	    strspn(b->name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+	    strlen(b->name))
+		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
+			 "digits and '_', at most 55)", b->name);
+	if (!b->jobs) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		b->jobs = ncpu > 0 ? ncpu : 1;
+	}
+	if (str_starts_with(b->cache, b->srcdir) &&
+	    b->cache[strlen(b->srcdir)] == '/')
+		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
+			 "tree: give --cache elsewhere", b->cache);
+	{
+		const char *env = getenv("KCFLAGS");
+
+		b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
+			xstrdup(FSECTIONS);
+	}
+}
+
+/* Made only once the inputs passed their checks. */
+void make_outdir(struct build *b)
+{
+	if (!b->outdir)
+		b->outdir = ".";
+	if (kb_mkdir_p(b->outdir) < 0)
+		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
+			 strerror(errno));
+	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
+}
