@@ -77,6 +77,7 @@ struct progress {
 	bool has_set;
 	size_t total, done;
 	double start, last_line, last_draw;
+	int interval;		/* seconds between lines off a terminal */
 };
 
 struct build {

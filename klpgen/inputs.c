@@ -179,6 +179,21 @@ static char *major_minor(const char *kver)
 	return xasprintf("%d.%d", v[0], v[1]);
 }
 
+/* ROOT/usr/src/linux-source-X.Y, the tree or else the tarball, or NULL. */
+static char *package_source(const char *root, const char *xy)
+{
+	char *tree = xasprintf("%s/usr/src/linux-source-%s", root, xy);
+	char *tar = xasprintf("%s.tar.xz", tree), *ret = NULL;
+
+	if (source_is_tree(tree))
+		ret = absolute(tree);
+	else if (!access(tar, R_OK))
+		ret = absolute(tar);
+	free(tree);
+	free(tar);
+	return ret;
+}
+
 static void resolve_source(struct build *b, const char *vmdir)
 {
 	char *xy, *given = NULL;
@@ -196,21 +211,11 @@ static void resolve_source(struct build *b, const char *vmdir)
 			given = absolute(c);
 		free(c);
 		xy = b->kver ? major_minor(b->kver) : NULL;
-		if (!given && xy) {
-			char *cands[2];
-			char *rel = xasprintf("/usr/src/linux-source-%s", xy);
-
-			cands[0] = under_root(b, "%s", rel);
-			if (source_is_tree(cands[0]))
-				given = absolute(cands[0]);
-			cands[1] = under_root(b, "%s.tar.xz", rel);
-			if (!given)
-				given = first_existing(cands + 1, 1);
-			else
-				free(cands[1]);
-			free(cands[0]);
-			free(rel);
-		}
+		if (!given && xy)
+			given = package_source(b->root, xy);
+		/* linux-source is not version-bound: the host's may do. */
+		if (!given && xy && *b->root)
+			given = package_source("", xy);
 		free(xy);
 		if (!given)
 			die_code(EXIT_BAD_INPUT, "no source tree: give -s DIR "

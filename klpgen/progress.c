@@ -7,7 +7,8 @@
  * here.  With a set of objects (the ones asked for, or every object of
  * the config from kbuild's lists) only those count, each once, so the
  * count never passes the total.  On a terminal the phase line is redrawn
- * every second; otherwise one line a minute (phase_progress()).
+ * every second; otherwise one line a minute (phase_progress(); KLPGEN_PROGRESS_SECONDS
+ * sets another interval).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -83,7 +84,10 @@ static void show(struct progress *p, bool minute_line)
 
 void progress_start(struct progress *p)
 {
+	const char *env = getenv("KLPGEN_PROGRESS_SECONDS");
+
 	p->start = p->last_line = p->last_draw = kb_now();
+	p->interval = env && atoi(env) > 0 ? atoi(env) : 60;
 }
 
 void progress_line(struct progress *p, const char *line, size_t len)
@@ -108,7 +112,7 @@ void progress_tick(struct progress *p)
 {
 	double now = kb_now();
 
-	if (now - p->last_line >= 60) {
+	if (now - p->last_line >= p->interval) {
 		p->last_line = now;
 		show(p, true);
 	} else if (now - p->last_draw >= 1) {

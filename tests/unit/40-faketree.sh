@@ -12,20 +12,22 @@
 # Like Kbuild it refuses an O= build when the tree itself is configured
 # ("The source tree is not clean").  A tree can be configured and built in
 # place with `make olddefconfig` / `make vmlinux modules` without O=.
-# Every make run is counted in $FAKE_LOG; objects of a build directory whose
-# name ends in "patched" sleep $FAKE_SLEEP seconds first (to interrupt).
+# Every make run is counted in $FAKE_LOG; objects of a build directory that
+# matches $FAKE_SLEEP_IN (default *patched) sleep $FAKE_SLEEP seconds first
+# (to interrupt, to see progress).  olddefconfig drops CONFIG_DROPPED, as
+# Kconfig drops an option whose dependency is missing.
 #
-# make_fake_tree DIR
+# make_fake_tree DIR [SUBLEVEL]
 # fake_vmlinux OUT [BANNER [CRC-SYMBOL CRC]]: an object with linux_banner
 #   (and __crc_SYMBOL) that stands in for a vmlinux
 
 make_fake_tree() {
-	local d=$1
+	local d=$1 sub=${2:-0}
 	mkdir -p "$d/fs" "$d/drivers" "$d/include" "$d/kernel" "$d/scripts"
 	cat >"$d/Makefile" <<'MK'
 VERSION = 6
 PATCHLEVEL = 1
-SUBLEVEL = 0
+SUBLEVEL = @SUB@
 EXTRAVERSION = -fake
 SRC := $(CURDIR)
 O ?= $(SRC)
@@ -46,6 +48,7 @@ clean-check:
 olddefconfig: clean-check
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	test -f $(O)/.config
+	sed -i '/^CONFIG_DROPPED=/d' $(O)/.config
 prepare modules_prepare: clean-check
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	@mkdir -p $(O)/include/generated
@@ -72,7 +75,7 @@ Makefile: ;
 
 fs/%.o drivers/%.o: FORCE clean-check
 	@echo "make $(O) $@" >>$(FAKE_LOG)
-	@case "$(O)" in *patched) sleep $${FAKE_SLEEP:-0};; esac
+	@case "$(O)" in $${FAKE_SLEEP_IN:-*patched}) sleep $${FAKE_SLEEP:-0};; esac
 	@mkdir -p $(O)/$(dir $@)
 	@flags="$(if $(filter drivers/%,$@),-DMODULE -DKBUILD_MODNAME='\"fake_mod\"')"; \
 	d=$(O)/$(dir $@).$(notdir $@).d; \
@@ -88,6 +91,7 @@ fs/%.o drivers/%.o: FORCE clean-check
 		grep -v '^$$' | grep -v '\.c$$' | sed 's/^/  /; s/$$/ \\/'; \
 	  printf '\n%s: $$(deps_%s)\n' $@ $@; } >$(O)/$(dir $@).$(notdir $@).cmd
 MK
+	sed -i "s/@SUB@/$sub/" "$d/Makefile"
 	printf 'config FAKE\n\tbool\n' >"$d/Kconfig"
 	echo 'obj-y += fake.o' >"$d/kernel/Makefile"
 	echo '# fake' >"$d/scripts/Makefile.build"
