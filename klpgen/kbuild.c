@@ -292,10 +292,13 @@ int kbuild_patched(struct build *b)
  *   dirs  single targets <dir>/klpgen-query.o, one per directory asked
  *         for (marker q-<dir>); a directory kbuild does not enter for this
  *         config writes nothing.
- * The lists belong to the config and the tree's Makefiles, both in the
- * cache key: they are kept.
+ * The rule is named .klpgen-objs: --eval runs before the makefiles are
+ * read, and the first target defined becomes the default goal of every
+ * make run without goals (kbuild's own descents) unless its name starts
+ * with a dot.  The lists belong to the config and the tree's Makefiles,
+ * both in the cache key: they are kept.
  */
-#define LIST_RULE "__klpgen_objs: ; +@printf 'KLPGEN-OBJS %s y %s m %s l %s\\n' " \
+#define LIST_RULE ".klpgen-objs: ; +@printf 'KLPGEN-OBJS %s y %s m %s l %s\\n' " \
 	"'$(obj)' '$(real-obj-y)' '$(real-obj-m)' '$(lib-y)' " \
 	"> '$(KLPGEN_OBJS)/d-$(subst /,%,$(obj))'"
 
@@ -398,8 +401,8 @@ static int list_make(struct build *b, const char *dir, bool all,
 	}
 	sl_add_own(&a, xasprintf("KLPGEN_OBJS=%s", dir));
 	sl_add(&a, "--eval=" LIST_RULE);
-	sl_add(&a, all ? "--eval=$(obj)/: __klpgen_objs" :
-		   "--eval=%/klpgen-query.o: __klpgen_objs ; @:");
+	sl_add(&a, all ? "--eval=$(if $(obj),$(obj)/: .klpgen-objs)" :
+		   "--eval=%/klpgen-query.o: .klpgen-objs ; @:");
 	if (all)
 		sl_add(&a, "modules.order");
 	for (i = 0; goals && i < goals->n; i++)

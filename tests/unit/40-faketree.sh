@@ -64,7 +64,7 @@ modules: $(OBJS)
 modules.order: fake/
 # Kbuild visits a directory through $(obj)/: klpgen --evals a prerequisite
 # onto it, which cannot name this fake directory: the hook is here.
-fake/: $(OBJS) $(if $(KLPGEN_OBJS),__klpgen_objs)
+fake/: $(OBJS) $(if $(KLPGEN_OBJS),.klpgen-objs)
 mrproper:
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	rm -rf .config include/generated vmlinux vmlinux.done Module.symvers \
