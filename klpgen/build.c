@@ -493,6 +493,7 @@ int cmd_build(int argc, char **argv)
 	start = kb_now();
 	inputs_resolve(&b);
 	sign_check_options(&b);
+	sign_warn_unsigned(&b);	/* before the build: there is time to stop */
 	make_outdir(&b);
 	phase_begin("cache key");
 	if (cache_key(&b) < 0)

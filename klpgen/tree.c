@@ -206,8 +206,7 @@ static int farm_clean(struct build *b, const char *copy, const char **how)
 	if (ret && ret != EXIT_INTERRUPTED)
 		phase_warn("make mrproper in the copy of %s failed (exit %d); "
 			   "see %s", b->srcdir, ret, b->log);
-	*how = b->tree_state == TREE_BUILT ? "created, build products removed" :
-		"created, configuration removed";
+	*how = "created, cleaned with make mrproper";
 	return ret;
 }
 

@@ -56,7 +56,7 @@ for layout in pristine configured built; do
 		is "$(grep -c mrproper "$FAKE_LOG")" 0 "pristine tree: no mrproper"
 	else
 		is "$(grep -c mrproper "$FAKE_LOG")" 1 "$layout tree: the copy was cleaned once"
-		like "$out" "source copy .* created, (configuration|build products) removed" \
+		like "$out" "source copy .* created, cleaned with make mrproper" \
 			"$layout tree: and the progress line says so"
 		ok_desc "$layout tree: the copy has no .config" test ! -e "$farm/.config"
 		is "$(cat "$farm/../orig/.config")" "$(cat "$T/.config")" \
