@@ -263,6 +263,8 @@ int kbuild_orig_objects(struct build *b, size_t *built)
 	return rc;
 }
 
+static int kmake_patched(struct build *b, struct progress *p);
+
 int kbuild_patched(struct build *b)
 {
 	struct progress p = { .what = "objects" };
@@ -275,10 +277,28 @@ int kbuild_patched(struct build *b)
 		return -1;
 	}
 	progress_set_objects(&p, &b->objects);
-	rc = kmake(b, b->patched, b->objects.v, b->objects.n,
-		   b->objects.n > 1 ? &p : NULL);
+	rc = kmake_patched(b, &p);
 	progress_free(&p);
 	return rc;
+}
+
+/*
+ * The patched build: single objects in the mirror, whose objtool binary is
+ * the original build's (mirror_sync()).  Explicit rules make the tool
+ * targets of `prepare` up to date (they beat kbuild's tools/% pattern);
+ * .DEFAULT_GOAL is reset after them so that they are nobody's default goal.
+ */
+static int kmake_patched(struct build *b, struct progress *p)
+{
+	struct strlist a = { 0 };
+	size_t i;
+
+	make_base(b, &a, b->patched, NULL);
+	sl_add(&a, "--eval=tools/objtool tools/bpf/resolve_btfids: ; @:");
+	sl_add(&a, "--eval=.DEFAULT_GOAL :=");
+	for (i = 0; i < b->objects.n; i++)
+		sl_add(&a, b->objects.v[i]);
+	return kmake_run(b, &a, b->objects.n > 1 ? p : NULL);
 }
 
 /*
