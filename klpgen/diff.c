@@ -85,6 +85,17 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 		goto out;
 	}
 	objname = kbuild_owner(b, obj, &ko);
+	if (strcmp(objname, "vmlinux") && !ko) {
+		/* Its symbol positions are the module's, not the vmlinux's. */
+		phase_warn("%s goes into module %s, but no %s.ko of kernel %s "
+			   "was found (modules.order beside the vmlinux, in %s, "
+			   "in %s): give --modules DIR", obj, objname, objname,
+			   b->release ? b->release : "?",
+			   b->dbg_modules ? b->dbg_modules : "the -dbg package",
+			   b->modules ? b->modules : "/lib/modules");
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
 	argv[n++] = *cdo;
 	argv[n++] = "-n";
 	argv[n++] = objname;

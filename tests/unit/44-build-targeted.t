@@ -19,6 +19,11 @@ printf 'int fake_b(int x)\n{\n\treturn x;\n}\n' >"$SRC/fs/b.c"
 echo "CONFIG_FAKE=y" >"$TMP/config"
 fake_vmlinux "$TMP/vmlinux" "Linux version 6.1.0-fake (x@y) (gcc) #1 SMP"
 : >"$TMP/Module.symvers"
+# The running kernel's copy of module fake_mod, found through modules.order.
+mkdir -p "$TMP/drivers"
+echo drivers/fake-mod.ko >"$TMP/modules.order"
+printf 'const char v[] __attribute__((section(".modinfo"))) = "vermagic=6.1.0-fake SMP";\n' |
+	gcc -x c -c -o "$TMP/drivers/fake-mod.ko" -
 CACHE=$TMP/cache
 KB=("$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux"
     --cache "$CACHE" -o "$TMP/out" -j2 --skip-compiler-check --explain)
@@ -80,6 +85,12 @@ like "$(grep -A1 drivers/m.o "$TMP/out/klp_header.explain.json")" '"objname": "f
 	"drivers/m.o belongs to module fake_mod (-DMODULE)"
 like "$(grep fs/a.o "$TMP/out/klp_header.explain.json")" '"objname": "vmlinux"' \
 	"fs/a.o to vmlinux"
+mv "$TMP/modules.order" "$TMP/modules.order.away"
+out=$("${KB[@]}" "$TMP/header.patch" 2>&1); rc=$?
+is "$rc" 2 "a module object whose .ko is not found: exit 2"
+like "$out" "drivers/m.o goes into module fake_mod, but no fake_mod.ko of kernel 6.1.0-fake was found.*--modules" \
+	"and says where it looked"
+mv "$TMP/modules.order.away" "$TMP/modules.order"
 n=$(count 'deps fs/a.o')
 "${KB[@]}" "$TMP/header.patch" >/dev/null 2>&1
 is "$(count 'deps fs/a.o')" "$n" "the index is not made again"
