@@ -341,23 +341,30 @@ static void idx_lookup(const struct depindex *ix, const struct strlist *files,
 
 /*
  * A complete build of this tree and config that is not ours: the O=
- * directory of the vmlinux or the tree built in place.  Its .cmd files
- * are an index for free.
+ * directory of the vmlinux or the tree built in place, with the same
+ * .config, a vmlinux and (with CONFIG_MODULES) modules.order.  Its .cmd
+ * files are an index for free.
  */
 static char *user_build(struct build *b, char **prefix)
 {
 	char *cands[2] = { b->vmdir, b->srcdir };
 	char *want = kb_read_text(b->config, NULL), *ret = NULL;
+	bool modules = want && strstr(want, "\nCONFIG_MODULES=y");
 	size_t i;
 
 	for (i = 0; i < 2 && want && !ret; i++) {
 		char *cfg = xasprintf("%s/.config", cands[i]);
 		char *vm = xasprintf("%s/vmlinux", cands[i]);
 		char *src = xasprintf("%s/source", cands[i]);
+		char *order = xasprintf("%s/modules.order", cands[i]);
 		char *have = kb_read_text(cfg, NULL), *real;
+		/* `make vmlinux` alone would leave the module objects out */
+		bool complete = !access(vm, R_OK) &&
+				(!modules || !access(order, R_OK));
 
 		real = realpath(src, NULL);
-		if (have && !strcmp(have, want) && !access(vm, R_OK) &&
+		free(order);
+		if (have && !strcmp(have, want) && complete &&
 		    (!strcmp(cands[i], b->srcdir) ||
 		     (real && !strcmp(real, b->srcdir)))) {
 			ret = xstrdup(cands[i]);
