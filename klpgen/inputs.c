@@ -144,7 +144,7 @@ static void resolve_root(struct build *b)
 
 static void resolve_vmlinux(struct build *b)
 {
-	char *cands[2];
+	char *cands[3];
 
 	if (b->vmlinux) {
 		b->vmlinux = need_path(b->vmlinux, "vmlinux", S_IFREG);
@@ -152,7 +152,9 @@ static void resolve_vmlinux(struct build *b)
 		cands[0] = under_root(b, "/usr/lib/debug/boot/vmlinux-%s", b->kver);
 		cands[1] = under_root(b, "/usr/lib/debug/lib/modules/%s/vmlinux",
 				      b->kver);
-		b->vmlinux = first_existing(cands, 2);
+		/* A tree built in place has its own (checked like any other). */
+		cands[2] = b->srcdir ? xasprintf("%s/vmlinux", b->srcdir) : NULL;
+		b->vmlinux = first_existing(cands, 3);
 		if (!b->vmlinux)
 			die_code(EXIT_BAD_INPUT, "no vmlinux of kernel %s found "
 				 "under %s/usr/lib/debug (install "
