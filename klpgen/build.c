@@ -481,6 +481,25 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
+/*
+ * Run from another make (a packaging Makefile, make integration), klpgen
+ * would hand that make's MAKEFLAGS to every kernel make it starts: its
+ * command-line variables (O=, M=, V=) would redirect Kbuild.  KBUILD_OUTPUT
+ * does the same from the environment.  klpgen's makes get what they need
+ * on their own command lines.
+ */
+static void clean_environment(void)
+{
+	static const char *const vars[] = {
+		"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "MAKEFILES",
+		"KBUILD_OUTPUT", "KBUILD_EXTMOD",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct build b = { 0 };
@@ -489,6 +508,7 @@ int cmd_build(int argc, char **argv)
 	b.logfd = -1;
 	b.lockfd = -1;
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	clean_environment();
 	parse_options(&b, argc, argv);
 	kb_signals_install();
 	start = kb_now();

@@ -42,6 +42,8 @@ lib-y :=
 .PHONY: olddefconfig prepare modules_prepare vmlinux modules mrproper \
 	modules.order fake/ FORCE clean-check
 clean-check:
+	@if [ -n "$(FAKE_POISON)" ]; then \
+		echo "FAKE_POISON came from an outer make's MAKEFLAGS"; exit 1; fi
 	@if [ "$(O)" != "$(SRC)" ] && [ -e $(SRC)/.config ]; then \
 		echo "The source tree is not clean, please run 'make mrproper'"; \
 		exit 1; fi

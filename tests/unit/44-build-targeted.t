@@ -125,6 +125,12 @@ out=$("${KB[@]}" --targeted "$TMP/comment.patch" 2>&1); rc=$?
 like "$out" "targeted build" "unless --targeted is given ($rc)"
 exit_is "--full and --targeted together" 2 "${KB[@]}" --full --targeted "$TMP/comment.patch"
 
+# an outer make (a packaging Makefile) must not redirect klpgen's makes
+out=$(MAKEFLAGS="FAKE_POISON=1 O=$TMP/elsewhere" KBUILD_OUTPUT=$TMP/elsewhere \
+	"${KB[@]}" "$TMP/comment.patch" 2>&1); rc=$?
+is "$rc" 3 "an outer make's MAKEFLAGS and KBUILD_OUTPUT do not reach Kbuild"
+ok_desc "nothing built elsewhere" test ! -e "$TMP/elsewhere"
+
 # 7. progress of a long make: a line per interval off a terminal
 rm -rf "$CACHE"
 out=$(FAKE_SLEEP=2 FAKE_SLEEP_IN='*orig' KLPGEN_PROGRESS_SECONDS=1 \
