@@ -15,7 +15,7 @@
  *     modules.order: every built-in and module object, no link) whose
  *     compiler is `klpgen depcc CC`, which runs only the preprocessor for
  *     the dependencies and writes an empty object.  It is read once into
- *     <key>/deps.idx:
+ *     <key>/deps.idx (the run is removed then):
  *         klpgen-deps 1
  *         F <path>                       one line a file, numbered from 0
  *         O <object> <owner> <n>,<n>,... owner: vmlinux or the module
@@ -445,6 +445,9 @@ static int idx_build(struct build *b, const char *path)
 		      ix.files.n);
 		idx_free(&ix);
 	}
+	/* Read once into deps.idx, the run (hundreds of MB) is not needed. */
+	if (!rc)
+		kb_remove_tree(deps);
 	free(deps);
 	free(cc);
 	return rc;

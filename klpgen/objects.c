@@ -54,7 +54,7 @@ static char *object_of(const char *rel)
 /* Keep the candidates kbuild builds for this config; say why others go. */
 static int keep_members(struct build *b, struct strlist *cands, bool direct)
 {
-	struct strlist members = { 0 };
+	struct strlist members = { 0 }, outside = { 0 };
 	size_t i;
 	int rc;
 
@@ -75,10 +75,20 @@ static int keep_members(struct build *b, struct strlist *cands, bool direct)
 			phase_warn("note: %.*s.c is not compiled with this "
 				   "config", (int)strlen(o) - 2, o);
 		} else {
-			DEBUG("%s depends on a changed file but is not part "
-			      "of vmlinux or a module", o);
+			sl_add(&outside, o);
 		}
 	}
+	/* The vDSO, the real-mode trampoline, the EFI stub: not patchable. */
+	if (outside.n)
+		phase_warn("note: the change also reaches %zu object%s that "
+			   "%s not part of vmlinux or a module (code that runs "
+			   "outside the kernel cannot be livepatched): %s%s%s%s",
+			   outside.n, outside.n == 1 ? "" : "s",
+			   outside.n == 1 ? "is" : "are", outside.v[0],
+			   outside.n > 1 ? ", " : "",
+			   outside.n > 1 ? outside.v[1] : "",
+			   outside.n > 2 ? ", ..." : "");
+	sl_free(&outside);
 	sl_free(&members);
 	return 0;
 }
