@@ -167,9 +167,11 @@ static void copy_special(struct out *o, struct special *sp)
 	unsigned char *buf;
 	size_t j, k, n, nr = sp->nr_included, es = sp->entsize;
 	struct reloc **rv;
+	uint64_t align;
 
 	if (!nr)
 		return;
+	align = sane_align(o, sp->sec);	/* may exit: before allocating */
 	buf = xmalloc(nr * es);
 	for (j = 0, n = 0; j < sp->nr; j++)
 		if (sp->include[j])
@@ -177,8 +179,7 @@ static void copy_special(struct out *o, struct special *sp)
 			       (unsigned char *)sp->sec->data + j * es, es);
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-			      sane_align(o, sp->sec), sp->sec->sh.sh_entsize,
-			      buf, nr * es);
+			      align, sp->sec->sh.sh_entsize, buf, nr * es);
 	free(buf);
 	o->secmap[sp->sec->index] = dst;
 	if (sp->sec->link && sp->sec->link->include)
@@ -233,6 +234,13 @@ static void extract_objects(struct out *o)
 				sane_align(o, ps), ps->sh.sh_entsize, NULL, 0);
 		align = sane_align(o, ps);
 		off = (d->size + align - 1) / align * align;
+		if (ps->sh.sh_type == SHT_NOBITS) {	/* sizes, no bytes */
+			if (off < d->size || off + s->sym.st_size < off)
+				die_code(EXIT_BAD_INPUT, "%s: section %s: symbols too large",
+					 o->c->patched_path, ps->name);
+			elf_set_data(d, NULL, off + s->sym.st_size);
+			goto add;
+		}
 		buf = xcalloc(1, off + s->sym.st_size + 1);
 		if (d->data)
 			memcpy(buf, d->data, d->size);
@@ -241,6 +249,7 @@ static void extract_objects(struct out *o)
 			       s->sym.st_value, s->sym.st_size);
 		elf_set_data(d, buf, off + s->sym.st_size);
 		free(buf);
+add:
 		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
 					      d, off, s->sym.st_size);
 		s->status = (int)off;	/* where its relocations go */
