@@ -13,6 +13,7 @@
  *     -L N         leak check (LSan, at exit) in every Nth run (default 8:
  *                  it costs more than the run)
  *     -q           no progress lines
+ *     -v           print every new message (mutants saying one become seeds)
  *   In ARGV, "@@" is the mutated input, "@OUT@" an output path and "@W@"
  *   a directory, both inside the work directory; ARGV[0] "@tool@" runs
  *   the built-in tool.
@@ -67,6 +68,7 @@ struct fuzz {
 	char *in_path, *out_path, *dir_path;
 	int report_fd;
 	unsigned int timeout;
+	bool verbose;
 	unsigned long nr_runs, leak_every;	/* LSan at exit every Nth run */
 	uint64_t extra_bytes;	/* inputs other than the mutant */
 	struct hashmap said;	/* messages seen: mutants saying new ones stay */
@@ -308,7 +310,8 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 	if (fd < 0 || write(fd, b->data, b->len) != (ssize_t)b->len)
 		die_code(2, "%s: %s", fz->in_path, strerror(errno));
 	close(fd);
-	if (ftruncate(fz->report_fd, 0))
+	/* The child shares the file offset: rewind it too. */
+	if (ftruncate(fz->report_fd, 0) || lseek(fz->report_fd, 0, SEEK_SET))
 		die_code(2, "report file: %s", strerror(errno));
 	mkdir(fz->dir_path, 0755);
 	pid = fork();
@@ -344,6 +347,8 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 		signature(report, sig, sizeof(sig) - 16);
 		snprintf(key, sizeof(key), "%d %s", rc, sig);
 		if (!hash_find(&fz->said, key)) {	/* says something new */
+			if (fz->verbose)
+				fprintf(stderr, "klpfuzz: new: %s\n", key);
 			hash_add(&fz->said, xstrdup(key), (void *)1);
 			add_seed(fz, b->data, b->len);
 		}
@@ -362,7 +367,7 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-q] -- ARGV...\n");
+	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-q] [-v] -- ARGV...\n");
 	exit(2);
 }
 
@@ -374,6 +379,9 @@ static void setup(struct fuzz *fz)
 		fz->work = "klpfuzz.work";
 	if (mkdir(fz->work, 0755) && errno != EEXIST)
 		die_code(2, "%s: %s", fz->work, strerror(errno));
+	fz->work = realpath(fz->work, NULL);	/* the child runs in it */
+	if (!fz->work)
+		die_code(2, "work directory: %s", strerror(errno));
 	if (fz->findings && mkdir(fz->findings, 0755) && errno != EEXIST)
 		die_code(2, "%s: %s", fz->findings, strerror(errno));
 	fz->in_path = xasprintf("%s/input.o", fz->work);
@@ -409,7 +417,7 @@ int main(int argc, char **argv)
 	fz.timeout = 10;
 	fz.leak_every = 8;
 	fz.pool = xcalloc(MAX_POOL, sizeof(*fz.pool));
-	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:q")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:qv")) != -1) {
 		switch (c) {
 		case 'c': load_corpus(&fz, optarg); break;
 		case 'n': runs = strtoul(optarg, NULL, 0); break;
@@ -419,6 +427,7 @@ int main(int argc, char **argv)
 		case 'f': fz.findings = optarg; break;
 		case 'L': fz.leak_every = strtoul(optarg, NULL, 0); break;
 		case 'q': quiet = true; break;
+		case 'v': fz.verbose = true; break;
 		default: usage();
 		}
 	}
