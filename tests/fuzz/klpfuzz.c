@@ -251,6 +251,23 @@ static void signature(const char *r, char *sig, size_t n)
 	sig[k] = '\0';
 }
 
+/* Hash of everything the tool said, digits folded: what it said, not where. */
+static unsigned long fold_hash(const char *r)
+{
+	unsigned long h = 14695981039346656037ul;
+	bool digit = false;
+	size_t i;
+
+	for (i = 0; r[i] && i < 4096; i++) {
+		bool d = r[i] >= '0' && r[i] <= '9';
+
+		if (!d || !digit)
+			h = (h ^ (unsigned char)(d ? '#' : r[i])) * 1099511628211ul;
+		digit = d;
+	}
+	return h;
+}
+
 static size_t read_report(struct fuzz *fz, char *r)
 {
 	ssize_t n = pread(fz->report_fd, r, REPORT_MAX - 1, 0);
@@ -345,7 +362,8 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 		if (rc != 0 && rc != 2 && rc != 3 && rc != 4)
 			v = FZ_EXIT;
 		signature(report, sig, sizeof(sig) - 16);
-		snprintf(key, sizeof(key), "%d %s", rc, sig);
+		snprintf(key, sizeof(key), "%d %016lx %.200s", rc,
+			 fold_hash(report), sig);
 		if (!hash_find(&fz->said, key)) {	/* says something new */
 			if (fz->verbose)
 				fprintf(stderr, "klpfuzz: new: %s\n", key);
@@ -443,14 +461,14 @@ int main(int argc, char **argv)
 	for (i = 0; i < runs; i++) {
 		const struct buf *s = &fz.pool[fuzz_rand() % fz.nr_pool];
 
-		mutant.cap = s->len + FUZZ_SLACK;
-		mutant.data = xmalloc(mutant.cap);
+		if (mutant.cap < s->len + FUZZ_SLACK) {	/* one buffer: forks stay cheap */
+			mutant.cap = s->len + FUZZ_SLACK;
+			mutant.data = xrealloc(mutant.data, mutant.cap);
+		}
 		mutant.len = s->len;
 		memcpy(mutant.data, s->data, s->len);
 		fuzz_mutate(&mutant);
 		run_one(&fz, &mutant, report);
-		free(mutant.data);
-		mutant.data = NULL;
 		if (!quiet && (i + 1) % 10000 == 0)
 			fprintf(stderr, "klpfuzz: %lu runs, %lu findings, %lu seeds, %ld s\n",
 				i + 1, fz.nr_findings, fz.nr_pool,
