@@ -86,6 +86,24 @@ static void parse_entsize(struct cdo *c, const char *arg)
 	c->nr_entsizes++;
 }
 
+/*
+ * OUT.o never replaces an input: the original objects are what the next
+ * run compares against, and a half-finished patch must not destroy them.
+ */
+static void check_out_path(const struct cdo *c)
+{
+	const char *inputs[] = { c->orig_path, c->patched_path,
+				 c->symbols_path, c->symvers_path,
+				 c->explain_path };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+		if (inputs[i] && is_same_file(c->out_path, inputs[i]))
+			die_code(EXIT_BAD_INPUT,
+				 "%s: OUT.o is the same file as %s; refusing to overwrite an input",
+				 c->out_path, inputs[i]);
+}
+
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
 	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE };
@@ -149,6 +167,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
+	check_out_path(c);
 }
 
 static struct elf_file *open_rel(const char *path)
