@@ -275,7 +275,7 @@ int klpgen_make_module(const struct module_opts *o)
 	char **argv = NULL;
 	size_t nargs = 0, i;
 	bool keep = o->work != NULL;
-	int ret;
+	int ret, ld;
 
 	memset(&pd, 0, sizeof(pd));
 	if (o->kbuild) {
@@ -360,8 +360,11 @@ int klpgen_make_module(const struct module_opts *o)
 	add_arg(&argv, &nargs, built);
 	for (i = 0; i < o->nr_diffs; i++)
 		add_arg(&argv, &nargs, o->diffs[i].path);
-	if (run(argv, NULL)) {
+	if ((ld = run(argv, NULL))) {
 		WARN("ld -r of the diff objects failed");
+		/* They were read already: ld rejecting one is bad input. */
+		if (ld > 0 && ld != 127)
+			ret = EXIT_BAD_INPUT;
 		goto out;
 	}
 	if (o->symvers)
