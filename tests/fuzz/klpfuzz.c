@@ -14,9 +14,10 @@
  *                  it costs more than the run)
  *     -q           no progress lines
  *     -v           print every new message (mutants saying one become seeds)
+ *     -R           replay: run each seed once as it is (-n is ignored)
  *   In ARGV, "@@" is the mutated input, "@OUT@" an output path and "@W@"
- *   a directory, both inside the work directory; ARGV[0] "@tool@" runs
- *   the built-in tool.
+ *   a directory, both inside the work directory, also within an argument
+ *   (vmlinux=@@); ARGV[0] "@tool@" runs the built-in tool.
  *
  * Each run gets a file-size limit and a time limit.  Its result is one of
  * ok (exit 0, 2, 3 or 4 and no sanitizer report), crash (a signal),
@@ -136,18 +137,38 @@ static void load_corpus(struct fuzz *fz, const char *path)
 	closedir(d);
 }
 
+/* @a with every "@@", "@OUT@" and "@W@" replaced (new string, or @a). */
+static char *expand_arg(struct fuzz *fz, const char *a)
+{
+	static const char *const tok[] = { "@@", "@OUT@", "@W@" };
+	const char *val[] = { fz->in_path, fz->out_path, fz->dir_path };
+	struct strbuf sb;
+	size_t i;
+
+	if (!strchr(a, '@') || !strcmp(a, "@tool@"))
+		return (char *)a;
+	strbuf_init(&sb);
+	while (*a) {
+		for (i = 0; i < 3; i++)
+			if (str_starts_with(a, tok[i]))
+				break;
+		if (i < 3) {
+			strbuf_add(&sb, val[i], strlen(val[i]));
+			a += strlen(tok[i]);
+		} else {
+			strbuf_add(&sb, a++, 1);
+		}
+	}
+	return sb.buf;
+}
+
 static char **build_argv(struct fuzz *fz)
 {
 	char **v = xcalloc(fz->argc + 1, sizeof(*v));
 	int i;
 
-	for (i = 0; i < fz->argc; i++) {
-		const char *a = fz->argv[i];
-
-		v[i] = !strcmp(a, "@@") ? fz->in_path :
-		       !strcmp(a, "@OUT@") ? fz->out_path :
-		       !strcmp(a, "@W@") ? fz->dir_path : (char *)a;
-	}
+	for (i = 0; i < fz->argc; i++)
+		v[i] = expand_arg(fz, fz->argv[i]);
 	return v;
 }
 
@@ -385,7 +406,7 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-q] [-v] -- ARGV...\n");
+	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-q] [-v] [-R] -- ARGV...\n");
 	exit(2);
 }
 
@@ -428,6 +449,7 @@ int main(int argc, char **argv)
 	unsigned long runs = 1000, i;
 	uint64_t seed = 1;
 	bool quiet = false;
+	bool replay = false;
 	time_t t0;
 	int c;
 
@@ -435,7 +457,7 @@ int main(int argc, char **argv)
 	fz.timeout = 10;
 	fz.leak_every = 8;
 	fz.pool = xcalloc(MAX_POOL, sizeof(*fz.pool));
-	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:qv")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:qvR")) != -1) {
 		switch (c) {
 		case 'c': load_corpus(&fz, optarg); break;
 		case 'n': runs = strtoul(optarg, NULL, 0); break;
@@ -446,6 +468,7 @@ int main(int argc, char **argv)
 		case 'L': fz.leak_every = strtoul(optarg, NULL, 0); break;
 		case 'q': quiet = true; break;
 		case 'v': fz.verbose = true; break;
+		case 'R': replay = true; break;
 		default: usage();
 		}
 	}
@@ -457,9 +480,11 @@ int main(int argc, char **argv)
 	fuzz_seed(seed);
 	setup(&fz);
 	report = xmalloc(REPORT_MAX);
+	if (replay)
+		runs = fz.nr_seeds;
 	t0 = time(NULL);
 	for (i = 0; i < runs; i++) {
-		const struct buf *s = &fz.pool[fuzz_rand() % fz.nr_pool];
+		const struct buf *s = &fz.pool[replay ? i : fuzz_rand() % fz.nr_pool];
 
 		if (mutant.cap < s->len + FUZZ_SLACK) {	/* one buffer: forks stay cheap */
 			mutant.cap = s->len + FUZZ_SLACK;
@@ -467,7 +492,8 @@ int main(int argc, char **argv)
 		}
 		mutant.len = s->len;
 		memcpy(mutant.data, s->data, s->len);
-		fuzz_mutate(&mutant);
+		if (!replay)
+			fuzz_mutate(&mutant);
 		run_one(&fz, &mutant, report);
 		if (!quiet && (i + 1) % 10000 == 0)
 			fprintf(stderr, "klpfuzz: %lu runs, %lu findings, %lu seeds, %ld s\n",

@@ -87,6 +87,47 @@ bad "group member out of range" "$f" "group section \.group \(index [0-9]+\): me
 f=$(mk grpsig group); $P set "$f" $(($(shdr "$f" .group) + 44)) 4 9999
 bad "group signature symbol out of range" "$f" "group section \.group .*signature symbol index 9999 out of range"
 
+# The shapes of the inputs that crashed the tools or misled them (issue 15).
+f=$(mk sec0group); $P set "$f" $(($($P shdr "$f" 0) + 4)) 4 17
+bad "section 0 of type SHT_GROUP (klp-convert segfaulted)" "$f" \
+	"section 0: sh_type 17, expected SHT_NULL"
+grp=$($P secidx "$TMP/group.o" .group)
+f=$(mk grpself group); $P set "$f" $(($($P secoff "$f" "$grp") + 4)) 4 "$grp"
+bad "group listing itself (wrote zeros until the disk was full)" "$f" \
+	"group section \.group \(index $grp\): member $grp \(\.group\) is a group section"
+f=$(mk grptwice group)
+m1=$($P get "$f" $(($($P secoff "$f" "$grp") + 4)) 4)
+$P set "$f" $(($($P secoff "$f" "$grp") + 8)) 4 "$m1"
+bad "group listing a member twice" "$f" "member $m1 \(.*\) is already a member of group \.group"
+f=$(mk grpnosig group); $P set "$f" $(($(shdr "$f" .group) + 44)) 4 0
+bad "group without a signature symbol" "$f" "group section \.group .*no signature symbol"
+strndx=$($P get "$TMP/base.o" 62 2)
+f=$(mk strnobits); $P set "$f" $(($($P shdr "$f" "$strndx") + 4)) 4 8
+$P set "$f" $(($($P shdr "$f" "$strndx") + 24)) 8 0x7fffffffffff0000
+bad "section name table NOBITS at a wild offset (pointer overflow)" "$f" \
+	"section name table \(index $strndx\) is not a non-empty SHT_STRTAB"
+f=$(mk strempty); $P set "$f" $(($($P shdr "$f" "$strndx") + 32)) 8 0
+$P set "$f" $(($($P shdr "$f" "$strndx") + 24)) 8 0x7fffffffffff0000
+bad "empty section name table at a wild offset" "$f" "section name table .* is not a non-empty"
+ri=$($P secidx "$TMP/base.o" .rela.text.foo)
+f=$(mk relaself); $P set "$f" $(($(shdr "$f" .rela.text.foo) + 44)) 4 "$ri"
+bad "relocation section relocating itself (changed function lost its relocations)" "$f" \
+	"section \.rela\.text\.foo \(index $ri\): sh_info $ri names section \.rela\.text\.foo, which cannot be relocated"
+f=$(mk relasymtab); $P set "$f" $(($(shdr "$f" .rela.text.foo) + 44)) 4 "$($P secidx "$f" .symtab)"
+bad "relocation section relocating the symbol table" "$f" "names section \.symtab, which cannot be relocated"
+roff=$($P secoff "$TMP/base.o" "$ri")
+f=$(mk relpast); $P set "$f" "$roff" 8 0x10000
+bad "relocation past its section's end (was copied to the output)" "$f" \
+	"section \.rela\.text\.foo: relocation 0 \(offset 0x10000, R_X86_64_[A-Z0-9]+\) lies past the end of \.text\.foo"
+tsize=$($P get "$TMP/base.o" $(($(shdr "$TMP/base.o" .text.foo) + 32)) 8)
+f=$(mk relstraddle); $P set "$f" "$roff" 8 $((tsize - 2))
+bad "relocation field reaching past its section's end" "$f" "relocation 0 .* lies past the end of \.text\.foo"
+f=$(mk symvalue); $P set "$f" $(($($P symoff "$f" counter) + 8)) 8 0x100000
+bad "symbol value outside its section (was a refusal, exit 4)" "$f" \
+	"symbol counter \(index [0-9]+\): value 0x100000 size 0x4 lies outside its section \.bss\.counter"
+f=$(mk symsize); $P set "$f" $(($($P symoff "$f" foo) + 16)) 8 0xffffffffffff
+bad "symbol size past its section's end" "$f" "symbol foo .*size 0xffffffffffff lies outside its section \.text\.foo"
+
 # Random corruption: any outcome but a crash or a sanitizer report.
 N=${KLPGEN_FUZZ_N:-150}
 mkdir "$TMP/fuzz"
