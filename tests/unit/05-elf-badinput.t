@@ -135,13 +135,15 @@ perl "$FIX/fuzz.pl" "$TMP/group.o" "$TMP/fuzz" "$N" 42
 crashes=0 accepted=0
 for f in "$TMP"/fuzz/*.o; do
 	out=$("$TOOLS/elfcheck" -o "$TMP/fuzz/out.tmp" "$f" 2>&1); rc=$?
-	if [ $rc -ge 128 ] || grep -Eq 'Sanitizer|runtime error' <<<"$out"; then
+	# elfcheck: 0 written, 2 bad input; 1 (a write failing after a
+	# successful read, or look-ups disagreeing) is a bug too.
+	if { [ $rc -ne 0 ] && [ $rc -ne 2 ]; } || grep -Eq 'Sanitizer|runtime error' <<<"$out"; then
 		crashes=$((crashes + 1))
-		diag "crash rc=$rc on $(basename "$f"): $(head -c 300 <<<"$out")"
+		diag "rc=$rc on $(basename "$f"): $(head -c 300 <<<"$out")"
 		cp "$f" "${KLPGEN_FUZZ_KEEP:-/dev/null}" 2>/dev/null
 	fi
 	[ $rc -eq 0 ] && accepted=$((accepted + 1))
 done
 diag "fuzz: $N inputs, $accepted accepted (and written), $crashes crashes"
-is "$crashes" 0 "no crash on $N randomly corrupted objects (open, index, write)"
+is "$crashes" 0 "$N randomly corrupted objects: exit 0 or 2, no sanitizer report (open, index, write)"
 done_testing
