@@ -45,7 +45,7 @@ LAB=${KLPGEN_LAB_BUILD:-$HOME/.cache/klpgen/lab/linux-6.1/build}
 if [ -f "$LAB/fs/binfmt_misc.ko" ]; then
 	roundtrip "$LAB/fs/binfmt_misc.ko" "lab module fs/binfmt_misc.ko"
 else
-	for i in 1 2 3 4 5; do skip "lab module fs/binfmt_misc.ko not built"; done
+	for _ in 1 2 3 4 5; do skip "lab module fs/binfmt_misc.ko not built"; done
 fi
 
 # In place: the output replaces the input it was read from.

@@ -44,7 +44,7 @@ crashed=0
 codes=""
 for i in $(seq 1 150); do
 	cp "$P" "$TMP/fuzz.o"
-	for j in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		off=$(( (RANDOM * 32768 + RANDOM) % size ))
 		printf "\\x$(printf %02x $((RANDOM % 256)))" |
 			dd of="$TMP/fuzz.o" bs=1 seek="$off" conv=notrunc 2>/dev/null

@@ -114,7 +114,7 @@ RANDOM=4242
 n=0 bad=0
 for src in good.o conv.o diff.o; do
 	s=$(stat -c %s "$TMP/$src")
-	for i in $(seq 60); do
+	for _ in $(seq 60); do
 		off=$((RANDOM % s)) byte=$((RANDOM % 256))
 		flip "$TMP/$src" "$TMP/f.o" $off $byte
 		n=$((n + 1))
