@@ -9,8 +9,8 @@
  * SHT_RELA section into struct reloc, and indexes sections and symbols by
  * name in hash maps.  Malformed input is reported with the file name and the
  * offending section or symbol, and elf_open() returns NULL: it never crashes.
- * Besides the bounds of every header, table and index, an object (ET_REL)
- * must have section 0 of type SHT_NULL, relocation sections relocating a
+ * Besides the bounds of every header, table and index: section 0 must be
+ * SHT_NULL, and an object (ET_REL) must have relocation sections relocating a
  * section with contents (not themselves, a table or SHT_NOBITS), relocation
  * fields and symbols inside their sections, and groups whose members are
  * non-group sections listed once, in one group.
