@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cdo.h"
+#include "fs.h"
 #include "klpgen-abi.h"
 
 static void usage(FILE *out)
@@ -98,7 +99,7 @@ static void check_out_path(const struct cdo *c)
 	size_t i;
 
 	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
-		if (inputs[i] && is_same_file(c->out_path, inputs[i]))
+		if (inputs[i] && fs_same_file(c->out_path, inputs[i]))
 			die_code(EXIT_BAD_INPUT,
 				 "%s: OUT.o is the same file as %s; refusing to overwrite an input",
 				 c->out_path, inputs[i]);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "klp-convert.h"
 #include "util.h"
 
@@ -115,10 +116,10 @@ static void check_out_path(const struct conv_opts *o, const char *out)
 	size_t i;
 
 	for (i = 0; i < o->nr_targets; i++)
-		if (is_same_file(out, o->targets[i].path))
+		if (fs_same_file(out, o->targets[i].path))
 			die_code(EXIT_BAD_INPUT, "%s: OUT is the same file as %s (%s); refusing to overwrite it",
 				 out, o->targets[i].name, o->targets[i].path);
-	if (o->symvers && is_same_file(out, o->symvers))
+	if (o->symvers && fs_same_file(out, o->symvers))
 		die_code(EXIT_BAD_INPUT, "%s: OUT is the same file as --symvers %s; refusing to overwrite it",
 			 out, o->symvers);
 }

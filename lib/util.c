@@ -302,33 +302,3 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode)
 	}
 	return commit_temp(fd, tmp, path, mode);
 }
-
-/* @p with its directory resolved (@p itself need not exist); NULL if not. */
-static char *canonical_path(const char *p)
-{
-	char *dcopy = xstrdup(p), *bcopy = xstrdup(p), *dir, *res = NULL;
-
-	dir = realpath(dirname(dcopy), NULL);
-	if (dir)
-		res = xasprintf("%s/%s", dir, basename(bcopy));
-	free(dir);
-	free(dcopy);
-	free(bcopy);
-	return res;
-}
-
-bool is_same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	char *ca, *cb;
-	bool same;
-
-	if (!stat(a, &sa) && !stat(b, &sb))
-		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-	ca = canonical_path(a);
-	cb = canonical_path(b);
-	same = ca && cb && !strcmp(ca, cb);
-	free(ca);
-	free(cb);
-	return same;
-}

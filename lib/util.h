@@ -60,12 +60,6 @@ void strbuf_free(struct strbuf *sb);
 int write_file_atomic(const char *path, const void *data, size_t len, int mode);
 
 /*
- * Whether  and  name the same file: the same inode when both exist,
- * else the same path once directories and symlinks are resolved.
- */
-bool is_same_file(const char *a, const char *b);
-
-/*
  * The steps of write_file_atomic() for writers that stream: create
  * ".<base>.klpgen<pid>-XXXXXX" beside @path (fd, *tmp_path set; stale
  * temporaries of killed runs for the same @path are removed first), then
