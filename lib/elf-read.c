@@ -525,6 +525,29 @@ static int read_group(struct elf_file *elf, struct section *grp)
 	return 0;
 }
 
+/*
+ * sh_link of any other section.  In an object only SHF_LINK_ORDER gives it
+ * a meaning (the section it goes with, which must have contents); a stray
+ * value elsewhere is ignored, and written as 0.
+ */
+static int read_link(struct elf_file *elf, struct section *sec)
+{
+	struct section *to = elf->secs[sec->sh.sh_link];
+
+	if (elf->ehdr.e_type != ET_REL) {
+		sec->link = to;
+		return 0;
+	}
+	if (!(sec->sh.sh_flags & SHF_LINK_ORDER))
+		return 0;
+	if (!can_relocate(to, sec))
+		return elf_err(elf, "section %s (index %zu): SHF_LINK_ORDER link %u names section %s, which has no contents",
+			       sec->name, sec->index, sec->sh.sh_link,
+			       to->name);
+	sec->link = to;
+	return 0;
+}
+
 static int read_links(struct elf_file *elf)
 {
 	size_t i;
@@ -545,8 +568,8 @@ static int read_links(struct elf_file *elf)
 		case SHT_SYMTAB_SHNDX:
 			break;
 		default:
-			if (sec->sh.sh_link)
-				sec->link = elf->secs[sec->sh.sh_link];
+			if (sec->sh.sh_link && read_link(elf, sec))
+				return -1;
 		}
 	}
 	return 0;

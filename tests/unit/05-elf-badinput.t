@@ -128,6 +128,13 @@ bad "symbol value outside its section (was a refusal, exit 4)" "$f" \
 f=$(mk symsize); $P set "$f" $(($($P symoff "$f" foo) + 16)) 8 0xffffffffffff
 bad "symbol size past its section's end" "$f" "symbol foo .*size 0xffffffffffff lies outside its section \.text\.foo"
 
+f=$(mk linkorder); s=$(shdr "$f" .text.foo)
+$P set "$f" $((s + 8)) 8 0x86; $P set "$f" $((s + 40)) 4 "$ri"	# AX + SHF_LINK_ORDER
+bad "SHF_LINK_ORDER linked to a relocation section" "$f" \
+	"section \.text\.foo \(index [0-9]+\): SHF_LINK_ORDER link $ri names section \.rela\.text\.foo, which has no contents"
+f=$(mk straylink); $P set "$f" $(($(shdr "$f" .text.foo) + 40)) 4 "$ri"
+ok_desc "a stray sh_link without SHF_LINK_ORDER is ignored" "$TOOLS/elfcheck" -o "$TMP/stray-out.o" "$f"
+
 # Random corruption: any outcome but a crash or a sanitizer report.
 N=${KLPGEN_FUZZ_N:-150}
 mkdir "$TMP/fuzz"

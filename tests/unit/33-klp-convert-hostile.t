@@ -94,6 +94,13 @@ ri=$($P secidx "$TMP/relaself.o" .rela.text.patched)
 $P set "$TMP/relaself.o" $(($($P shdr "$TMP/relaself.o" "$ri") + 44)) 4 "$ri"
 rejects "a relocation section relocating itself" "$TMP/relaself.o" "$KC" "$TMP/relaself.o" "$TMP/o"
 
+# A stray sh_link to a relocation section that the conversion empties and
+# drops: exit 1 ("linked section is removed") before; now ignored.
+s=$($P shdr "$TMP/good.o" "$($P secidx "$TMP/good.o" .data.ptr)")
+cp "$TMP/good.o" "$TMP/stray.o"
+$P set "$TMP/stray.o" $((s + 40)) 4 "$($P secidx "$TMP/stray.o" .rela.data.ptr)"
+exit_is "a stray sh_link to a relocation section it drops" 0 "$KC" "$TMP/stray.o" "$TMP/o"
+
 # OUT may be IN (in place), never a file checked against.
 cp "$TMP/good.o" "$TMP/inplace.o"
 exit_is "OUT equal to IN converts in place" 0 "$KC" "$TMP/inplace.o" "$TMP/inplace.o"
