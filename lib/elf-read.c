@@ -438,7 +438,7 @@ static int read_symbols(struct elf_file *elf)
 	return 0;
 }
 
-/* Whether the field of  reaches past the end of the section it patches. */
+/* Whether the field of @er reaches past the end of the section it patches. */
 static bool reloc_past_end(const struct section *base, const Elf64_Rela *er)
 {
 	uint64_t w = reloc_width(ELF64_R_TYPE(er->r_info));
