@@ -17,12 +17,16 @@
 #include "util.h"
 
 int conv_status;
+/* The object being converted: every error names it. */
+static const char *conv_path;
 
 void conv_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	fprintf(stderr, "%s: error: ", tool_name);
+	if (conv_path)
+		fprintf(stderr, "%s: ", conv_path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -597,6 +601,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	struct elf_file *elf;
 	int ret;
 
+	conv_path = in;
 	elf = elf_open(in);
 	if (!elf)
 		return EXIT_BAD_INPUT;
