@@ -101,6 +101,16 @@ cp "$TMP/good.o" "$TMP/stray.o"
 $P set "$TMP/stray.o" $((s + 40)) 4 "$($P secidx "$TMP/stray.o" .rela.data.ptr)"
 exit_is "a stray sh_link to a relocation section it drops" 0 "$KC" "$TMP/stray.o" "$TMP/o"
 
+# A group whose signature is a klp symbol: --symvers folded it into the
+# plain printk and the write failed with exit 1; bad input, exit 2.
+as -o "$TMP/gsig.o" "$F/group-klp-sig.s" || bail "cannot assemble"
+printf '0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n' >"$TMP/gsig.symvers"
+rejects "a group signed by a klp symbol that --symvers folds away" "$TMP/gsig.o" \
+	"$KC" --symvers "$TMP/gsig.symvers" "$TMP/gsig.o" "$TMP/o"
+like "$(cat "$TMP/stderr")" "group section \.group: its signature \.klp\.sym\.vmlinux\.printk,0 would be folded" \
+	"... naming the group and the symbol"
+rejects "a group signed by a klp symbol" "$TMP/gsig.o" "$KC" "$TMP/gsig.o" "$TMP/o"
+
 # OUT may be IN (in place), never a file checked against.
 cp "$TMP/good.o" "$TMP/inplace.o"
 exit_is "OUT equal to IN converts in place" 0 "$KC" "$TMP/inplace.o" "$TMP/inplace.o"
