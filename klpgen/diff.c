@@ -186,6 +186,18 @@ int kb_explain_write(struct build *b)
 	return ret;
 }
 
+/* A patch as .klpgen.meta names it: its file name, one printable token. */
+static char *patch_record(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *name = xstrndup(slash ? slash + 1 : path, 255), *c;
+
+	for (c = name; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			*c = '_';
+	return name;
+}
+
 int kb_make_module(struct build *b)
 {
 	char *self = kb_sibling_tool("klpgen");
@@ -211,6 +223,12 @@ int kb_make_module(struct build *b)
 	sl_add(&argv, mwork);
 	if (!b->replace)
 		sl_add(&argv, "-R");
+	sl_add(&argv, "--version");
+	sl_add(&argv, b->version);
+	for (i = 0; i < b->patches.n; i++) {
+		sl_add(&argv, "--patch");
+		sl_add_own(&argv, patch_record(b->patches.v[i]));
+	}
 	if (debug_level)
 		sl_add(&argv, "--debug");
 	for (i = 0; i < b->objects.n; i++) {

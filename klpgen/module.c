@@ -25,6 +25,7 @@
 
 #include "klpgen.h"
 #include "klpgen-abi.h"
+#include "klpgen-meta.h"
 #include "module-gen.h"
 #include "module.h"
 #include "util.h"
@@ -460,6 +461,8 @@ static void usage(FILE *out)
 "                         the source tree, " KLPGEN_DATADIR "/templates)\n"
 "      --livepatch-h FILE struct klp_state from FILE (default: the\n"
 "                         kernel tree of -k)\n"
+"      --version V        record V as the module's version (.klpgen.meta)\n"
+"      --patch NAME       record a source patch it is built from (repeatable)\n"
 "      --no-build         stop after writing the work directory\n"
 "      --debug            say more\n"
 "  -h, --help             this help\n");
@@ -507,7 +510,8 @@ static void free_inputs(struct module_input *v, size_t n)
 int cmd_module(int argc, char **argv)
 {
 	enum { OPT_VMLINUX = 256, OPT_SYMVERS, OPT_MODULE, OPT_WORK,
-	       OPT_TEMPLATES, OPT_NO_BUILD, OPT_DEBUG, OPT_LIVEPATCH_H };
+	       OPT_TEMPLATES, OPT_NO_BUILD, OPT_DEBUG, OPT_LIVEPATCH_H,
+	       OPT_VERSION, OPT_PATCH };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "kbuild", required_argument, NULL, 'k' },
@@ -520,6 +524,8 @@ int cmd_module(int argc, char **argv)
 		{ "work", required_argument, NULL, OPT_WORK },
 		{ "templates", required_argument, NULL, OPT_TEMPLATES },
 		{ "livepatch-h", required_argument, NULL, OPT_LIVEPATCH_H },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "patch", required_argument, NULL, OPT_PATCH },
 		{ "no-build", no_argument, NULL, OPT_NO_BUILD },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
@@ -563,6 +569,20 @@ int cmd_module(int argc, char **argv)
 		case OPT_LIVEPATCH_H:
 			o.livepatch_h = optarg;
 			break;
+		case OPT_VERSION:
+			if (!meta_token_ok(optarg))
+				die_code(EXIT_BAD_INPUT, "--version '%s': printable, "
+					 "no space, at most 255 bytes", optarg);
+			o.version = optarg;
+			break;
+		case OPT_PATCH:
+			if (!meta_token_ok(optarg))
+				die_code(EXIT_BAD_INPUT, "--patch '%s': printable, "
+					 "no space, at most 255 bytes", optarg);
+			o.patches = xrealloc(o.patches, (o.nr_patches + 1) *
+					     sizeof(*o.patches));
+			o.patches[o.nr_patches++] = optarg;
+			break;
 		case OPT_NO_BUILD:
 			o.no_build = true;
 			break;
@@ -601,5 +621,6 @@ int cmd_module(int argc, char **argv)
 out:
 	free_inputs(o.diffs, o.nr_diffs);
 	free_inputs(o.mods, o.nr_mods);
+	free(o.patches);
 	return ret;
 }

@@ -74,6 +74,8 @@ extern const char *const meta_callback_kinds[4];
 
 /* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
 bool meta_objname_ok(const char *obj);
+/* A version, kernel or patch field: printable, no space, 1..255 bytes. */
+bool meta_token_ok(const char *s);
 
 /*
  * Parse @len bytes of section text.  0 on success; else -1 with *line
