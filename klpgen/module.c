@@ -28,6 +28,7 @@
 #include "klpgen-meta.h"
 #include "module-gen.h"
 #include "module.h"
+#include "template.h"
 #include "util.h"
 
 char *klpgen_exe_dir(void)
@@ -155,8 +156,9 @@ static int write_text(const char *path, const char *text)
 /* Kbuild from the template, @NAME@ replaced. */
 static int write_kbuild(const char *tdir, const char *work, const char *name)
 {
-	char *in = xasprintf("%s/Kbuild.in", tdir), *out, *p, *at;
-	struct strbuf sb, text;
+	const char *const vars[] = { "NAME", name, NULL };
+	char *in = xasprintf("%s/Kbuild.in", tdir), *out, *filled;
+	struct strbuf text;
 	char buf[4096];
 	FILE *f = fopen(in, "r");
 	size_t n;
@@ -173,17 +175,11 @@ static int write_kbuild(const char *tdir, const char *work, const char *name)
 	strbuf_add(&text, "", 1);
 	fclose(f);
 	free(in);
-	strbuf_init(&sb);
-	for (p = text.buf; (at = strstr(p, "@NAME@")); p = at + 6) {
-		strbuf_add(&sb, p, at - p);
-		strbuf_add(&sb, name, strlen(name));
-	}
-	strbuf_add(&sb, p, strlen(p));
-	strbuf_add(&sb, "", 1);
+	filled = template_fill(text.buf, vars);
 	out = xasprintf("%s/Kbuild", work);
-	ret = write_text(out, sb.buf);
+	ret = write_text(out, filled);
 	free(out);
-	strbuf_free(&sb);
+	free(filled);
 	strbuf_free(&text);
 	return ret;
 }
