@@ -20,6 +20,11 @@
  * Readers ignore records with other keywords (kept in ->extra, so a
  * newer writer's records survive a read and re-format); a new incompatible
  * format gets a new version number.  man klp-convert(1) documents it.
+ *
+ * klpgen package installs a copy beside each module
+ * (/usr/lib/klpgen/<kver>/<module>.klpgen-meta, version and kernel filled
+ * in), whose replace and version records the boot-time loader
+ * (templates/package/klpgen-load) reads with sed.
  */
 #ifndef KLPGEN_META_H
 #define KLPGEN_META_H
