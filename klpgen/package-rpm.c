@@ -157,6 +157,7 @@ static int build_loader(struct pkg *p)
 	if (!ret)
 		ret = pkg_output(p, file);
 	free(maint);
+	free(date);
 	free(spec);
 	free(files);
 	free(file);
