@@ -101,7 +101,7 @@ static int put_control(const struct pkg_files *f, const char *name,
 {
 	char *dir = xasprintf("%s/DEBIAN", f->root);
 	char *path = xasprintf("%s/%s", dir, name);
-	int ret = kb_mkdir_p(dir);
+	int ret = fs_mkdir_p(dir);
 
 	if (!ret)
 		ret = write_file_atomic(path, text, strlen(text), mode);
@@ -145,7 +145,7 @@ static int md5sums(const struct pkg_files *f, char **size)
 			kib += (st.st_size + 1023) / 1024;
 		sl_add_own(&argv, full);
 	}
-	rc = kb_capture(argv.v, &out);
+	rc = spawn_capture(argv.v, &out);
 	sl_free(&argv);
 	if (rc) {
 		WARN("md5sum failed (exit %d)", rc);
@@ -180,7 +180,7 @@ static int dpkg_deb(struct pkg *p, const struct pkg_files *f,
 {
 	struct strlist argv = { 0 };
 	char *outdir = xasprintf("%s/out", p->work);
-	int ret = kb_mkdir_p(outdir);
+	int ret = fs_mkdir_p(outdir);
 
 	sl_add(&argv, "env");
 	sl_add_own(&argv, xasprintf("SOURCE_DATE_EPOCH=%lld", epoch));

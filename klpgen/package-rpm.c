@@ -69,7 +69,7 @@ static int rpmbuild(struct pkg *p, const char *spec, long long epoch,
 {
 	struct strlist argv = { 0 };
 	char *dir = xasprintf("%s/rpm/tmp", p->work);
-	int ret = kb_mkdir_p(dir);
+	int ret = fs_mkdir_p(dir);
 
 	sl_add(&argv, "env");
 	sl_add_own(&argv, xasprintf("HOME=%s", p->work));

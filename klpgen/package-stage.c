@@ -38,7 +38,7 @@ static int make_parents(struct pkg_files *f, const char *path)
 
 	slash = strrchr(full, '/');
 	*slash = '\0';
-	ret = kb_mkdir_p(full);
+	ret = fs_mkdir_p(full);
 	if (ret < 0)
 		WARN("%s: %s", full, strerror(errno));
 	free(full);
@@ -132,7 +132,7 @@ static int stage_patch(struct pkg *p)
 
 	for (i = 0; i < p->nr_mods; i++) {
 		const struct pkg_module *m = &p->mods[i];
-		char *ko = kb_read_text(m->path, &len), *meta, *path;
+		char *ko = fs_read_text(m->path, &len), *meta, *path;
 		int ret;
 
 		if (!ko) {

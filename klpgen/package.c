@@ -47,7 +47,7 @@ static void remove_stale_work(void)
 	struct strlist names = { 0 };
 	size_t i;
 
-	if (kb_list_dir(tmp_dir(), &names) < 0)
+	if (fs_list_dir(tmp_dir(), &names) < 0)
 		return;
 	for (i = 0; i < names.n; i++) {
 		char *dir, *lock;
@@ -59,7 +59,7 @@ static void remove_stale_work(void)
 		lock = xasprintf("%s/lock", dir);
 		fd = open(lock, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0 && !flock(fd, LOCK_EX | LOCK_NB))
-			kb_remove_tree(dir);
+			fs_remove_tree(dir);
 		if (fd >= 0)
 			close(fd);
 		free(lock);
@@ -101,7 +101,7 @@ static int make_work(struct pkg *p)
 
 int pkg_run(struct pkg *p, char *const argv[], const char *what)
 {
-	int rc = kb_run(argv, p->logfd);
+	int rc = spawn_run(argv, p->logfd);
 
 	if (rc == EXIT_INTERRUPTED || !rc)
 		return rc;
@@ -119,7 +119,7 @@ int pkg_output(struct pkg *p, const char *file)
 	char *from = xasprintf("%s/out/%s", p->work, file);
 	char *to = xasprintf("%s/%s", p->outdir, file);
 	size_t len;
-	char *data = kb_read_text(from, &len);
+	char *data = fs_read_text(from, &len);
 	int ret = -1;
 
 	if (!data)
@@ -140,7 +140,7 @@ static int make_outdir(struct pkg *p)
 {
 	const char *dir = p->o->outdir ? p->o->outdir : ".";
 
-	if (kb_mkdir_p(dir) < 0 || !(p->outdir = realpath(dir, NULL))) {
+	if (fs_mkdir_p(dir) < 0 || !(p->outdir = realpath(dir, NULL))) {
 		WARN("output directory %s: %s", dir, strerror(errno));
 		return -1;
 	}
@@ -200,12 +200,12 @@ int pkg_build(const struct pkg_opts *o)
 	if (ret && ret != EXIT_INTERRUPTED)
 		ret = EXIT_INTERNAL;
 out:
-	if (klp_interrupted)
+	if (spawn_interrupted)
 		ret = EXIT_INTERRUPTED;
 	if (p.logfd >= 0)
 		close(p.logfd);
 	if (p.work)
-		kb_remove_tree(p.work);
+		fs_remove_tree(p.work);
 	pkg_free(&p);
 	return ret;
 }
@@ -279,7 +279,7 @@ int cmd_package(int argc, char **argv)
 			 "package --help)");
 	o.modules = argv + optind;
 	o.nr_modules = argc - optind;
-	kb_signals_install();
+	spawn_signals_install();
 	return pkg_build(&o);
 }
 

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "build.h"
 #include "klpgen-meta.h"
+#include "strlist.h"
 
 enum pkg_format { PKG_RPM, PKG_DEB };
 

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "build.h"
+#include "fs.h"
+#include "klpgen.h"
 #include "template.h"
+#include "util.h"
 
 /* The value of the placeholder starting at @at ("@KEY@..."), or NULL. */
 static const char *lookup(const char *at, const char *const *vars,
@@ -52,7 +54,7 @@ char *template_fill(const char *text, const char *const *vars)
 char *template_load(const char *rel, const char *const *vars)
 {
 	char *rel_path = xasprintf("templates/%s", rel);
-	char *path = kb_find_datafile(rel_path), *text, *out;
+	char *path = klpgen_datafile(rel_path), *text, *out;
 
 	if (!path) {
 		WARN("template %s not found (looked in $KLPGEN_DATADIR, beside "
@@ -61,7 +63,7 @@ char *template_load(const char *rel, const char *const *vars)
 		return NULL;
 	}
 	free(rel_path);
-	text = kb_read_text(path, NULL);
+	text = fs_read_text(path, NULL);
 	if (!text) {
 		WARN("%s: cannot read it", path);
 		free(path);

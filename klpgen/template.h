@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Text templates of templates/: @KEY@ placeholders replaced by values.
- * Looked up with kb_find_datafile() (build.h), like every data file.
+ * Looked up with klpgen_datafile() (build.h), like every data file.
  */
 #ifndef KLPGEN_TEMPLATE_H
 #define KLPGEN_TEMPLATE_H
