@@ -208,6 +208,33 @@ is "$?" 2 "SOURCE_DATE_EPOCH=yesterday: exit 2"
 like "$out" "SOURCE_DATE_EPOCH='yesterday' is not a number" "... says why"
 ok_desc "nothing written by the failures" test ! -e bad -o -z "$(ls bad 2>/dev/null)"
 
+# --- Interrupted and killed runs leave nothing behind ----------------------
+# A slow rpmbuild stands in for the real one.
+mkdir -p slow t3
+printf '#!/bin/sh\necho $$ >"$SLOW_PID"\nexec sleep 30\n' >slow/rpmbuild
+export SLOW_PID=$TMP/slow.pid
+chmod +x slow/rpmbuild
+PATH=$TMP/slow:$PATH TMPDIR=$TMP/t3 "$K" package -f rpm -o sig v1.ko >sig.out 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$SLOW_PID" ] && break; sleep 0.1; done
+sleep 0.5
+kill -TERM $pid
+wait $pid
+is "$?" 130 "SIGTERM during rpmbuild: exit 130"
+is "$(ls t3)" "" "... its work directory removed"
+ok_desc "... nothing written" test ! -e sig/klpgen-patch-6_1_192-1-1.x86_64.rpm
+rm -f "$SLOW_PID"
+PATH=$TMP/slow:$PATH TMPDIR=$TMP/t3 "$K" package -f rpm -o sig v1.ko >sig.out 2>&1 &
+pid=$!
+for _ in $(seq 100); do [ -s "$SLOW_PID" ] && break; sleep 0.1; done
+sleep 0.5
+kill -KILL $pid
+{ wait $pid; } 2>/dev/null
+kill "$(cat "$SLOW_PID")" 2>/dev/null
+is "$(ls t3 | wc -l)" 1 "SIGKILL: the work directory stays behind"
+TMPDIR=$TMP/t3 "$K" package -f rpm -o sig v1.ko >/dev/null 2>&1
+is "$?:$(ls t3)" "0:" "... and the next run removes it"
+
 # --- rpmlint and lintian: what they flag is known (see klpgen-package(1)) -
 tags() { sed -n "$1" | sort -u | tr '\n' ' '; }
 if command -v rpmlint >/dev/null; then
