@@ -57,8 +57,8 @@ char *template_load(const char *rel, const char *const *vars)
 	char *path = klpgen_datafile(rel_path), *text, *out;
 
 	if (!path) {
-		WARN("template %s not found (looked in $KLPGEN_DATADIR, beside "
-		     "the binary and in %s)", rel_path, KLPGEN_DATADIR);
+		WARN("template %s not found (looked in $KLPGEN_DATADIR, the source "
+		     "tree of the binary and %s)", rel_path, KLPGEN_DATADIR);
 		free(rel_path);
 		return NULL;
 	}
