@@ -111,6 +111,18 @@ like "$(cat "$TMP/stderr")" "group section \.group: its signature \.klp\.sym\.vm
 	"... naming the group and the symbol"
 rejects "a group signed by a klp symbol" "$TMP/gsig.o" "$KC" "$TMP/gsig.o" "$TMP/o"
 
+# klpgen module: a diff object aligned beyond a page made ld -r pad its
+# output by the alignment (32 MB for 2^25; found by klpfuzz): bad input.
+cp "$TMP/diff.o" "$TMP/bigalign.o"
+t=$($P secidx "$TMP/bigalign.o" .text.__klpgen_new.vmlinux.cmdline_proc_show.0) ||
+	bail "no patched function section in diff-vmlinux.o"
+$P set "$TMP/bigalign.o" $(($($P shdr "$TMP/bigalign.o" "$t") + 48)) 8 0x2000000
+(ulimit -f 4096; "$BIN/klpgen" module -n x --no-build --work "$TMP/wa" vmlinux="$TMP/bigalign.o") \
+	>/dev/null 2>"$TMP/stderr"
+is "$?" 2 "klpgen module: a diff object aligned to 32 MiB is bad input"
+like "$(cat "$TMP/stderr")" "bigalign.o: section \.text\.__klpgen_new\.vmlinux\.cmdline_proc_show\.0: alignment 33554432 is more than a module can have" \
+	"... naming the file and the section"
+
 # OUT may be IN (in place), never a file checked against.
 cp "$TMP/good.o" "$TMP/inplace.o"
 exit_is "OUT equal to IN converts in place" 0 "$KC" "$TMP/inplace.o" "$TMP/inplace.o"
