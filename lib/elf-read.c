@@ -358,8 +358,8 @@ void elf_index_symbol(struct elf_file *elf, struct symbol *sym)
 }
 
 /*
- * In an object (ET_REL) st_value is an offset into the defining section:
- * the symbol must lie inside it.  Linked files place linker-script symbols
+ * In an object (ET_REL) st_value is an offset into the defining section,
+ * which holds code or data: the symbol must lie inside it.  Linked files place linker-script symbols
  * anywhere, so they are not checked.
  */
 static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
@@ -371,6 +371,15 @@ static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
 	if (elf->ehdr.e_type != ET_REL || !sec || sym->type == STT_SECTION ||
 	    sym->type == STT_FILE)
 		return 0;
+	/*
+	 * Code and data (.bss too), or a group (gcc -g3 signs .debug_macro
+	 * groups with symbols defined in them); not a table writers rebuild.
+	 */
+	if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_type != SHT_GROUP &&
+	    !can_relocate(sec, NULL))
+		return elf_err(elf, "symbol %s (index %zu): defined in section %s, which holds no code or data",
+			       sym->name[0] ? sym->name : "(unnamed)", i,
+			       sec->name);
 	if (v > sec->size || sz > sec->size - v)
 		return elf_err(elf, "symbol %s (index %zu): value %#lx size %#lx lies outside its section %s (%#lx bytes)",
 			       sym->name[0] ? sym->name : "(unnamed)", i,

@@ -79,9 +79,12 @@ static int mark_symbols(struct wctx *w)
 		w->keep_sym[i] = !sym->removed;
 		if (!w->keep_sym[i] || !sym->sec || w->keep_sec[sym->sec->index])
 			continue;
-		if (sym->type != STT_SECTION)
+		/* Section symbols and symbols inside a dropped group go with it. */
+		if (sym->type != STT_SECTION &&
+		    sym->sec->sh.sh_type != SHT_GROUP)
 			return elf_err(elf, "symbol %s is defined in removed section %s",
-				       sym->name, sym->sec->name);
+				       sym->name[0] ? sym->name : "(unnamed)",
+				       sym->sec->name);
 		w->keep_sym[i] = false;
 	}
 	return 0;

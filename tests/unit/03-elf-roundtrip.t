@@ -36,6 +36,10 @@ ld -r -o "$TMP/fake.ko" "$TMP/ko.o"
 roundtrip "$TMP/plain.o" "kernel-like object"
 roundtrip "$TMP/debug.o" "-g object with patchable entries"
 roundtrip "$TMP/fake.ko" ".ko"
+# gcc -g3 signs its .debug_macro groups with symbols defined in the group
+# sections themselves (wm4.*): read and written like any object.
+kcc "$TMP/g3.o" "$FIX/kernelish.c" -g3
+roundtrip "$TMP/g3.o" "-g3 object (symbols defined in .group sections)"
 kcc "$TMP/klp.o" "$FIXTURES/klp-convert/conv-basic.c"
 ld -r -o "$TMP/lp.o" "$TMP/ko.o" "$TMP/klp.o"
 "$BIN/klp-convert" "$TMP/lp.o" "$TMP/livepatch.ko" || bail "klp-convert failed"

@@ -135,6 +135,11 @@ bad "SHF_LINK_ORDER linked to a relocation section" "$f" \
 f=$(mk straylink); $P set "$f" $(($(shdr "$f" .text.foo) + 40)) 4 "$ri"
 ok_desc "a stray sh_link without SHF_LINK_ORDER is ignored" "$TOOLS/elfcheck" -o "$TMP/stray-out.o" "$f"
 
+f=$(mk symrela); $P set "$f" $(($($P symoff "$f" counter) + 6)) 2 "$ri"
+$P set "$f" $(($($P symoff "$f" counter) + 8)) 8 0
+bad "symbol defined in a relocation section (klp-convert exit 1, empty name)" "$f" \
+	"symbol counter \(index [0-9]+\): defined in section \.rela\.text\.foo, which holds no code or data"
+
 # Random corruption: any outcome but a crash or a sanitizer report.
 N=${KLPGEN_FUZZ_N:-150}
 mkdir "$TMP/fuzz"

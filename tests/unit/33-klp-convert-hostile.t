@@ -123,6 +123,15 @@ is "$?" 2 "klpgen module: a diff object aligned to 32 MiB is bad input"
 like "$(cat "$TMP/stderr")" "bigalign.o: section \.text\.__klpgen_new\.vmlinux\.cmdline_proc_show\.0: alignment 33554432 is more than a module can have" \
 	"... naming the file and the section"
 
+# A symbol defined in a relocation section the conversion empties and
+# drops: "symbol  is defined in removed section", exit 1, before.
+cp "$TMP/good.o" "$TMP/symrela.o"
+so=$($P symoff "$TMP/symrela.o" plain_sym)
+$P set "$TMP/symrela.o" "$so" 4 0
+$P set "$TMP/symrela.o" $((so + 6)) 2 "$($P secidx "$TMP/symrela.o" .rela.data.ptr)"
+rejects "an unnamed symbol defined in a relocation section" "$TMP/symrela.o" "$KC" "$TMP/symrela.o" "$TMP/o"
+like "$(cat "$TMP/stderr")" "symbol \(unnamed\) .*defined in section \.rela\.data\.ptr" "... saying so, with a name for it"
+
 # OUT may be IN (in place), never a file checked against.
 cp "$TMP/good.o" "$TMP/inplace.o"
 exit_is "OUT equal to IN converts in place" 0 "$KC" "$TMP/inplace.o" "$TMP/inplace.o"
