@@ -207,6 +207,7 @@ static const char **referrers(struct elf_file *elf)
 }
 
 struct group {
+	char *key;
 	struct symbol **v[2];
 	size_t n[2], cap[2];
 };
@@ -293,7 +294,8 @@ static void correlate_round(struct cdo *c, int round)
 			g = hash_find(&groups, sb.buf);
 			if (!g) {
 				g = xcalloc(1, sizeof(*g));
-				hash_add(&groups, cdo_own(c, xstrdup(sb.buf)), g);
+				g->key = xstrdup(sb.buf);
+				hash_add(&groups, g->key, g);
 				if (nr_all == cap_all) {
 					cap_all = cap_all ? cap_all * 2 : 256;
 					all = xrealloc(all, cap_all * sizeof(*all));
@@ -351,6 +353,7 @@ static void correlate_round(struct cdo *c, int round)
 		}
 		free(g->v[0]);
 		free(g->v[1]);
+		free(g->key);
 		free(g);
 	}
 	free(all);

@@ -32,7 +32,11 @@ int kernel_open(struct cdo *c)
 
 	c->kernel = k;
 	hash_init(&k->sizes, 16);
-	k->ss = symsource_open(c->symbols_path, c->is_vmlinux);
+	/* --symbols defaults to ORIG: one model of it is enough */
+	if (!strcmp(c->symbols_path, c->orig_path))
+		k->ss = symsource_of(c->orig, c->is_vmlinux);
+	else
+		k->ss = symsource_open(c->symbols_path, c->is_vmlinux);
 	if (!k->ss)
 		return -1;
 	if (c->symvers_path) {

@@ -62,8 +62,11 @@ void refuse(struct cdo *c, const char *fmt, ...)
 		return;
 	}
 	hash_add(&c->refusal_set, msg, msg);
-	c->refusals = xrealloc(c->refusals,
-			       (c->nr_refusals + 1) * sizeof(*c->refusals));
+	if (c->nr_refusals == c->cap_refusals) {
+		c->cap_refusals = c->cap_refusals ? c->cap_refusals * 2 : 16;
+		c->refusals = xrealloc(c->refusals, c->cap_refusals *
+				       sizeof(*c->refusals));
+	}
 	c->refusals[c->nr_refusals++].msg = msg;
 }
 
@@ -151,9 +154,10 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
 }
 
+/* Read-only inputs: their debug relocations are never looked at. */
 static struct elf_file *open_rel(const char *path)
 {
-	struct elf_file *elf = elf_open(path);
+	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_NO_DEBUG_RELOCS);
 
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */

@@ -160,17 +160,12 @@ void check_hazards(struct cdo *c)
 				struct section *rs;
 				uint64_t off, len;
 
-				if (!special_alt_repl(sp, j, &rs, &off, &len) ||
-				    !rs->rela)
+				if (!special_alt_repl(sp, j, &rs, &off, &len))
 					continue;
-				for (k = 0; k < rs->rela->nr_relocs; k++) {
-					struct reloc *r = &rs->rela->relocs[k];
-
-					if (r->offset >= off &&
-					    r->offset < off + len)
-						hazard(c, sp, j, r,
-						       "replacement target");
-				}
+				rv = elf_range_relocs(rs, off, len, &n);
+				for (k = 0; k < n; k++)
+					hazard(c, sp, j, rv[k],
+					       "replacement target");
 			}
 		}
 	}
