@@ -3,6 +3,7 @@
  * create-diff-object: shared state of the phases.
  *
  *   correlate.c  twins between ORIG and PATCHED (sections, symbols)
+ *   statics.c    numbered static locals paired by content
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
  *   compare.c    per-function verdicts
@@ -158,6 +159,11 @@ void refuse(struct cdo *c, const char *fmt, ...)
 
 /* correlate.c */
 void correlate(struct cdo *c);
+void correlate_pair(struct symbol *o, struct symbol *p);
+
+/* statics.c: pass 0..2 over one group of numbered statics (see there) */
+void pair_by_content(struct cdo *c, struct symbol **o, size_t no,
+		     struct symbol **p, size_t np, int pass);
 const char *clone_suffix(const char *name);	/* ".cold", ".part.0" ... */
 char *clone_parent_name(const char *name);	/* malloc'd; NULL if no clone */
 
@@ -204,6 +210,10 @@ void compare_funcs(struct cdo *c);
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
+/* The same for the relocations alone (where they are, what they target). */
+char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
+		      struct section *ps, uint64_t poff, uint64_t len,
+		      uint64_t *diff_at);
 
 /* special.c */
 const struct special_desc *special_desc(const char *name);

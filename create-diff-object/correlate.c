@@ -243,7 +243,7 @@ static void sym_key(struct strbuf *sb, const struct symbol *sym,
 	strbuf_add(sb, "", 1);
 }
 
-static void pair(struct symbol *o, struct symbol *p)
+void correlate_pair(struct symbol *o, struct symbol *p)
 {
 	o->twin = p;
 	p->twin = o;
@@ -267,6 +267,18 @@ static bool in_round(const struct symbol *sym, int round)
 		return true;
 	return !sym->twin && sym->bind == STB_LOCAL && sym->type != STT_FUNC &&
 	       !sym_is_undefined(sym) && has_number(sym->name);
+}
+
+/* More than one on a side of numbered, local data symbols (statics.c). */
+static bool is_statics_group(const struct group *g)
+{
+	const struct symbol *s;
+
+	if (!g->n[0] || !g->n[1] || (g->n[0] == 1 && g->n[1] == 1))
+		return false;
+	s = g->v[0][0];
+	return s->bind == STB_LOCAL && s->type == STT_OBJECT &&
+	       has_number(s->name);
 }
 
 static void correlate_round(struct cdo *c, int round)
@@ -312,13 +324,19 @@ static void correlate_round(struct cdo *c, int round)
 		free(ref);
 	}
 
+	/* numbered statics of one user: by content before names */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < nr_all; i++)
+			if (is_statics_group(all[i]))
+				pair_by_content(c, all[i]->v[0], all[i]->n[0],
+						all[i]->v[1], all[i]->n[1], k);
 	for (i = 0; i < nr_all; i++) {
 		struct group *g = all[i];
 		struct symbol *lo = NULL, *lp = NULL;
 		size_t no = 0, np = 0;
 
 		if (g->n[0] == 1 && g->n[1] == 1) {
-			pair(g->v[0][0], g->v[1][0]);
+			correlate_pair(g->v[0][0], g->v[1][0]);
 		} else if (g->n[0] && g->n[1] && round == 1) {
 			/* exact names first: mark the group through ->status */
 			for (j = 0; j < g->n[0]; j++)
@@ -326,12 +344,14 @@ static void correlate_round(struct cdo *c, int round)
 			for (j = 0; j < g->n[1]; j++) {
 				struct symbol *p = g->v[1][j], *o;
 
+				if (p->twin)
+					continue;
 				for (o = elf_find_symbol(c->orig, p->name); o;
 				     o = elf_find_symbol_next(c->orig, o))
 					if (o->status == 1 && !o->twin)
 						break;
 				if (o)
-					pair(o, p);
+					correlate_pair(o, p);
 			}
 			for (j = 0; j < g->n[0]; j++) {
 				g->v[0][j]->status = 0;
@@ -346,7 +366,7 @@ static void correlate_round(struct cdo *c, int round)
 					np++;
 				}
 			if (no == 1 && np == 1)
-				pair(lo, lp);
+				correlate_pair(lo, lp);
 			else if (no || np)
 				DEBUG("correlate: %zu/%zu symbols like %s stay unpaired",
 				      no, np, (lo ? lo : lp)->name);
