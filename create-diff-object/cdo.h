@@ -13,6 +13,7 @@
  *   output.c     the ET_REL output
  *   explain.c    --explain JSON
  *   kernel.c     the running kernel: symbol table, Module.symvers, DWARF
+ *   crc.c        export CRCs (MODVERSIONS) the patch changes
  *
  * Every phase is one pass over sections, symbols or relocations.  The
  * relocations of a part of a section (a function, a special-section
@@ -121,6 +122,7 @@ struct cdo {
 	const char *symbols_path;
 	const char *symvers_path;
 	const char *explain_path;
+	const char *crcs_path;		/* --crcs */
 	const char *orig_path, *patched_path, *out_path;
 	struct entsize_opt *entsizes;
 	size_t nr_entsizes;
@@ -144,8 +146,9 @@ struct cdo {
 	size_t nr_changed, nr_new;
 	bool has_klpgen;
 
-	/* kernel.c private */
+	/* kernel.c, crc.c private */
 	void *kernel;
+	void *crcs;
 
 	/* strings to free at exit */
 	char **owned;
@@ -243,12 +246,21 @@ int write_output(struct cdo *c);
 /* explain.c */
 int write_explain(struct cdo *c);
 
+/* crc.c: export CRCs the patch changes */
+/* A plain (exported) reference from relocation @r of PATCHED. */
+void crc_check_reference(struct cdo *c, const char *name,
+			 const struct reloc *r);
+void crc_check_exports(struct cdo *c);	/* changed exported functions */
+void crc_close(struct cdo *c);
+
 /* kernel.c */
 int kernel_open(struct cdo *c);
 void kernel_close(struct cdo *c);
 /* Exported per Module.symvers; *module gets the exporter ("vmlinux" ...). */
 bool kernel_exported(struct cdo *c, const char *name, const char **module);
 bool kernel_has_symvers(struct cdo *c);
+/* CRC of  in --symvers (the running kernel). */
+bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc);
 /* Symbol defined in the --symbols file? */
 bool kernel_defines(struct cdo *c, const char *name);
 bool kernel_symbols_is_vmlinux(struct cdo *c);

@@ -133,3 +133,15 @@ size_t kernel_struct_size(struct cdo *c, const char *name)
 	DEBUG("DWARF: struct %s is %zu bytes", name, size);
 	return size;
 }
+
+bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc)
+{
+	const struct symvers_entry *e;
+
+	if (!K(c)->sv)
+		return false;
+	e = symvers_find(K(c)->sv, name);
+	if (e)
+		*crc = e->crc;
+	return e != NULL;
+}

@@ -28,6 +28,9 @@ static void usage(FILE *out)
 "                         with a symbol table; default: ORIG.o)\n"
 "  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
 "      --explain FILE     write every verdict as JSON\n"
+"      --crcs FILE        export CRCs of the patched build (Module.symvers\n"
+"                         format); referenced exports whose CRC changed are\n"
+"                         refused\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
 "      --debug            print decisions (twice: also every correlation)\n"
 "  -h, --help             this text\n"
@@ -91,12 +94,13 @@ static void parse_entsize(struct cdo *c, const char *arg)
 
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE };
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
 		{ "symbols", required_argument, NULL, 's' },
 		{ "symvers", required_argument, NULL, 'S' },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "crcs", required_argument, NULL, OPT_CRCS },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
@@ -119,6 +123,9 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_EXPLAIN:
 			c->explain_path = optarg;
+			break;
+		case OPT_CRCS:
+			c->crcs_path = optarg;
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
@@ -218,6 +225,7 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_entsizes; i++)
 		free(c->entsizes[i].sec);
 	free(c->entsizes);
+	crc_close(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -248,6 +256,7 @@ int main(int argc, char **argv)
 	compare_funcs(&c);
 	phase("compare");
 	refuse_unsafe(&c);
+	crc_check_exports(&c);
 	include_all(&c);
 	special_include_entries(&c);
 	check_hazards(&c);

@@ -45,7 +45,8 @@ static struct section *copy_sec(struct out *o, struct section *s)
 	return n;
 }
 
-static struct symbol *ref_sym(struct out *o, struct symbol *psym)
+static struct symbol *ref_sym(struct out *o, struct symbol *psym,
+			      const struct reloc *r)
 {
 	struct symbol *s;
 	char *name;
@@ -63,6 +64,8 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym)
 							      psym->type;
 
 		s = elf_add_symbol(o->e, name, STB_GLOBAL, type, NULL, 0, 0);
+		if (!klp)	/* resolved by name, checked by CRC */
+			crc_check_reference(o->c, name, r);
 		hash_add(&o->refs, s->name, s);
 		DEBUG("reference: %s -> %s", psym->name, name);
 	}
@@ -81,7 +84,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 	if (sym->type != STT_SECTION) {
 		if ((sym->sec && sym->sec->include) || sym->include)
 			return o->symmap[sym->index];
-		return ref_sym(o, sym);
+		return ref_sym(o, sym, r);
 	}
 	if (sym->sec && sym->sec->include)
 		return elf_section_symbol(o->e, o->secmap[sym->sec->index]);
@@ -90,7 +93,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		*addend = t.off;
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
-		return ref_sym(o, t.sym);
+		return ref_sym(o, t.sym, r);
 	}
 	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
 	       r->sec->base->name, (unsigned long long)r->offset,

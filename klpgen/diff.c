@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "elf.h"
 #include "klpgen.h"
+#include "objcrcs.h"
 
 /* A tool installed beside this binary, else from $PATH. */
 static char *kb_sibling_tool(const char *name)
@@ -61,8 +63,62 @@ static char *flat_name(const char *obj)
 	return f;
 }
 
+
+/*
+ * Export CRCs the patch changes, over every rebuilt object (an exporter
+ * the patched build did not rebuild kept its CRCs): written to
+ * <work>/crcs.symvers for create-diff-object --crcs.  NULL if none.
+ */
+static char *collect_crcs(struct build *b)
+{
+	char *path = xasprintf("%s/crcs.symvers", b->work);
+	struct strbuf sb;
+	size_t i, j, n = 0;
+
+	strbuf_init(&sb);
+	for (i = 0; i < b->objects.n; i++) {
+		char *o = xasprintf("%s/%s", b->orig, b->objects.v[i]);
+		char *p = xasprintf("%s/%s", b->patched, b->objects.v[i]);
+		struct elf_file *oe = access(o, R_OK) ? NULL :
+			elf_open_flags(o, ELF_OPEN_NO_DEBUG_RELOCS);
+		struct elf_file *pe = access(p, R_OK) ? NULL :
+			elf_open_flags(p, ELF_OPEN_NO_DEBUG_RELOCS);
+		struct objcrcs *oc = objcrcs_read(o, oe);
+		struct objcrcs *pc = objcrcs_read(p, pe);
+
+		for (j = 0; j < pc->nr; j++) {
+			uint32_t crc;
+
+			if (objcrcs_find(oc, pc->v[j].name, &crc) &&
+			    crc == pc->v[j].crc)
+				continue;
+			strbuf_addf(&sb, "0x%08x\t%s\t%s\tEXPORT_SYMBOL\t\n",
+				    pc->v[j].crc, pc->v[j].name,
+				    b->objects.v[i]);
+			n++;
+		}
+		DEBUG("%s: %zu export CRCs, %zu in the original", p, pc->nr,
+		      oc->nr);
+		objcrcs_free(oc);
+		objcrcs_free(pc);
+		elf_close(oe);
+		elf_close(pe);
+		free(o);
+		free(p);
+	}
+	if (!n || write_file_atomic(path, sb.buf, sb.len, 0644)) {
+		free(path);
+		path = NULL;
+	} else {
+		DEBUG("%zu export CRCs changed: %s", n, path);
+	}
+	strbuf_free(&sb);
+	return path;
+}
+
 /* Returns 0 changed, EXIT_NO_CHANGE, or the failure code. */
-static int diff_one(struct build *b, const char *obj, char **cdo)
+static int diff_one(struct build *b, const char *obj, char **cdo,
+		    const char *crcs)
 {
 	char *orig = xasprintf("%s/%s", b->orig, obj);
 	char *patched = xasprintf("%s/%s", b->patched, obj);
@@ -70,7 +126,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 	char *out = xasprintf("%s/%s", b->work, flat);
 	char *json = xasprintf("%s/%s.json", b->work, flat);
 	char *log = xasprintf("%s/%s.log", b->work, flat);
-	char *argv[16];
+	char *argv[18];
 	int n = 0, rc, fd;
 
 	if (access(orig, R_OK)) {
@@ -94,6 +150,10 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 	argv[n++] = b->symvers;
 	argv[n++] = "--explain";
 	argv[n++] = json;
+	if (crcs) {
+		argv[n++] = "--crcs";
+		argv[n++] = (char *)crcs;
+	}
 	if (debug_level)
 		argv[n++] = "--debug";
 	argv[n++] = orig;
@@ -130,11 +190,12 @@ out:
 int kb_diff_objects(struct build *b)
 {
 	char *cdo = kb_sibling_tool("create-diff-object");
+	char *crcs = collect_crcs(b);
 	int worst = 0;
 	size_t i;
 
 	for (i = 0; i < b->objects.n; i++) {
-		int rc = diff_one(b, b->objects.v[i], &cdo);
+		int rc = diff_one(b, b->objects.v[i], &cdo, crcs);
 
 		if (rc == EXIT_INTERRUPTED) {
 			worst = rc;
@@ -145,6 +206,7 @@ int kb_diff_objects(struct build *b)
 				rc : EXIT_INTERNAL;
 	}
 	free(cdo);
+	free(crcs);
 	if (!worst && !b->diffs.n)
 		worst = EXIT_NO_CHANGE;
 	return worst;
