@@ -123,6 +123,7 @@ struct cdo {
 	const char *symvers_path;
 	const char *explain_path;
 	const char *crcs_path;		/* --crcs */
+	const char *patch_symbols_path;	/* --patch-symbols */
 	const char *orig_path, *patched_path, *out_path;
 	struct entsize_opt *entsizes;
 	size_t nr_entsizes;
@@ -141,6 +142,7 @@ struct cdo {
 	struct refusal *refusals;
 	size_t nr_refusals, cap_refusals;
 	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
+	struct hashmap patch_syms;	/* --patch-symbols names */
 
 	/* include phase results */
 	size_t nr_changed, nr_new;

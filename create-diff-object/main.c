@@ -31,6 +31,8 @@ static void usage(FILE *out)
 "      --crcs FILE        export CRCs of the patched build (Module.symvers\n"
 "                         format); referenced exports whose CRC changed are\n"
 "                         refused\n"
+"      --patch-symbols FILE  globals the patch defines in its other objects\n"
+"                         (one a line): references to them stay plain\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
 "      --debug            print decisions (twice: also every correlation)\n"
 "  -h, --help             this text\n"
@@ -94,13 +96,15 @@ static void parse_entsize(struct cdo *c, const char *arg)
 
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS };
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS,
+	       OPT_PATCH_SYMBOLS };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
 		{ "symbols", required_argument, NULL, 's' },
 		{ "symvers", required_argument, NULL, 'S' },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "crcs", required_argument, NULL, OPT_CRCS },
+		{ "patch-symbols", required_argument, NULL, OPT_PATCH_SYMBOLS },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
@@ -126,6 +130,9 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_CRCS:
 			c->crcs_path = optarg;
+			break;
+		case OPT_PATCH_SYMBOLS:
+			c->patch_symbols_path = optarg;
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
@@ -216,6 +223,8 @@ static void cleanup(struct cdo *c)
 	free(c->specials);
 	if (c->refusal_set.buckets)
 		hash_free(&c->refusal_set);
+	if (c->patch_syms.buckets)
+		hash_free(&c->patch_syms);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);

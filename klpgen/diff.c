@@ -64,18 +64,64 @@ static char *flat_name(const char *obj)
 }
 
 
-/*
- * Export CRCs the patch changes, over every rebuilt object (an exporter
- * the patched build did not rebuild kept its CRCs): written to
- * <work>/crcs.symvers for create-diff-object --crcs.  NULL if none.
- */
-static char *collect_crcs(struct build *b)
+static bool defines_global(const struct elf_file *elf, const char *name)
 {
-	char *path = xasprintf("%s/crcs.symvers", b->work);
-	struct strbuf sb;
-	size_t i, j, n = 0;
+	const struct symbol *s;
+
+	for (s = elf ? elf_find_symbol(elf, name) : NULL; s;
+	     s = elf_find_symbol_next(elf, s))
+		if (s->sec && s->bind != STB_LOCAL)
+			return true;
+	return false;
+}
+
+/* Globals  (patched) defines and  (original) did not. */
+static size_t new_globals(const struct elf_file *oe,
+			  const struct elf_file *pe, struct strbuf *sb)
+{
+	size_t i, n = 0;
+
+	for (i = 1; pe && i < pe->nr_syms; i++) {
+		const struct symbol *s = pe->syms[i];
+
+		if (!s->sec || s->bind == STB_LOCAL || !s->name[0] ||
+		    (s->type != STT_FUNC && s->type != STT_OBJECT &&
+		     s->type != STT_NOTYPE) || defines_global(oe, s->name))
+			continue;
+		strbuf_addf(sb, "%s\n", s->name);
+		n++;
+	}
+	return n;
+}
+
+static char *write_list(struct build *b, const char *name,
+			struct strbuf *sb, size_t n)
+{
+	char *path = xasprintf("%s/%s", b->work, name);
+
+	if (n && !write_file_atomic(path, sb->buf, sb->len, 0644)) {
+		DEBUG("%zu entries: %s", n, path);
+		return path;
+	}
+	free(path);
+	return NULL;
+}
+
+/*
+ * One pass over the rebuilt objects, for create-diff-object:
+ *  - export CRCs the patch changes (an exporter the patched build did not
+ *    rebuild kept its CRCs): <work>/crcs.symvers for --crcs;
+ *  - globals the patch adds (a new function of cmdline.o that meminfo.o
+ *    calls): <work>/patch-symbols for --patch-symbols.
+ * Each path is NULL when its list is empty.
+ */
+static void scan_rebuilt(struct build *b, char **crcs, char **syms)
+{
+	struct strbuf sb, gl;
+	size_t i, j, n = 0, ng = 0;
 
 	strbuf_init(&sb);
+	strbuf_init(&gl);
 	for (i = 0; i < b->objects.n; i++) {
 		char *o = xasprintf("%s/%s", b->orig, b->objects.v[i]);
 		char *p = xasprintf("%s/%s", b->patched, b->objects.v[i]);
@@ -99,6 +145,7 @@ static char *collect_crcs(struct build *b)
 		}
 		DEBUG("%s: %zu export CRCs, %zu in the original", p, pc->nr,
 		      oc->nr);
+		ng += new_globals(oe, pe, &gl);
 		objcrcs_free(oc);
 		objcrcs_free(pc);
 		elf_close(oe);
@@ -106,19 +153,15 @@ static char *collect_crcs(struct build *b)
 		free(o);
 		free(p);
 	}
-	if (!n || write_file_atomic(path, sb.buf, sb.len, 0644)) {
-		free(path);
-		path = NULL;
-	} else {
-		DEBUG("%zu export CRCs changed: %s", n, path);
-	}
+	*crcs = write_list(b, "crcs.symvers", &sb, n);
+	*syms = write_list(b, "patch-symbols", &gl, ng);
 	strbuf_free(&sb);
-	return path;
+	strbuf_free(&gl);
 }
 
 /* Returns 0 changed, EXIT_NO_CHANGE, or the failure code. */
 static int diff_one(struct build *b, const char *obj, char **cdo,
-		    const char *crcs)
+		    const char *crcs, const char *syms)
 {
 	char *orig = xasprintf("%s/%s", b->orig, obj);
 	char *patched = xasprintf("%s/%s", b->patched, obj);
@@ -126,7 +169,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	char *out = xasprintf("%s/%s", b->work, flat);
 	char *json = xasprintf("%s/%s.json", b->work, flat);
 	char *log = xasprintf("%s/%s.log", b->work, flat);
-	char *argv[18];
+	char *argv[20];
 	int n = 0, rc, fd;
 
 	if (access(orig, R_OK)) {
@@ -153,6 +196,10 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	if (crcs) {
 		argv[n++] = "--crcs";
 		argv[n++] = (char *)crcs;
+	}
+	if (syms) {
+		argv[n++] = "--patch-symbols";
+		argv[n++] = (char *)syms;
 	}
 	if (debug_level)
 		argv[n++] = "--debug";
@@ -190,12 +237,13 @@ out:
 int kb_diff_objects(struct build *b)
 {
 	char *cdo = kb_sibling_tool("create-diff-object");
-	char *crcs = collect_crcs(b);
+	char *crcs, *syms;
 	int worst = 0;
 	size_t i;
 
+	scan_rebuilt(b, &crcs, &syms);
 	for (i = 0; i < b->objects.n; i++) {
-		int rc = diff_one(b, b->objects.v[i], &cdo, crcs);
+		int rc = diff_one(b, b->objects.v[i], &cdo, crcs, syms);
 
 		if (rc == EXIT_INTERRUPTED) {
 			worst = rc;
@@ -207,6 +255,7 @@ int kb_diff_objects(struct build *b)
 	}
 	free(cdo);
 	free(crcs);
+	free(syms);
 	if (!worst && !b->diffs.n)
 		worst = EXIT_NO_CHANGE;
 	return worst;
