@@ -16,8 +16,8 @@
  * --crcs FILE (Module.symvers format: the rebuilt exporters' CRCs, which
  * klpgen build collects).  An exporter the patched build did not rebuild
  * kept its CRC.  Original CRCs: ORIG.o's own, else --symvers (the running
- * kernel).  A changed exported function whose CRC changed is refused as
- * well: its callers elsewhere were built against the old types.
+ * kernel).  A CRC change of one of this object's own exports is refused
+ * too, used or not: a livepatch cannot change the interface of an export.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,22 +119,26 @@ void crc_check_reference(struct cdo *c, const char *name,
 
 void crc_check_exports(struct cdo *c)
 {
-	const char *ofrom, *pfrom;
-	uint32_t o, p;
+	struct crcs *k = crcs_of(c);
+	const char *ofrom;
+	uint32_t o;
 	size_t i;
 
-	if (!c->symvers_path && !c->crcs_path && !crcs_of(c)->patched->nr)
-		return;
-	for (i = 0; i < c->nr_funcs; i++) {
-		struct func *f = &c->funcs[i];
-		const char *name = f->sym->name;
+	/* this object's own exports: a livepatch cannot change an interface */
+	for (i = 0; i < k->patched->nr; i++) {
+		const char *name = k->patched->v[i].name;
+		uint32_t p = k->patched->v[i].crc;
+		struct symbol *s = elf_find_symbol(c->patched, name);
+		struct func *f = NULL;
 
-		if (!f->is_patched || f->verdict != V_CHANGED ||
-		    f->sym->bind == STB_LOCAL ||
-		    !crc_changed(c, name, &o, &p, &ofrom, &pfrom))
+		while (s && !func_of(s))
+			s = elf_find_symbol_next(c->patched, s);
+		f = func_of(s);
+		if (!orig_crc(c, k, name, &o, &ofrom) || o == p)
 			continue;
-		refuse(c, "changed exported function %s (section %s): its CRC changed from 0x%08x (%s) to 0x%08x (%s); callers elsewhere were built against the old types of its declaration",
-		       name, f->sym->sec->name, o, ofrom, p, pfrom);
+		refuse(c, "export %s%s: the patch changes its CRC from 0x%08x (%s) to 0x%08x (%s): a type in its declaration changed, and a livepatch cannot change the interface of an export (the running kernel's callers were built against the old one)",
+		       name, f && f->verdict == V_CHANGED ? " (changed function)" : "",
+		       o, ofrom, p, c->patched_path);
 	}
 }
 

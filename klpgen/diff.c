@@ -103,7 +103,8 @@ static char *write_list(struct build *b, const char *name,
  *    calls): <work>/patch-symbols for --patch-symbols.
  * Each path is NULL when its list is empty.
  */
-static void scan_rebuilt(struct build *b, char **crcs, char **syms)
+static void scan_rebuilt(struct build *b, char **crcs, char **syms,
+			 struct strlist *crc_objs)
 {
 	struct strbuf sb, gl;
 	size_t i, j, n = 0, ng = 0;
@@ -130,6 +131,8 @@ static void scan_rebuilt(struct build *b, char **crcs, char **syms)
 				    pc->v[j].crc, pc->v[j].name,
 				    b->objects.v[i]);
 			n++;
+			if (!sl_has(crc_objs, b->objects.v[i]))
+				sl_add(crc_objs, b->objects.v[i]);
 		}
 		DEBUG("%s: %zu export CRCs, %zu in the original", p, pc->nr,
 		      oc->nr);
@@ -149,7 +152,8 @@ static void scan_rebuilt(struct build *b, char **crcs, char **syms)
 
 /* Returns 0 changed, EXIT_NO_CHANGE, or the failure code. */
 static int diff_one(struct build *b, const char *obj, char **cdo,
-		    const char *crcs, const char *syms)
+		    const char *crcs, const char *syms,
+		    const struct strlist *crc_objs)
 {
 	char *orig = xasprintf("%s/%s", b->orig, obj);
 	char *patched = xasprintf("%s/%s", b->patched, obj);
@@ -166,7 +170,8 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 		rc = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if (same_contents(orig, patched)) {
+	/* identical code, yet an export's CRC changed: cdo refuses that */
+	if (same_contents(orig, patched) && !sl_has(crc_objs, obj)) {
 		DEBUG("%s: identical after the rebuild", obj);
 		rc = EXIT_NO_CHANGE;
 		goto out;
@@ -225,13 +230,15 @@ out:
 int kb_diff_objects(struct build *b)
 {
 	char *cdo = klpgen_sibling_tool("create-diff-object");
+	struct strlist crc_objs = { 0 };
 	char *crcs, *syms;
 	int worst = 0;
 	size_t i;
 
-	scan_rebuilt(b, &crcs, &syms);
+	scan_rebuilt(b, &crcs, &syms, &crc_objs);
 	for (i = 0; i < b->objects.n; i++) {
-		int rc = diff_one(b, b->objects.v[i], &cdo, crcs, syms);
+		int rc = diff_one(b, b->objects.v[i], &cdo, crcs, syms,
+				  &crc_objs);
 
 		if (rc == EXIT_INTERRUPTED) {
 			worst = rc;
@@ -244,6 +251,7 @@ int kb_diff_objects(struct build *b)
 	free(cdo);
 	free(crcs);
 	free(syms);
+	sl_free(&crc_objs);
 	if (!worst && !b->diffs.n)
 		worst = EXIT_NO_CHANGE;
 	return worst;

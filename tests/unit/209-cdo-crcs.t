@@ -45,7 +45,7 @@ printf 'savedcmd_x := gcc\n#SYMVER my_api 0x33333333\n' > "$TMP/orig/.ref.o.cmd"
 printf 'savedcmd_x := gcc\n#SYMVER my_api 0x3333aaaa\n' > "$TMP/patched/.ref.o.cmd"
 cdo_run ref $SV
 is "$RC" 4 "user calls my_api, whose #SYMVER CRC changed: exit 4"
-like "$ERR" "function user references exported my_api, whose CRC the patch changes: 0x33333333 originally \([^)]*orig/ref\.o\), 0x3333aaaa patched \([^)]*patched/ref\.o\)" \
+like "$ERR" "export my_api: the patch changes its CRC from 0x33333333 \([^)]*orig/ref\.o\) to 0x3333aaaa \([^)]*patched/ref\.o\)" \
 	"both CRCs from the objects' .cmd files"
 cp "$TMP/orig/.ref.o.cmd" "$TMP/patched/.ref.o.cmd"
 cdo_run ref $SV
@@ -59,12 +59,22 @@ asm(\".globl __crc_my_api\n.set __crc_my_api, 0x3333bbbb\");"
 nm "$TMP/patched/old.o" | grep -q ' A __crc_my_api$' || bail "no absolute __crc_ symbol"
 cdo_run old $SV
 is "$RC" 4 "changed exported my_api with a changed __crc_: exit 4"
-like "$ERR" "changed exported function my_api \(section \.text\.my_api\): its CRC changed from 0x33333333 \([^)]*\) to 0x3333bbbb \([^)]*\); callers elsewhere were built against the old types" \
+like "$ERR" "export my_api \(changed function\): the patch changes its CRC from 0x33333333 \([^)]*\) to 0x3333bbbb \([^)]*\): a type in its declaration changed, and a livepatch cannot change the interface of an export" \
 	"refusal for the changed export itself"
 cdo_pair old2 "$B
 asm(\".globl __crc_my_api\n.set __crc_my_api, 0x33333333\");" "${B/a \* 3/a * 4}
 asm(\".globl __crc_my_api\n.set __crc_my_api, 0x33333333\");"
 cdo_run old2 $SV
 is "$RC" 0 "changed exported function, same CRC: exit 0"
+
+
+# --- only the CRC of an export changes (const added to its declaration) --------
+cdo_pair konly "$B" "$B"
+printf '#SYMVER my_api 0x33333333\n' > "$TMP/orig/.konly.o.cmd"
+printf '#SYMVER my_api 0x3333cccc\n' > "$TMP/patched/.konly.o.cmd"
+cdo_run konly $SV
+is "$RC" 4 "no code change, but my_api's CRC changed: exit 4 (not 3)"
+like "$ERR" "export my_api: the patch changes its CRC from 0x33333333 \([^)]*orig/konly\.o\) to 0x3333cccc" \
+	"names the export and both CRCs"
 
 done_testing
