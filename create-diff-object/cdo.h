@@ -151,6 +151,7 @@ struct cdo {
 	/* kernel.c, crc.c private */
 	void *kernel;
 	void *crcs;
+	void *statics_users[2];	/* statics.c: ORIG, PATCHED */
 
 	/* strings to free at exit */
 	char **owned;
@@ -165,10 +166,15 @@ void refuse(struct cdo *c, const char *fmt, ...)
 /* correlate.c */
 void correlate(struct cdo *c);
 void correlate_pair(struct symbol *o, struct symbol *p);
+/* @name with its numbers (".12", __UNIQUE_ID counters) as "#"; has any? */
+void norm_name(struct strbuf *sb, const char *name);
+bool has_number(const char *name);
 
-/* statics.c: pass 0..2 over one group of numbered statics (see there) */
+/* statics.c: pass 0..3 over one group of numbered statics (see there) */
+#define STATICS_PASSES	4
 void pair_by_content(struct cdo *c, struct symbol **o, size_t no,
 		     struct symbol **p, size_t np, int pass);
+void statics_free(struct cdo *c);
 const char *clone_suffix(const char *name);	/* ".cold", ".part.0" ... */
 char *clone_parent_name(const char *name);	/* malloc'd; NULL if no clone */
 

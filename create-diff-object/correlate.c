@@ -120,7 +120,7 @@ void collect_funcs(struct cdo *c)
  * "__UNIQUE_ID_<prefix><counter>" names (__COUNTER__ shifts whenever one
  * is added above) digits before a '.' or the end become "#" too.
  */
-static void norm_name(struct strbuf *sb, const char *name)
+void norm_name(struct strbuf *sb, const char *name)
 {
 	const char *p = name;
 	bool unique = str_starts_with(name, "__UNIQUE_ID_");
@@ -153,7 +153,7 @@ static void norm_name(struct strbuf *sb, const char *name)
 	}
 }
 
-static bool has_number(const char *name)
+bool has_number(const char *name)
 {
 	const char *p;
 
@@ -325,7 +325,7 @@ static void correlate_round(struct cdo *c, int round)
 	}
 
 	/* numbered statics of one user: by content before names */
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < STATICS_PASSES; k++)
 		for (i = 0; i < nr_all; i++)
 			if (is_statics_group(all[i]))
 				pair_by_content(c, all[i]->v[0], all[i]->n[0],
@@ -482,5 +482,6 @@ void correlate(struct cdo *c)
 {
 	correlate_round(c, 1);
 	correlate_round(c, 2);
+	statics_free(c);	/* users are looked up in the rounds only */
 	correlate_sections(c);
 }

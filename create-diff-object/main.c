@@ -235,6 +235,7 @@ static void cleanup(struct cdo *c)
 		free(c->entsizes[i].sec);
 	free(c->entsizes);
 	crc_close(c);
+	statics_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # create-diff-object: numbered static locals renumbered by the patch pair
-# by content and by their user, not by number (issue 10, item 10).
+# by content and by their users, not by number (issue 10, items 10, 11).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$FIXTURES/cdo/lib.sh"
 mk_tmpdir; [ -n "$KEEP" ] && trap - EXIT && echo "# $TMP"
@@ -88,5 +88,26 @@ is "$RC" 0 "two zero counters of one function: exit 0"
 is "$(verdict zero a1)" changed "a1 changed"
 like "$(out_symbols "$OUT")" '^\.klp\.sym\.vmlinux\.cnt\.[0-9]+,0 ' "its counter is referenced, not copied"
 like "$(out_symbols "$OUT")" '^\.klp\.sym\.vmlinux\.cnt2\.[0-9]+,0 ' "and the other one too"
+
+# --- WARN_ONCE flags renumbered by a new one below (issue 10, item 11) --------
+# All "__already_done.N" are one zero byte; helper()'s flag is shared by
+# every function it was inlined into.  e() gains a flag and the numbers of
+# fa's and fb's shift: paired by name, fa and fb look changed.  Paired by
+# their users (fa, fb / fa) in the order fa refers to them, they do not.
+ONCE='#define ONCE(x) ({ static bool __already_done __attribute__((section(".data.once"))); if (!__already_done) { __already_done = 1; printk(x); } })
+static inline __always_inline void helper(int a) { if (a > 100) ONCE("helper\n"); }
+int fa(int a) { helper(a); if (a < 0) ONCE("fa1\n"); if (a == 7) ONCE("fa2\n"); return a; }
+int fb(int a) { helper(a); if (a < 3) ONCE("fb\n"); return a * 2; }'
+cdo_pair once "$ONCE
+int e(int a) { return a + 1; }" "$ONCE
+int e(int a) { if (a == 5) ONCE(\"e\\n\"); return a + 1; }"
+[ "$(nm "$TMP/patched/once.o" | grep -c __already_done)" = 5 ] || bail "expected 5 flags"
+cdo_run once
+is "$RC" 0 "renumbered once-flags: exit 0"
+is "$(verdict once e)" changed "e changed"
+is "$(verdict once fa)" unchanged "fa unchanged: its flags paired by their users"
+is "$(verdict once fb)" unchanged "fb unchanged: helper's shared flag paired by its users"
+like "$(out_symbols "$OUT")" '^__already_done\.[0-9]+ LOCAL OBJECT \.data\.once$' "e's new flag is copied"
+is "$(out_symbols "$OUT" | grep -c '^\.klp\.sym\..*__already_done')" 0 "no old flag referenced by e"
 
 done_testing
