@@ -16,8 +16,10 @@
  * --crcs FILE (Module.symvers format: the rebuilt exporters' CRCs, which
  * klpgen build collects).  An exporter the patched build did not rebuild
  * kept its CRC.  Original CRCs: ORIG.o's own, else --symvers (the running
- * kernel).  A CRC change of one of this object's own exports is refused
- * too, used or not: a livepatch cannot change the interface of an export.
+ * kernel).  A CRC change of one of this object's own exports (both
+ * records of this object: a build unlike the running kernel's must not
+ * look like a change) is refused too, used or not: a livepatch cannot
+ * change the interface of an export.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +136,11 @@ void crc_check_exports(struct cdo *c)
 		while (s && !func_of(s))
 			s = elf_find_symbol_next(c->patched, s);
 		f = func_of(s);
-		if (!orig_crc(c, k, name, &o, &ofrom) || o == p)
+		/* both records of this object: a build unlike the running
+		 * kernel's (other compiler) must not look like a change */
+		if (!objcrcs_find(k->orig, name, &o) || o == p)
 			continue;
+		ofrom = c->orig_path;
 		refuse(c, "export %s%s: the patch changes its CRC from 0x%08x (%s) to 0x%08x (%s): a type in its declaration changed, and a livepatch cannot change the interface of an export (the running kernel's callers were built against the old one)",
 		       name, f && f->verdict == V_CHANGED ? " (changed function)" : "",
 		       o, ofrom, p, c->patched_path);
