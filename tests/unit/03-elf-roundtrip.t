@@ -150,4 +150,16 @@ is "$(cd "$t" && ls -A | sort | tr '\n' ' ')" \
 	".other.o.klpgen$dead-AsD123 .out.o.QwErTy .out.o.klpgen$$-QwE456 .out.o.klpgen$dead-DiR123 .out.o.klpgen$dead-XyZ789 out.o " \
 	"... and removes only the stale one of a dead writer for that target"
 
+
+
+# elf_append_data(): geometric growth, alignment, old contents kept (the
+# first append copies data that still lives in the mapped file).
+like "$("$TOOLS/libquery" append "$TMP/plain.o" .text.switchy)" '^ok [0-9]+$' \
+	"elf_append_data: 1000 aligned appends land where they should"
+
+# ELF_OPEN_NO_DEBUG_RELOCS: .rela.debug_* left unparsed, writing refused.
+n=$("$TOOLS/libquery" nodebug "$TMP/debug.o" "$TMP/nd.o")
+like "$n" '^debug 0 other [1-9][0-9]* unparsed [1-9][0-9]* write refused$' \
+	"debug relocations skipped, others parsed, the file is not writable ($n)"
+ok_desc "... and nothing was written" test ! -e "$TMP/nd.o"
 done_testing
