@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cdo.h"
+#include "fs.h"
 #include "klpgen-abi.h"
 
 static void usage(FILE *out)
@@ -94,6 +95,24 @@ static void parse_entsize(struct cdo *c, const char *arg)
 	c->nr_entsizes++;
 }
 
+/*
+ * OUT.o never replaces an input: the original objects are what the next
+ * run compares against, and a half-finished patch must not destroy them.
+ */
+static void check_out_path(const struct cdo *c)
+{
+	const char *inputs[] = { c->orig_path, c->patched_path,
+				 c->symbols_path, c->symvers_path,
+				 c->explain_path };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+		if (inputs[i] && fs_same_file(c->out_path, inputs[i]))
+			die_code(EXIT_BAD_INPUT,
+				 "%s: OUT.o is the same file as %s; refusing to overwrite an input",
+				 c->out_path, inputs[i]);
+}
+
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
 	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS,
@@ -166,6 +185,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
+	check_out_path(c);
 }
 
 /* Read-only inputs: their debug relocations are never looked at. */

@@ -181,6 +181,39 @@ static char *need_path(const char *given, const char *what, mode_t type)
 	return p;
 }
 
+/*
+ * Whether , which need not exist yet, is  (absolute, resolved)
+ * or below it: its deepest existing ancestor is resolved, and the rest,
+ * which does not exist, cannot be a symbolic link.
+ */
+static bool in_tree(const char *tree, const char *path)
+{
+	char *p = xstrdup(path), *cut, *real, *full;
+	const char *rest;
+	size_t n = strlen(tree);
+	bool in, slash;
+
+	while (!(real = absolute(*p ? p : "."))) {
+		if (!*p) {		/* no working directory */
+			real = xstrdup(".");
+			break;
+		}
+		cut = strrchr(p, '/');
+		if (!cut)
+			*p = '\0';		/* relative: from "." */
+		else
+			cut[cut == p] = '\0';	/* "/x" leaves "/" */
+	}
+	rest = path + strlen(p);
+	slash = *rest && *rest != '/' && real[strlen(real) - 1] != '/';
+	full = xasprintf("%s%s%s", real, slash ? "/" : "", rest);
+	in = str_starts_with(full, tree) && (!full[n] || full[n] == '/');
+	free(full);
+	free(real);
+	free(p);
+	return in;
+}
+
 static char *default_name(const char *patch)
 {
 	char *copy = xstrdup(patch), *base = basename(copy), *c, *name;
@@ -271,6 +304,10 @@ static void resolve_inputs(struct build *b)
 	} else {
 		b->cache = xstrdup(b->cache);
 	}
+	/* Checked before anything is created: the tree is never written. */
+	if (in_tree(b->srcdir, b->cache))
+		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
+			 "tree: give --cache elsewhere", b->cache);
 	if (fs_mkdir_p(b->cache) < 0)
 		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
 			 strerror(errno));
@@ -280,10 +317,6 @@ static void resolve_inputs(struct build *b)
 		b->cache = need_path(given, "cache", S_IFDIR);
 		free(given);
 	}
-	if (str_starts_with(b->cache, b->srcdir) &&
-	    b->cache[strlen(b->srcdir)] == '/')
-		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
-			 "tree: give --cache elsewhere", b->cache);
 	env = getenv("KCFLAGS");
 	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
 		xstrdup(FSECTIONS);

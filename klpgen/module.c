@@ -279,7 +279,8 @@ int klpgen_make_module(const struct module_opts *o)
 	rc = run(argv, NULL);
 	if (rc) {
 		WARN("ld -r of the diff objects failed");
-		ret = step_failed(rc);
+		/* They were read already: ld rejecting one is bad input. */
+		ret = rc > 0 && rc < 126 ? EXIT_BAD_INPUT : step_failed(rc);
 		goto out;
 	}
 	if (o->symvers)
