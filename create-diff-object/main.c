@@ -55,6 +55,10 @@ void refuse(struct cdo *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		DIE("out of memory");
 	va_end(ap);
+	if (kpatch_forgive(c, msg)) {	/* KPATCH_FORCE_UNSAFE */
+		free(msg);
+		return;
+	}
 	if (!c->refusal_set.buckets)
 		hash_init(&c->refusal_set, 64);
 	if (hash_find(&c->refusal_set, msg)) {
@@ -214,6 +218,7 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_entsizes; i++)
 		free(c->entsizes[i].sec);
 	free(c->entsizes);
+	kpatch_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -239,6 +244,7 @@ int main(int argc, char **argv)
 	collect_funcs(&c);
 	correlate(&c);
 	phase("correlate");
+	kpatch_read(&c);
 	special_parse(&c);
 	phase("special");
 	compare_funcs(&c);
@@ -246,6 +252,7 @@ int main(int argc, char **argv)
 	refuse_unsafe(&c);
 	include_all(&c);
 	special_include_entries(&c);
+	kpatch_end_forcing(&c);
 	check_hazards(&c);
 	phase("include");
 
