@@ -276,11 +276,15 @@ static void resolve_inputs(struct build *b)
 
 	if (!b->name)
 		b->name = default_name(b->patches.v[0]);
-	normalize_name(b->name);
-	if (!*b->name || strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
-		"0123456789_") != strlen(b->name))
+	/* kpatch-build names files as kpatch does (kpatch-build.c) */
+	if (!b->kpatch)
+		normalize_name(b->name);
+	if (!*b->name || strlen(b->name) > 55 ||
+	    strspn(b->name, b->kpatch ? KPATCH_NAME_CHARS : KLPGEN_NAME_CHARS) !=
+	    strlen(b->name))
 		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
-			 "digits and '_', at most 55)", b->name);
+			 "digits and '_'%s, at most 55)", b->name,
+			 b->kpatch ? ", '-'" : "");
 	if (!b->jobs) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		b->jobs = ncpu > 0 ? ncpu : 1;
@@ -571,40 +575,53 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
-int cmd_build(int argc, char **argv)
+void build_init(struct build *b)
 {
-	struct build b = { 0 };
+	memset(b, 0, sizeof(*b));
+	b->logfd = -1;
+	b->lockfd = -1;
+	b->replace = true;
+}
+
+void build_run(struct build *b)
+{
 	double start;
 
-	b.logfd = -1;
-	b.lockfd = -1;
-	parse_options(&b, argc, argv);
 	kb_signals_install();
 	start = kb_now();
-	resolve_inputs(&b);
-	if (!b.skip_cc_check || debug_level)
-		check_compiler(&b);
+	resolve_inputs(b);
+	if (!b->skip_cc_check || debug_level)
+		check_compiler(b);
 	else
-		check_vmlinux(&b);
-	make_outdir(&b);
+		check_vmlinux(b);
+	make_outdir(b);
 	phase_begin("cache key");
-	if (cache_key(&b) < 0)
+	if (cache_key(b) < 0)
 		exit(EXIT_BAD_INPUT);
-	phase_end(b.key);
-	open_cache_entry(&b);
+	phase_end(b->key);
+	open_cache_entry(b);
 	phase_begin("source copy");
-	if (farm_prepare(&b) < 0)
-		fail(&b, -1, EXIT_INTERNAL, "cannot copy the source tree");
-	original_build(&b);
-	apply_patches(&b);
-	patched_build(&b);
-	generate(&b);
-	kb_print_summary(&b);
+	if (farm_prepare(b) < 0)
+		fail(b, -1, EXIT_INTERNAL, "cannot copy the source tree");
+	original_build(b);
+	apply_patches(b);
+	patched_build(b);
+	generate(b);
+	kb_print_summary(b);
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
-	       kb_now() - start, b.post_cc_seconds);
-	if (b.explain)
+	       kb_now() - start, b->post_cc_seconds);
+	if (b->explain)
 		printf("  %-20s%s/%s.explain.json\n", "explain report",
-		       b.outdir, b.name);
+		       b->outdir, b->name);
 	fflush(stdout);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b;
+
+	build_init(&b);
+	parse_options(&b, argc, argv);
+	build_run(&b);
 	build_exit(&b, EXIT_OK);
 }

@@ -3,6 +3,7 @@
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
  *   build.c    options, the phases in order, the summary
+ *   kpatch-build.c  kpatch-build's command line onto the same phases
  *   run.c      spawning tools (fork/execvp, own process group, logs),
  *              phase progress lines, the exit path
  *   signals.c  SIGINT/SIGTERM: kill the running tool's group, then clean up
@@ -26,6 +27,11 @@
 #include "util.h"
 
 #define EXIT_INTERRUPTED 130
+
+/* Module names: klpgen build's, and kpatch-build's file names (the
+ * kernel turns their '-' into '_'). */
+#define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
+#define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
 
 struct strlist {
 	char **v;
@@ -54,6 +60,9 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist targets;	/* make targets of the original build; none:
+				 * vmlinux modules (kpatch-build -t) */
+	bool kpatch;		/* kpatch-build: kpatch's module file names */
 
 	/* Derived. */
 	char *kcflags;
@@ -75,6 +84,10 @@ struct build {
 	double orig_seconds;	/* recorded duration of the original build */
 	double post_cc_seconds;	/* diff + module generation */
 };
+
+/* build.c: zeroed options; the phases, returning only on success. */
+void build_init(struct build *b);
+void build_run(struct build *b);
 
 /* signals.c */
 extern volatile sig_atomic_t klp_interrupted;

@@ -198,8 +198,9 @@ char *kb_compiler_version(void)
 int cache_key(struct build *b)
 {
 	char *kver, *cfg, *cc, *fp, *text;
+	struct strbuf targets;
 	struct fp h, ch;
-	size_t cfg_len;
+	size_t cfg_len, i;
 	int ret = -1;
 
 	kver = kernel_version(b->srcdir);
@@ -213,14 +214,22 @@ int cache_key(struct build *b)
 		     !cc ? "gcc --version failed" : "cannot walk the source tree");
 		goto out;
 	}
+	/* custom original-build targets (kpatch-build -t): an entry of their own */
+	strbuf_init(&targets);
+	strbuf_add(&targets, "", 0);
+	for (i = 0; i < b->targets.n; i++)
+		strbuf_addf(&targets, "%s%s", i ? " " : "targets ", b->targets.v[i]);
+	if (b->targets.n)
+		strbuf_add(&targets, "\n", 1);
 	fp_init(&ch);
 	fp_add(&ch, cfg, cfg_len);
 	free(cfg);
 	cfg = fp_hex(&ch);
 	text = xasprintf("kernel %s\nconfig %s\ncompiler %s\nlauncher %s\n"
-			 "kcflags %s\nsource %s\nfingerprint %s\n",
+			 "kcflags %s\nsource %s\nfingerprint %s\n%s",
 			 kver, cfg, cc, b->launcher ? b->launcher : "",
-			 b->kcflags, b->srcdir, fp);
+			 b->kcflags, b->srcdir, fp, targets.buf);
+	strbuf_free(&targets);
 	fp_init(&h);
 	fp_add(&h, text, strlen(text));
 	b->key = fp_hex(&h);

@@ -109,7 +109,8 @@ int kbuild_orig(struct build *b)
 	if (!rc)
 		rc = kmake(b, b->orig, olddef, 1);
 	if (!rc)
-		rc = kmake(b, b->orig, all, 2);
+		rc = b->targets.n ? kmake(b, b->orig, b->targets.v, b->targets.n) :
+			kmake(b, b->orig, all, 2);
 	if (!rc) {
 		b->orig_seconds = kb_now() - start;
 		snprintf(secs, sizeof(secs), "%.1f", b->orig_seconds);

@@ -5,6 +5,8 @@
 /* One function per subcommand; each lives in its own file. */
 int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
 int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
+/* kpatch-build.c: kpatch-build's command line -> klpgen build */
+int cmd_kpatch_build(int argc, char **argv);
 
 /* Directory holding the running binary: its sibling tools and templates. */
 char *klpgen_exe_dir(void);

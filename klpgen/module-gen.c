@@ -479,9 +479,12 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 	struct klpgen_meta m = { 0 };
 	struct meta_state st;
 	size_t i, j;
-	char *text;
+	char *text, *p;
 
 	m.module = xstrdup(o->name);
+	for (p = m.module; *p; p++)	/* the kernel's name of NAME.ko */
+		if (*p == '-')
+			*p = '_';
 	m.replace = pd->replace;
 	for (i = 0; i < pd->nr_objs; i++)
 		meta_add_object(&m, pd->objs[i].name);
