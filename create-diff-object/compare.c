@@ -326,6 +326,18 @@ static void check_fentry(struct cdo *c)
 			continue;
 		for (j = 0; j < o->entries.nr && !has; j++)
 			has = is_fentry_table(o->entries.v[j].sp);
+		/* an alias at the same address (SYSCALL_DEFINE0's stubs) may
+		 * own the entry */
+		for (j = 0; j < c->nr_funcs && !has; j++) {
+			struct func *a = &c->funcs[j];
+			size_t k;
+
+			if (a->is_patched || a == o || a->sym->sec != o->sym->sec ||
+			    a->sym->sym.st_value != o->sym->sym.st_value)
+				continue;
+			for (k = 0; k < a->entries.nr && !has; k++)
+				has = is_fentry_table(a->entries.v[k].sp);
+		}
 		if (has)
 			continue;
 		refuse(c, "changed function %s (section %s) has no fentry call in the original (notrace): livepatch cannot redirect it",

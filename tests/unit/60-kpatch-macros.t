@@ -285,6 +285,17 @@ is "$(calls "$TMP/patched/printk.o" '\\.text\\.h')" 0 "(with printk they move to
 cdo_run kprintk $SV
 is "$RC" 0 "KPATCH_PRINTK in place of a plain call: create-diff-object builds it"
 
+# --- aliases at one address (KPATCH_SYSCALL_DEFINE0's stubs) -----------------------
+# One __mcount_loc entry serves every name of the function: none of them is notrace.
+AL='long body(void) { return 1; }
+long stub_a(void) __attribute__((alias("body")));
+long stub_b(void) __attribute__((alias("body")));'
+cdo_pair alias "$AL" "${AL/return 1/return 2}" -pg -mrecord-mcount -mfentry
+cdo_run alias $SV
+is "$RC" 0 "three names of one changed traced function: exit 0"
+is "$(verdict alias stub_a)$(verdict alias stub_b)$(verdict alias body)" changedchangedchanged \
+	"all changed, none refused as notrace"
+
 # --- malformed annotations: exit 2, naming the file and section -------------------
 hostile() {	# NAME C REGEX DESC
 	cdo_pair "$1" "$B" "$B
