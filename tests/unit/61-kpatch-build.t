@@ -124,4 +124,14 @@ unlike "$(cat "$KLPGEN_CACHE/builds/$key/key.txt")" '^targets' "the default entr
 ok_desc "the entry built vmlinux only (no modules target)" \
 	sh -c "grep -q 'builds/$tkey/orig vmlinux' '$FAKE_LOG' && test ! -e '$KLPGEN_CACHE/builds/$tkey/orig/Module.symvers'"
 
+# --- make install KPATCH_COMPAT=1: a kpatch-build link ------------------------------
+make -s -C "$KLPGEN_SRC" O="$KLPGEN_BUILD" install PREFIX=/usr DESTDIR="$TMP/inst" \
+	KPATCH_COMPAT=1 >/dev/null 2>&1
+is "$(readlink "$TMP/inst/usr/bin/kpatch-build")" klpgen "KPATCH_COMPAT=1 installs kpatch-build -> klpgen"
+like "$("$TMP/inst/usr/bin/kpatch-build" --help)" '^usage: klpgen kpatch-build' "called kpatch-build, it is klpgen kpatch-build"
+ok_desc "and its man page" test -f "$TMP/inst/usr/share/man/man1/kpatch-build.1"
+ok_desc "the headers are installed" test -f "$TMP/inst/usr/share/klpgen/templates/kpatch-macros.h"
+make -s -C "$KLPGEN_SRC" O="$KLPGEN_BUILD" install PREFIX=/usr DESTDIR="$TMP/inst2" >/dev/null 2>&1
+ok_desc "without it, no link" test ! -e "$TMP/inst2/usr/bin/kpatch-build"
+
 done_testing
