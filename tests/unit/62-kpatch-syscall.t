@@ -5,8 +5,8 @@
 # recorded kbuild command, as the lab config has it and with what it lacks
 # (CONFIG_IA32_EMULATION: __ia32_sys_* stubs; CONFIG_FTRACE_SYSCALLS:
 # syscall metadata; CONFIG_FUNCTION_ERROR_INJECTION: the whitelist), and
-# KPATCH_SYSCALL_DEFINE0..6.  Needs the function-sections build of the lab
-# tree that klpgen build caches (see tests/fixtures/cdo/fsections.sh).
+# KPATCH_SYSCALL_DEFINE0..6; KPATCH_STATIC_CALL of kpatch-macros.h.  Needs
+# the function-sections build of the lab tree that klpgen build caches (see tests/fixtures/cdo/fsections.sh).
 . "$(dirname "$0")/../lib/tap.sh"
 . "$FIXTURES/cdo/lib.sh"
 mk_tmpdir; [ -n "${KEEP:-}" ] && trap - EXIT && echo "# $TMP"
@@ -107,6 +107,27 @@ like "$(out_sections "$TMP/ei/patched.o")" '^_error_injection_whitelist$' "white
 run ei
 is "$RC" 0 "FUNCTION_ERROR_INJECTION: exit 0 (the entry names the original, not copied)"
 unlike "$(out_sections "$OUT")" 'error_injection' "whitelist not copied"
+
+# --- KPATCH_STATIC_CALL (kpatch-macros.h): no static call site to patch at load ----------
+d=$TMP/sc
+mkdir -p "$d/kernel"
+for use in static_call KPATCH_STATIC_CALL; do
+	cat >"$d/kernel/sc.c" <<EOF
+#include <linux/static_call.h>
+#include "kpatch-macros.h"
+static int kt_target(int x) { return x + 1; }
+DEFINE_STATIC_CALL(kt_sc, kt_target);
+int kt_use(int x) { return $use(kt_sc)(x) * 3; }
+EOF
+	kcc_lab "$d" kernel/sc.c "$d/$use.o"
+	is "$?" 0 "$use(kt_sc)(x) compiles"
+done
+like "$("$ELFDUMP" -S "$d/static_call.o" | awk '$2 == ".static_call_sites" { print $5 }')" '^size=[1-9]' \
+	"static_call(): a .static_call_sites entry"
+unlike "$(out_sections "$d/KPATCH_STATIC_CALL.o")" '^\.static_call_sites$' \
+	"KPATCH_STATIC_CALL(): none, an indirect call through the key"
+like "$("$ELFDUMP" -r "$d/KPATCH_STATIC_CALL.o" | awk '/for \.text\.kt_use$/ {f=1; next} /^relocs/ {f=0} f')" \
+	'__SCK__kt_sc' "it reads the key"
 
 # --- KPATCH_SYSCALL_DEFINE0..6 -------------------------------------------------------
 gen() {	# gen PREFIX: syscalls kt0..kt6 defined with PREFIX##SYSCALL_DEFINEn
