@@ -235,8 +235,10 @@ static void resolve_inputs(struct build *b)
 		if (!b->config)
 			die_code(EXIT_BAD_INPUT, "no kernel config: give -c FILE");
 	}
-	cands[0] = xasprintf("%s/Module.symvers", vmdir);
-	b->symvers = first_existing(cands, 1);
+	if (!b->symvers) {	/* kpatch-build --oot-module gives the kernel's */
+		cands[0] = xasprintf("%s/Module.symvers", vmdir);
+		b->symvers = first_existing(cands, 1);
+	}
 	free(vmdir);
 
 	if (!b->name)
@@ -293,9 +295,11 @@ static void make_outdir(struct build *b)
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
 }
 
-/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
+/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
+ * Of the module, when patching an out-of-tree one. */
 static void check_compiler(struct build *b)
 {
+	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
 	struct elf_file *elf;
 	struct section *sec;
 	char *cc = kb_compiler_version(), *want;
@@ -305,7 +309,7 @@ static void check_compiler(struct build *b)
 	if (!cc)
 		die_code(EXIT_BAD_INPUT, "gcc --version failed: is gcc installed?");
 	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
-	elf = elf_open(b->vmlinux);
+	elf = elf_open(target);
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	sec = elf_find_section(elf, ".comment");
@@ -320,14 +324,14 @@ static void check_compiler(struct build *b)
 				same = true;
 			else if (!same)
 				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
-					b->vmlinux, (int)strnlen(p + 5, end - p - 5),
+					target, (int)strnlen(p + 5, end - p - 5),
 					p + 5);
 		}
 	}
 	elf_close(elf);
 	if (!found)
 		WARN("%s names no GCC in .comment; compiler not checked",
-		     b->vmlinux);
+		     target);
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
@@ -491,8 +495,9 @@ static void original_build(struct build *b)
 	int rc;
 
 	if (!kbuild_orig_cached(b))
-		fprintf(stderr, "[klpgen] building the kernel once for this cache "
-			"entry (minutes); output in %s\n", b->log);
+		fprintf(stderr, "[klpgen] building the %s once for this cache "
+			"entry%s; output in %s\n", b->oot_ko ? "module" : "kernel",
+			b->oot_ko ? "" : " (minutes)", b->log);
 	phase_begin("original build");
 	rc = kbuild_orig(b);
 	if (rc < 0 || rc > 1)
@@ -561,6 +566,8 @@ void build_run(struct build *b)
 	spawn_signals_install();
 	start = kb_now();
 	resolve_inputs(b);
+	if (b->oot_ko)
+		oot_resolve(b);
 	if (!b->skip_cc_check || debug_level)
 		check_compiler(b);
 	else

@@ -4,6 +4,7 @@
  * One concern per file:
  *   build.c    options, the phases in order, the summary
  *   kpatch-build.c  kpatch-build's command line onto the same phases
+ *   oot.c      an out-of-tree module instead of the kernel tree
  *   run.c      phase progress lines, the exit path (tools are spawned by
  *              lib/spawn.c: own process group, signals)
  *   cache.c    the cache key (kernel version, config, compiler, flags,
@@ -52,6 +53,10 @@ struct build {
 	struct strlist targets;	/* make targets of the original build; none:
 				 * vmlinux modules (kpatch-build -t) */
 	bool kpatch;		/* kpatch-build: kpatch's module file names */
+	char *oot_ko;		/* kpatch-build --oot-module: the running module
+				 * (oot.c); NULL: the kernel tree */
+	char *kbuild;		/* kernel build dir the module builds against;
+				 * NULL: the original build */
 
 	/* Derived. */
 	char *kcflags;
@@ -77,6 +82,14 @@ struct build {
 /* build.c: zeroed options; the phases, returning only on success. */
 void build_init(struct build *b);
 void build_run(struct build *b);
+
+/* oot.c: the phases of kpatch-build --oot-module (see the file). */
+void oot_inputs(struct build *b, const char *kbuild);
+void oot_resolve(struct build *b);
+int oot_farm_prepare(struct build *b);
+int oot_build_orig(struct build *b);
+int oot_build_patched(struct build *b);
+char *oot_owner(struct build *b, char **ko);
 
 /* run.c */
 void phase_begin(const char *what);

@@ -229,7 +229,7 @@ int kb_make_module(struct build *b)
 		}
 	}
 	o.name = b->name;
-	o.kbuild = b->orig;
+	o.kbuild = b->kbuild ? b->kbuild : b->orig;
 	o.outdir = b->outdir;
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;

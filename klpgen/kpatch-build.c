@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * klpgen kpatch-build: kpatch-build's command line, run by klpgen build's
- * phases in this process.  Installed as a `kpatch-build` link too
- * (make install KPATCH_COMPAT=1), so scripts keep calling it by that name.
+ * phases in this process (--oot-module: the builds are oot.c's).  Installed
+ * as a `kpatch-build` link too (make install KPATCH_COMPAT=1), so scripts
+ * keep calling it by that name.
  *
  * What differs from `klpgen build` is only the mapping below: kpatch's
  * option letters, CACHEDIR, and kpatch's module file names
@@ -28,7 +29,8 @@ static void usage(FILE *out)
 "kpatch-build's command line for klpgen build (see klpgen(1), COMING FROM\n"
 "KPATCH).  Writes livepatch-<patch>.ko, or NAME.ko with -n.\n"
 "\n"
-"  -s, --sourcedir DIR     kernel source tree (never modified)\n"
+"  -s, --sourcedir DIR     kernel source tree (never modified); with\n"
+"                          --oot-module: the kernel build directory\n"
 "  -c, --config FILE       kernel .config\n"
 "  -v, --vmlinux FILE      vmlinux of the running kernel (default with -s:\n"
 "                          DIR/vmlinux when it exists)\n"
@@ -44,7 +46,7 @@ static void usage(FILE *out)
 "      --skip-cleanup      keep the work directory\n"
 "      --skip-compiler-check  build even if gcc differs from the vmlinux's\n"
 "  -e, --oot-module FILE   the running out-of-tree module to patch\n"
-"      --oot-module-src DIR  its source\n"
+"      --oot-module-src DIR  its source (never modified)\n"
 "  -r, --sourcerpm RPM     accepted, not used (give -s)\n"
 "  klpgen's own: --explain, --cache DIR, --launcher CMD, --keep-work\n"
 "  -h, --help              this text\n"
@@ -252,15 +254,19 @@ int cmd_kpatch_build(int argc, char **argv)
 	build_init(&b);
 	b.kpatch = true;
 	parse_options(&b, &k, argc, argv);
-	if (k.oot_module)
-		die_code(EXIT_BAD_INPUT, "--oot-module %s: patching out-of-tree modules is not supported yet",
-			 k.oot_module);
 	if (!b.cache && !(klpgen_cache && *klpgen_cache) && cachedir &&
 	    *cachedir)
 		b.cache = (char *)cachedir;	/* resolve_inputs() copies it */
 	if (!b.name)
 		b.name = default_name(&b.patches);
 	kernel_defaults(&b, &k);
+	if (k.oot_module) {	/* -s is the kernel build dir, oot.c */
+		const char *kbuild = b.srcdir;
+
+		b.oot_ko = (char *)k.oot_module;
+		b.srcdir = (char *)k.oot_src;
+		oot_inputs(&b, kbuild);
+	}
 	build_run(&b);
 	printf("SUCCESS\n");
 	fflush(stdout);

@@ -97,6 +97,8 @@ int farm_prepare(struct build *b)
 	size_t i;
 	int ret = 0;
 
+	if (b->oot_ko)
+		return oot_farm_prepare(b);
 	if (access(done, F_OK) || stat(b->farm, &st) < 0) {
 		char *const cp[] = { "cp", "-al", "--", b->srcdir, tmp, NULL };
 		char *const full[] = { "cp", "-a", "--reflink=auto", "--",

@@ -54,6 +54,12 @@ err=$("${KP[@]}" --oot-module "$TMP/vmlinux" "$TMP/empty.patch" 2>&1); rc=$?
 is "$rc" 2 "--oot-module without --oot-module-src: exit 2"
 like "$err" "requires --oot-module-src" "... and says so"
 exit_is "bad -j: exit 2" 2 "${KP[@]}" -j 0 "$TMP/empty.patch"
+err=$("${KP[@]}" --oot-module "$TMP/vmlinux" --oot-module-src "$SRC" "$TMP/empty.patch" 2>&1); rc=$?
+is "$rc" 2 "--oot-module with no vermagic and no -s: exit 2"
+like "$err" "has no vermagic: give -s KERNEL_BUILD_DIR" "... naming the way out"
+err=$("${KP[@]}" -s "$TMP" --oot-module "$TMP/vmlinux" --oot-module-src "$SRC" "$TMP/empty.patch" 2>&1); rc=$?
+is "$rc" 2 "--oot-module, -s not a kernel build directory: exit 2"
+like "$err" "$TMP: not a configured kernel build directory" "... naming it"
 
 # --- the cache key: klpgen build first, then a kpatch patch ------------------
 mkpatch plain fs/a.c 's/return x \+ FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
