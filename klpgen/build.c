@@ -76,6 +76,17 @@ static char *absolute(const char *path)
 
 static char *need_path(const char *given, const char *what, mode_t type);
 
+/* -j N of both command lines: 1 to 4096. */
+int build_jobs(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 1 || n > 4096)
+		die_code(EXIT_BAD_INPUT, "bad -j '%s'", arg);
+	return n;
+}
+
 static void parse_options(struct build *b, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -96,7 +107,6 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	b->replace = true;
@@ -115,11 +125,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
-		case 'j':
-			b->jobs = strtol(optarg, &end, 10);
-			if (*end || b->jobs < 1 || b->jobs > 4096)
-				die_code(EXIT_BAD_INPUT, "bad -j '%s'", optarg);
-			break;
+		case 'j': b->jobs = build_jobs(optarg); break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);

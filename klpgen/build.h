@@ -82,6 +82,7 @@ struct build {
 /* build.c: zeroed options; the phases, returning only on success. */
 void build_init(struct build *b);
 void build_run(struct build *b);
+int build_jobs(const char *arg);	/* -j: 1 to 4096, else exit 2 */
 
 /* oot.c: the phases of kpatch-build --oot-module (see the file). */
 void oot_inputs(struct build *b, const char *kbuild);

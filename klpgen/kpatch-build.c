@@ -182,7 +182,6 @@ static void parse_options(struct build *b, struct kpatch_opts *k, int argc,
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "ha:r:s:c:v:j:t:n:o:de:R",
@@ -212,11 +211,7 @@ static void parse_options(struct build *b, struct kpatch_opts *k, int argc,
 		case OPT_CACHE: b->cache = optarg; break;
 		case OPT_LAUNCHER: b->launcher = optarg; break;
 		case OPT_KEEP: b->keep_work = true; break;
-		case 'j':
-			b->jobs = strtol(optarg, &end, 10);
-			if (*end || b->jobs < 1 || b->jobs > 4096)
-				die_code(EXIT_BAD_INPUT, "bad -j '%s'", optarg);
-			break;
+		case 'j': b->jobs = build_jobs(optarg); break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
