@@ -20,6 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
 	{ "kpatch-build", cmd_kpatch_build,
 	  "kpatch-build's command line for klpgen build" },
+	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
 };
 
 static void usage(FILE *out)
