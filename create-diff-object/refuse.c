@@ -29,7 +29,7 @@ static bool ignored_data_section(const struct section *sec)
 }
 
 /* SIZE bytes at OFF of SEC are zero and no relocation writes there. */
-static bool range_is_zero(const struct section *sec, uint64_t off,
+static bool range_is_zero(struct section *sec, uint64_t off,
 			  uint64_t size)
 {
 	const unsigned char *d = sec->data;
@@ -40,12 +40,8 @@ static bool range_is_zero(const struct section *sec, uint64_t off,
 	for (i = 0; i < size; i++)
 		if (d[off + i])
 			return false;
-	if (sec->rela)
-		for (i = 0; i < sec->rela->nr_relocs; i++)
-			if (sec->rela->relocs[i].offset >= off &&
-			    sec->rela->relocs[i].offset < off + size)
-				return false;
-	return true;
+	elf_range_relocs(sec, off, size, &i);
+	return i == 0;
 }
 
 static void check_data(struct cdo *c)
@@ -61,7 +57,8 @@ static void check_data(struct cdo *c)
 
 		if (!os || !ps->sec || !os->sec ||
 		    (ps->type != STT_OBJECT && ps->type != STT_TLS) ||
-		    ignored_data_section(ps->sec))
+		    ignored_data_section(ps->sec) ||
+		    kpatch_section_ignored(c, ps->sec))
 			continue;
 		kind = sec_is_init(ps->sec) ? "__init data" : "initial data";
 		if (ps->sym.st_size != os->sym.st_size) {

@@ -24,40 +24,6 @@
 #include "build.h"
 #include "klpgen.h"
 
-void sl_add_own(struct strlist *l, char *s)
-{
-	if (l->n + 1 >= l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof(char *));
-	}
-	l->v[l->n++] = s;
-	l->v[l->n] = NULL;
-}
-
-void sl_add(struct strlist *l, const char *s)
-{
-	sl_add_own(l, s ? xstrdup(s) : NULL);
-}
-
-bool sl_has(const struct strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i] && !strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
-void sl_free(struct strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
 
 static void usage(FILE *out)
 {
@@ -107,6 +73,10 @@ static void usage(FILE *out)
 "                          patched, included or refused\n"
 "      --debug             show every command and create-diff-object's reasoning\n"
 "      --keep-work         keep the work directory and print its path\n"
+"      --package rpm|deb   also package the module (klpgen package)\n"
+"      --version V         the module's (and package's) version (default:\n"
+"                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
+"      --release R         the package's release (default: 1)\n"
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile,\n"
@@ -118,7 +88,19 @@ enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
 	OPT_SKIPCC, OPT_ROOT, OPT_SYMVERS, OPT_MODULES, OPT_FULL,
 	OPT_TARGETED, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_KERNEL,
+	OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
+
+/* -j N of both command lines: 1 to 4096. */
+int build_jobs(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 1 || n > 4096)
+		die_code(EXIT_BAD_INPUT, "bad -j '%s'", arg);
+	return n;
+}
 
 static void parse_options(struct build *b, int argc, char **argv)
 {
@@ -145,10 +127,12 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "package", required_argument, NULL, OPT_PACKAGE },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "release", required_argument, NULL, OPT_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	b->replace = true;
@@ -180,11 +164,10 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
-		case 'j':
-			b->jobs = strtol(optarg, &end, 10);
-			if (*end || b->jobs < 1 || b->jobs > 4096)
-				die_code(EXIT_BAD_INPUT, "bad -j '%s'", optarg);
-			break;
+		case OPT_PACKAGE: b->package = optarg; break;
+		case OPT_VERSION: b->version = xstrdup(optarg); break;
+		case OPT_RELEASE: b->release = optarg; break;
+		case 'j': b->jobs = build_jobs(optarg); break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -201,6 +184,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 	for (; optind < argc; optind++)
 		sl_add_own(&b->patches, need_path(argv[optind], "patch",
 						  S_IFREG));
+	kb_package_check(b);
 }
 
 /* Work directories of killed runs (those kept on request have KEEP). */
@@ -209,7 +193,7 @@ static void remove_stale_work(struct build *b)
 	struct strlist names = { 0 };
 	size_t i;
 
-	kb_list_dir(b->keydir, &names);
+	fs_list_dir(b->keydir, &names);
 	for (i = 0; i < names.n; i++) {
 		char *w, *keep;
 
@@ -218,7 +202,7 @@ static void remove_stale_work(struct build *b)
 		w = xasprintf("%s/%s", b->keydir, names.v[i]);
 		keep = xasprintf("%s/KEEP", w);
 		if (access(keep, F_OK))
-			kb_remove_tree(w);
+			fs_remove_tree(w);
 		free(w);
 		free(keep);
 	}
@@ -243,7 +227,7 @@ static void open_cache_entry(struct build *b)
 		fprintf(stderr, "[klpgen] waiting for another klpgen build "
 			"using %s\n", b->keydir);
 		while (flock(b->lockfd, LOCK_EX) < 0)
-			if (errno != EINTR || klp_interrupted)
+			if (errno != EINTR || spawn_interrupted)
 				exit(EXIT_INTERRUPTED);
 	}
 	/* Only now may we touch the journal: the entry is ours. */
@@ -265,20 +249,6 @@ static void open_cache_entry(struct build *b)
 	b->work = tmpl;
 }
 
-static void show_log_tail(struct build *b, int lines)
-{
-	char *t = kb_read_text(b->log, NULL), *p;
-	int n = 0;
-
-	if (!t)
-		return;
-	for (p = t + strlen(t); p > t; p--)
-		if (p[-1] == '\n' && p[0] && ++n > lines)
-			break;
-	fprintf(stderr, "%s", p);
-	free(t);
-}
-
 /* End a failed phase: the log's tail, its path, the exit. */
 static void fail(struct build *b, int rc, int code, const char *what)
 {
@@ -287,12 +257,27 @@ static void fail(struct build *b, int rc, int code, const char *what)
 	phase_end(NULL);
 	fprintf(stderr, "[klpgen] error: %s (exit %d); last lines of the log:\n",
 		what, rc);
-	show_log_tail(b, 20);
+	kb_log_tail(b->log, 20);
 	fprintf(stderr, "[klpgen] full log: %s\n", b->log);
 	b->keep_work = b->keep_work || debug_level;
 	build_exit(b, code);
 }
 
+/* The patches applied to the copy (@take_back: and the copy restored). */
+static void apply_to_copy(struct build *b, bool take_back)
+{
+	int rc;
+
+	if (journal_write(b) < 0 || farm_break_links(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+	rc = patch_apply(b, false);
+	if (take_back && farm_restore(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, rc);
+	if (rc)
+		build_exit(b, EXIT_BAD_INPUT);
+}
 
 /*
  * The files the patches touch (links inside the tree followed), and
@@ -303,7 +288,6 @@ static void read_patches(struct build *b)
 {
 	char note[32];
 	size_t i;
-	int rc;
 
 	phase_begin("reading patches");
 	for (i = 0; i < b->patches.n; i++)
@@ -311,15 +295,7 @@ static void read_patches(struct build *b)
 			build_exit(b, EXIT_BAD_INPUT);
 	if (farm_resolve_links(b) < 0)
 		build_exit(b, EXIT_BAD_INPUT);
-	if (journal_write(b) < 0 || farm_break_links(b) < 0)
-		build_exit(b, EXIT_INTERNAL);
-	rc = patch_apply(b, false);
-	if (farm_restore(b) < 0)
-		build_exit(b, EXIT_INTERNAL);
-	if (rc == EXIT_INTERRUPTED)
-		build_exit(b, rc);
-	if (rc)
-		build_exit(b, EXIT_BAD_INPUT);
+	apply_to_copy(b, true);
 	snprintf(note, sizeof(note), "%zu file%s", b->touched.n,
 		 b->touched.n == 1 ? "" : "s");
 	phase_end(note);
@@ -327,16 +303,8 @@ static void read_patches(struct build *b)
 
 static void apply_patches(struct build *b)
 {
-	int rc;
-
 	phase_begin("applying patches");
-	if (journal_write(b) < 0 || farm_break_links(b) < 0)
-		build_exit(b, EXIT_INTERNAL);
-	rc = patch_apply(b, false);
-	if (rc == EXIT_INTERRUPTED)
-		build_exit(b, rc);
-	if (rc)
-		build_exit(b, EXIT_BAD_INPUT);
+	apply_to_copy(b, false);
 	phase_end(NULL);
 }
 
@@ -386,9 +354,10 @@ static void original_build(struct build *b)
 	int rc;
 
 	if (!kbuild_orig_cached(b))
-		fprintf(stderr, "[klpgen] building the whole kernel once for "
-			"this cache entry (--full: minutes to hours); output "
-			"in %s\n", b->log);
+		fprintf(stderr, "[klpgen] building the %s once for this cache "
+			"entry%s; output in %s\n",
+			b->oot_ko ? "module" : "whole kernel",
+			b->oot_ko ? "" : " (--full: minutes to hours)", b->log);
 	phase_begin("original build");
 	rc = kbuild_orig(b);
 	if (rc < 0 || rc > 1)
@@ -433,19 +402,32 @@ static void original_objects(struct build *b)
 	phase_end(note);
 }
 
+/*
+ * Targeted unless asked otherwise or a full original build is cached.
+ * kpatch-build -t names targets of a full build; an out-of-tree module
+ * has builds of its own (oot.c).
+ */
 static void choose_mode(struct build *b)
 {
-	b->targeted = b->mode == MODE_TARGETED ||
-		      (b->mode == MODE_AUTO && !kbuild_orig_cached(b));
+	enum build_mode mode = b->mode;
+
+	if (mode == MODE_AUTO && (b->targets.n || b->oot_ko))
+		mode = MODE_FULL;
+	b->targeted = mode == MODE_TARGETED ||
+		      (mode == MODE_AUTO && !kbuild_orig_cached(b));
+	if (b->targeted && b->oot_ko)
+		die_code(EXIT_BAD_INPUT, "an out-of-tree module is always "
+			 "built whole: no targeted build");
 	if (b->targeted && !b->symvers)
 		die_code(EXIT_BAD_INPUT, "no Module.symvers of kernel %s found "
 			 "(install linux-headers-%s, give --symvers FILE, or "
 			 "build the whole tree with --full)",
 			 b->kver ? b->kver : "?", b->kver ? b->kver : "KVER");
-	fprintf(stderr, "[klpgen] %s\n", b->targeted ?
-		"targeted build: only the objects the patches affect "
-		"(--full builds the whole tree)" :
-		"full build: the whole tree is built once and cached");
+	if (!b->oot_ko)
+		fprintf(stderr, "[klpgen] %s\n", b->targeted ?
+			"targeted build: only the objects the patches affect "
+			"(--full builds the whole tree)" :
+			"full build: the whole tree is built once and cached");
 }
 
 static void generate(struct build *b)
@@ -474,9 +456,15 @@ static void generate(struct build *b)
 	phase_end(NULL);
 	phase_begin("module generation");
 	rc = kb_make_module(b);
-	if (rc)
-		fail(b, rc, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL,
-		     "klpgen module failed");
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, rc);
+	if (rc) {
+		phase_end(NULL);
+		fprintf(stderr, "[klpgen] error: module generation failed "
+			"(exit %d; reasons above)\n", rc);
+		b->keep_work = true;	/* the module's build.log is there */
+		build_exit(b, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL);
+	}
 	phase_end(b->sign_key ? "signed" : NULL);
 	b->post_cc_seconds = kb_now() - start;
 }
@@ -500,52 +488,71 @@ static void clean_environment(void)
 		unsetenv(vars[i]);
 }
 
-int cmd_build(int argc, char **argv)
+void build_init(struct build *b)
 {
-	struct build b = { 0 };
-	double start;
-
-	b.logfd = -1;
-	b.lockfd = -1;
+	memset(b, 0, sizeof(*b));
+	b->logfd = -1;
+	b->lockfd = -1;
+	b->replace = true;
+	/* progress lines reach a pipe or a log as they are printed */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	clean_environment();
-	parse_options(&b, argc, argv);
-	kb_signals_install();
+}
+
+void build_run(struct build *b)
+{
+	double start;
+
+	spawn_signals_install();
 	start = kb_now();
-	inputs_resolve(&b);
-	sign_check_options(&b);
-	sign_warn_unsigned(&b);	/* before the build: there is time to stop */
-	make_outdir(&b);
+	inputs_resolve(b);
+	if (b->oot_ko)
+		oot_resolve(b);
+	sign_check_options(b);
+	sign_warn_unsigned(b);	/* before the build: there is time to stop */
+	inputs_make_outdir(b);
 	phase_begin("cache key");
-	if (cache_key(&b) < 0)
+	if (cache_key(b) < 0)
 		exit(EXIT_BAD_INPUT);
-	phase_end(b.key);
-	open_cache_entry(&b);
-	choose_mode(&b);
+	phase_end(b->key);
+	open_cache_entry(b);
+	choose_mode(b);
 	phase_begin("source copy");
-	if (farm_prepare(&b) < 0)
-		fail(&b, -1, EXIT_INTERNAL, "cannot copy the source tree");
-	read_patches(&b);
-	if (b.targeted) {
-		prepare_tree(&b);
-		find_objects(&b);
-		original_objects(&b);
+	if (farm_prepare(b) < 0)
+		fail(b, -1, EXIT_INTERNAL, "cannot copy the source tree");
+	read_patches(b);
+	if (b->targeted) {
+		prepare_tree(b);
+		find_objects(b);
+		original_objects(b);
 	} else {
-		original_build(&b);
-		find_objects(&b);
+		original_build(b);
+		find_objects(b);
 	}
-	apply_patches(&b);
-	patched_build(&b);
-	generate(&b);
-	kb_print_summary(&b);
-	printf("  %-20s%s\n", "build", b.targeted ?
-	       "targeted (only the affected objects)" : "full original build");
+	apply_patches(b);
+	patched_build(b);
+	generate(b);
+	if (b->package && kb_package(b))
+		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
+	kb_print_summary(b);
+	printf("  %-20s%s\n", "build", b->oot_ko ? "out-of-tree module" :
+	       b->targeted ? "targeted (only the affected objects)" :
+	       "full original build");
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
-	       kb_now() - start, b.post_cc_seconds);
-	if (b.explain)
+	       kb_now() - start, b->post_cc_seconds);
+	if (b->explain)
 		printf("  %-20s%s/%s.explain.json\n", "explain report",
-		       b.outdir, b.name);
+		       b->outdir, b->name);
 	fflush(stdout);
-	sign_warn_unsigned(&b);
+	sign_warn_unsigned(b);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b;
+
+	build_init(&b);
+	parse_options(&b, argc, argv);
+	build_run(&b);
 	build_exit(&b, EXIT_OK);
 }

@@ -3,15 +3,16 @@
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
  *   build.c     options, the phases in order, the summary
+ *   kpatch-build.c  kpatch-build's command line onto the same phases
+ *   oot.c       an out-of-tree module instead of the kernel tree
  *   inputs.c    finding the inputs (--kernel, --root, defaults) and
  *               checking that they belong to one kernel
  *   vmlinux.c   what the vmlinux says: banner, release, compiler, CRCs
  *   kconfig.c   reading .config files, what olddefconfig changed
  *   source.c    tarballs unpacked into the cache, tree states
- *   run.c       spawning tools (fork/execvp, own process group, logs),
- *               phase progress lines, the exit path
+ *   run.c       phase progress lines, the exit path (tools are spawned
+ *               by lib/spawn.c: own process group, signals)
  *   progress.c  objects done of objects to build, while make runs
- *   signals.c   SIGINT/SIGTERM: kill the running tool's group, then clean up
  *   cache.c     the cache key (kernel version and release, config,
  *               compiler, flags, tree fingerprint) and stamp files
  *   tree.c      hardlink farm, journal, restore, build-directory mirror
@@ -23,7 +24,7 @@
  *   depcc.c     `klpgen depcc`: the compiler of that run
  *   sign.c      module signing, warnings about enforced signatures
  *   diff.c      create-diff-object per changed object, explain merge,
- *               klpgen module
+ *               the module (klpgen_make_module(), in-process)
  *   summary.c   the one-screen summary read back from the diff objects
  */
 #ifndef KLPGEN_BUILD_H
@@ -34,21 +35,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "fs.h"
 #include "hash.h"
+#include "spawn.h"
+#include "strlist.h"
 #include "util.h"
 
-#define EXIT_INTERRUPTED 130
-
-struct strlist {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-void sl_add(struct strlist *l, const char *s);
-void sl_add_own(struct strlist *l, char *s);
-bool sl_has(const struct strlist *l, const char *s);
-void sl_free(struct strlist *l);
+/* Module names: klpgen build's, and kpatch-build's file names (the
+ * kernel turns their '-' into '_'). */
+#define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
+#define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
 
 enum build_mode { MODE_AUTO, MODE_TARGETED, MODE_FULL };
 
@@ -102,13 +98,23 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist targets;	/* make targets of the original build; none:
+				 * vmlinux modules (kpatch-build -t) */
+	bool kpatch;		/* kpatch-build: kpatch's module file names */
+	char *oot_ko;		/* kpatch-build --oot-module: the running module
+				 * (oot.c); NULL: the kernel tree */
+	char *kbuild;		/* kernel build dir the module builds against;
+				 * NULL: the original build */
+	const char *package;	/* --package rpm|deb, or NULL */
+	char *version;		/* --version, else pkg_default_version() */
+	const char *release;	/* --release (packages) */
 
 	/* Derived. */
 	char *source_given;	/* the tree or tarball as found */
 	enum tree_state tree_state;
 	char *tree_version;	/* "6.1.192" from the tree's Makefile */
 	struct kernel_id kid;
-	const char *release;	/* kid.release: KERNELRELEASE of the builds */
+	const char *krelease;	/* kid.release: KERNELRELEASE of the builds */
 	char *vmdir;		/* the vmlinux's directory */
 	char *dbg_modules;	/* usr/lib/debug/lib/modules/KVER (-dbg) */
 	char *cc;		/* compiler command: gcc-12, gcc */
@@ -134,59 +140,55 @@ struct build {
 	double post_cc_seconds;	/* diff + module generation */
 };
 
-/* signals.c */
-extern volatile sig_atomic_t klp_interrupted;
-void kb_signals_install(void);
-void kb_signals_child(pid_t pgid);
-void kb_signals_reset(void);
+/* build.c: zeroed options; the phases, returning only on success. */
+void build_init(struct build *b);
+void build_run(struct build *b);
+int build_jobs(const char *arg);	/* -j: 1 to 4096, else exit 2 */
+
+/* oot.c: the phases of kpatch-build --oot-module (see the file). */
+void oot_inputs(struct build *b, const char *kbuild);
+void oot_resolve(struct build *b);
+int oot_farm_prepare(struct build *b);
+int oot_build_orig(struct build *b);
+int oot_build_patched(struct build *b);
+char *oot_owner(struct build *b, char **ko);
 
 /* run.c */
-/*
- * Run @argv in its own process group, stdin from /dev/null, stdout and
- * stderr to @logfd (inherited when -1).  Returns the exit status, 128+sig
- * when killed, or -1 if it could not be started.  When SIGINT/SIGTERM
- * arrives the child's group is killed and EXIT_INTERRUPTED is returned.
- */
-int kb_run(char *const argv[], int logfd);
-/* The same, output through @p (progress lines) to @logfd. */
-int kb_run_progress(char *const argv[], int logfd, struct progress *p);
-int kb_capture(char *const argv[], char **out);	/* stdout into *out */
-bool kb_in_path(const char *cmd);
-int kb_null_fd(void);
 void phase_begin(const char *what);
 void phase_end(const char *note);
 void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void phase_progress(const char *text, bool minute_line);
 double kb_now(void);
 double phase_elapsed(void);
+/* The last @lines lines of the log file @log, on stderr. */
+void kb_log_tail(const char *log, int lines);
 /* Leave cleanly: restore the farm, drop the work dir, exit with @code. */
 void build_exit(struct build *b, int code) __attribute__((noreturn));
 
 /* progress.c */
 void progress_set_objects(struct progress *p, const struct strlist *objs);
 void progress_free(struct progress *p);
-void progress_start(struct progress *p);
-void progress_line(struct progress *p, const char *line, size_t len);
-void progress_tick(struct progress *p);
+int progress_run(char *const argv[], int logfd, struct progress *p);
 
 /* cache.c */
 char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
-char *kb_read_text(const char *path, size_t *len);
 char *kb_compiler_version(const char *cc);
 char *kb_tree_version(const char *srcdir);
 char *kb_hash_hex(const void *data, size_t len);
 
 /* inputs.c */
 void inputs_resolve(struct build *b);
-void make_outdir(struct build *b);
+void inputs_make_outdir(struct build *b);
 char *need_path(const char *given, const char *what, mode_t type);
 
 /* vmlinux.c */
 int vmlinux_identify(const char *path, struct kernel_id *id);
 void kernel_id_free(struct kernel_id *id);
+/* The "GCC: " entries of any ELF file's .comment (a module's). */
+int elf_compilers(const char *path, struct strlist *out);
 int parse_version(const char *s, int v[3]);
 bool banner_matches(const struct kernel_id *id, const char *tree);
 char *banner_describe(const struct kernel_id *id);
@@ -215,14 +217,6 @@ int farm_resolve_links(struct build *b);
 int farm_break_links(struct build *b);
 int farm_restore(struct build *b);
 int mirror_sync(const char *from, const char *to);
-int kb_remove_tree(const char *path);
-int kb_mkdir_p(const char *path);
-int kb_copy_file(const char *from, const char *to);
-/* Sorted names of a directory's entries, without . and ..; 0 or -1. */
-int kb_list_dir(const char *path, struct strlist *names);
-/* The same for an open directory, read from its current position. */
-int kb_list_dirfd(int dirfd, struct strlist *names);
-char *kb_find_datafile(const char *rel);
 
 /* patch.c */
 int patch_files(const char *patch, struct strlist *files);
@@ -265,5 +259,10 @@ int kb_diff_objects(struct build *b);
 int kb_explain_write(struct build *b);
 int kb_make_module(struct build *b);
 void kb_print_summary(struct build *b);
+
+/* package.c: check --package, --version, --release (exit 2 if bad). */
+void kb_package_check(struct build *b);
+/* package.c: the packages of --package, from the module written. */
+int kb_package(struct build *b);
 
 #endif

@@ -13,7 +13,10 @@
  *   - the KCFLAGS of the build,
  *   - the source tree's absolute path and its fingerprint: a hash over
  *     the relative path, type, size and mtime (ns) of every file, in
- *     sorted order (.git is skipped).
+ *     sorted order (.git is skipped),
+ *   - only when set: the original build's make targets (kpatch-build -t)
+ *     and, for an out-of-tree module, the kernel build directory it is
+ *     built against (whose release is then the version).
  * Editing, adding or removing any file of the tree gives a new key.
  */
 #include <errno.h>
@@ -71,7 +74,7 @@ static int fp_walk(int dirfd, const char *rel, struct fp *h)
 	size_t i;
 	int ret = 0;
 
-	if (kb_list_dirfd(dirfd, &names) < 0)
+	if (fs_list_dirfd(dirfd, &names) < 0)
 		return -1;
 	for (i = 0; i < names.n && !ret; i++) {
 		const char *n = names.v[i];
@@ -116,29 +119,6 @@ char *tree_fingerprint(const char *dir)
 	return ret ? NULL : fp_hex(&h);
 }
 
-char *kb_read_text(const char *path, size_t *len)
-{
-	struct strbuf sb;
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(&sb, buf, n);
-	close(fd);
-	if (n < 0) {
-		strbuf_free(&sb);
-		return NULL;
-	}
-	if (len)
-		*len = sb.len;
-	return sb.buf;
-}
-
 static char *make_var(const char *makefile, const char *var)
 {
 	size_t vl = strlen(var);
@@ -167,7 +147,7 @@ static char *make_var(const char *makefile, const char *var)
 char *kb_tree_version(const char *srcdir)
 {
 	char *path = xasprintf("%s/Makefile", srcdir);
-	char *mk = kb_read_text(path, NULL);
+	char *mk = fs_read_text(path, NULL);
 	char *v[4], *ret;
 	static const char *const names[] = {
 		"VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"
@@ -189,7 +169,7 @@ char *kb_tree_version(const char *srcdir)
 static char *first_line_of(char *const argv[])
 {
 	char *out, *ret;
-	int rc = kb_capture(argv, &out);
+	int rc = spawn_capture(argv, &out);
 
 	if (rc) {
 		free(out);
@@ -207,38 +187,65 @@ char *kb_compiler_version(const char *cc)
 	return first_line_of(argv);
 }
 
+/* The release a kernel build directory was configured for. */
+static char *kbuild_release(const char *kbuild)
+{
+	char *path = xasprintf("%s/include/config/kernel.release", kbuild);
+	char *rel = fs_read_text(path, NULL);
+
+	free(path);
+	if (rel)
+		rel[strcspn(rel, "\n")] = '\0';
+	return rel;
+}
+
 int cache_key(struct build *b)
 {
 	char *kver, *cfg, *cc, *fp, *text;
+	struct strbuf extra;
 	struct fp h, ch;
-	size_t cfg_len;
+	size_t cfg_len, i;
 	int ret = -1;
 
-	kver = kb_tree_version(b->srcdir);
-	cfg = kb_read_text(b->config, &cfg_len);
+	kver = b->kbuild ? kbuild_release(b->kbuild) : kb_tree_version(b->srcdir);
+	cfg = fs_read_text(b->config, &cfg_len);
 	cc = kb_compiler_version(b->cc);
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
 		WARN("cannot compute the cache key: %s",
-		     !kver ? "no kernel Makefile in the source tree" :
+		     !kver ? (b->kbuild ? "no include/config/kernel.release in the kernel build directory" :
+			      "no kernel Makefile in the source tree") :
 		     !cfg ? "cannot read the config" :
-		     !cc ? "gcc --version failed" : "cannot walk the source tree");
+		     !cc ? "the compiler's --version failed" :
+		     "cannot walk the source tree");
 		goto out;
 	}
+	/* custom original-build targets (kpatch-build -t): an entry of their own */
+	strbuf_init(&extra);
+	strbuf_add(&extra, "", 0);
+	for (i = 0; i < b->targets.n; i++)
+		strbuf_addf(&extra, "%s%s", i ? " " : "targets ", b->targets.v[i]);
+	if (b->targets.n)
+		strbuf_add(&extra, "\n", 1);
+	/* an out-of-tree module: the kernel build it is built against */
+	if (b->kbuild)
+		strbuf_addf(&extra, "kbuild %s\n", b->kbuild);
 	fp_init(&ch);
 	fp_add(&ch, cfg, cfg_len);
 	free(cfg);
 	cfg = fp_hex(&ch);
 	text = xasprintf("kernel %s\nrelease %s\nconfig %s\ncompiler %s\n"
-			 "launcher %s\nkcflags %s\nsource %s\nfingerprint %s\n",
-			 kver, b->release ? b->release : "", cfg, cc,
-			 b->launcher ? b->launcher : "", b->kcflags, b->srcdir, fp);
+			 "launcher %s\nkcflags %s\nsource %s\nfingerprint %s\n%s",
+			 kver, b->krelease ? b->krelease : "", cfg, cc,
+			 b->launcher ? b->launcher : "", b->kcflags, b->srcdir, fp,
+			 extra.buf);
+	strbuf_free(&extra);
 	fp_init(&h);
 	fp_add(&h, text, strlen(text));
 	b->key = fp_hex(&h);
 	b->key[20] = '\0';
 	b->keydir = xasprintf("%s/builds/%s", b->cache, b->key);
-	if (kb_mkdir_p(b->keydir) < 0) {
+	if (fs_mkdir_p(b->keydir) < 0) {
 		WARN("cannot create %s: %s", b->keydir, strerror(errno));
 	} else {
 		char *kt = xasprintf("%s/key.txt", b->keydir);
@@ -259,7 +266,7 @@ out:
 /* 1 when @path holds exactly @want (plus a newline). */
 int stamp_ok(const char *path, const char *want)
 {
-	char *s = kb_read_text(path, NULL);
+	char *s = fs_read_text(path, NULL);
 	int ok;
 
 	if (!s)

@@ -220,8 +220,8 @@ static void scan_dir(struct depindex *ix, const char *top, const char *rel,
 	struct strlist names = { 0 };
 	size_t i;
 
-	kb_list_dir(dir, &names);
-	for (i = 0; i < names.n && !klp_interrupted; i++) {
+	fs_list_dir(dir, &names);
+	for (i = 0; i < names.n && !spawn_interrupted; i++) {
 		const char *n = names.v[i];
 		char *sub = xasprintf("%s%s%s", rel, *rel ? "/" : "", n);
 		char *full = xasprintf("%s/%s", dir, n);
@@ -234,7 +234,7 @@ static void scan_dir(struct depindex *ix, const char *top, const char *rel,
 				scan_dir(ix, top, sub, prefix);
 		} else if (n[0] == '.' && str_ends_with(n, ".o.cmd") &&
 			   !str_ends_with(n, ".mod.o.cmd")) {
-			char *text = kb_read_text(full, NULL);
+			char *text = fs_read_text(full, NULL);
 			char *obj = xasprintf("%s%s%.*s", rel, *rel ? "/" : "",
 					      (int)(strlen(n) - 5), n + 1);
 
@@ -273,7 +273,7 @@ static int idx_write(const struct depindex *ix, const char *path)
 
 static int idx_read(struct depindex *ix, const char *path)
 {
-	char *text = kb_read_text(path, NULL), *line, *save = NULL;
+	char *text = fs_read_text(path, NULL), *line, *save = NULL;
 
 	if (!text)
 		return -1;
@@ -348,7 +348,7 @@ static void idx_lookup(const struct depindex *ix, const struct strlist *files,
 static char *user_build(struct build *b, char **prefix)
 {
 	char *cands[2] = { b->vmdir, b->srcdir };
-	char *want = kb_read_text(b->config, NULL), *ret = NULL;
+	char *want = fs_read_text(b->config, NULL), *ret = NULL;
 	bool modules = want && strstr(want, "\nCONFIG_MODULES=y");
 	size_t i;
 
@@ -357,7 +357,7 @@ static char *user_build(struct build *b, char **prefix)
 		char *vm = xasprintf("%s/vmlinux", cands[i]);
 		char *src = xasprintf("%s/source", cands[i]);
 		char *order = xasprintf("%s/modules.order", cands[i]);
-		char *have = kb_read_text(cfg, NULL), *real;
+		char *have = fs_read_text(cfg, NULL), *real;
 		/* `make vmlinux` alone would leave the module objects out */
 		bool complete = !access(vm, R_OK) &&
 				(!modules || !access(order, R_OK));
@@ -439,7 +439,7 @@ static int idx_build(struct build *b, const char *path)
 	if (!rc) {
 		idx_init(&ix);
 		scan_dir(&ix, deps, "", b->farm);
-		rc = klp_interrupted ? EXIT_INTERRUPTED :
+		rc = spawn_interrupted ? EXIT_INTERRUPTED :
 		     idx_write(&ix, path);
 		DEBUG("dependency index: %zu objects, %zu files", ix.nr,
 		      ix.files.n);
@@ -447,7 +447,7 @@ static int idx_build(struct build *b, const char *path)
 	}
 	/* Read once into deps.idx, the run (hundreds of MB) is not needed. */
 	if (!rc)
-		kb_remove_tree(deps);
+		fs_remove_tree(deps);
 	free(deps);
 	free(cc);
 	return rc;
@@ -478,7 +478,7 @@ int depindex_lookup(struct build *b, const struct strlist *files,
 	} else {
 		rc = 1;
 	}
-	if (!rc && klp_interrupted)
+	if (!rc && spawn_interrupted)
 		rc = EXIT_INTERRUPTED;
 	if (!rc)
 		idx_lookup(&ix, files, objs);

@@ -75,6 +75,39 @@ static char *first_existing(char **cands, size_t n)
 	return ret;
 }
 
+/*
+ * Whether @path, which need not exist yet, is @tree (absolute, resolved)
+ * or below it: its deepest existing ancestor is resolved, and the rest,
+ * which does not exist, cannot be a symbolic link.
+ */
+static bool in_tree(const char *tree, const char *path)
+{
+	char *p = xstrdup(path), *cut, *real, *full;
+	const char *rest;
+	size_t n = strlen(tree);
+	bool in, slash;
+
+	while (!(real = absolute(*p ? p : "."))) {
+		if (!*p) {		/* no working directory */
+			real = xstrdup(".");
+			break;
+		}
+		cut = strrchr(p, '/');
+		if (!cut)
+			*p = '\0';		/* relative: from "." */
+		else
+			cut[cut == p] = '\0';	/* "/x" leaves "/" */
+	}
+	rest = path + strlen(p);
+	slash = *rest && *rest != '/' && real[strlen(real) - 1] != '/';
+	full = xasprintf("%s%s%s", real, slash ? "/" : "", rest);
+	in = str_starts_with(full, tree) && (!full[n] || full[n] == '/');
+	free(full);
+	free(real);
+	free(p);
+	return in;
+}
+
 /* ROOT/@rel for the package paths ("" root: the running system). */
 static char *under_root(const struct build *b, const char *fmt, const char *kver)
 {
@@ -110,21 +143,30 @@ static void normalize_name(char *name)
 	}
 }
 
-static void resolve_cache(struct build *b)
+/* The cache directory as given or by default; created later. */
+static char *cache_path(const struct build *b)
 {
 	const char *env = getenv("KLPGEN_CACHE");
-	char *given;
 
-	if (!b->cache && env && *env) {
-		given = xstrdup(env);
-	} else if (!b->cache) {
-		env = getenv("XDG_CACHE_HOME");
-		given = env && *env ? xasprintf("%s/klpgen", env) :
-			xasprintf("%s/.cache/klpgen", getenv("HOME") ?: "/tmp");
-	} else {
-		given = xstrdup(b->cache);
-	}
-	if (kb_mkdir_p(given) < 0)
+	if (b->cache)
+		return xstrdup(b->cache);
+	if (env && *env)
+		return xstrdup(env);
+	env = getenv("XDG_CACHE_HOME");
+	return env && *env ? xasprintf("%s/klpgen", env) :
+		xasprintf("%s/.cache/klpgen", getenv("HOME") ?: "/tmp");
+}
+
+/*
+ * Checked before anything is created: the tree is never written, and a
+ * cache inside it would be (and would change its fingerprint).
+ */
+static void resolve_cache(struct build *b, char *given)
+{
+	if (b->srcdir && in_tree(b->srcdir, given))
+		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
+			 "tree: give --cache elsewhere", given);
+	if (fs_mkdir_p(given) < 0)
 		die_code(EXIT_BAD_INPUT, "cache %s: %s", given, strerror(errno));
 	b->cache = need_path(given, "cache", S_IFDIR);
 	free(given);
@@ -163,12 +205,12 @@ static void resolve_vmlinux(struct build *b)
 	}
 	if (vmlinux_identify(b->vmlinux, &b->kid) < 0)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
-	b->release = b->kid.release;
-	if (b->kver && b->release && strcmp(b->kver, b->release))
+	b->krelease = b->kid.release;
+	if (b->kver && b->krelease && strcmp(b->kver, b->krelease))
 		die_code(EXIT_BAD_INPUT, "the vmlinux %s is kernel %s, not %s",
-			 b->vmlinux, b->release, b->kver);
-	if (!b->kver && b->release)
-		b->kver = xstrdup(b->release);
+			 b->vmlinux, b->krelease, b->kver);
+	if (!b->kver && b->krelease)
+		b->kver = xstrdup(b->krelease);
 }
 
 /* "6.1.0-57-cloud-amd64" -> "6.1", the linux-source-X.Y of Debian. */
@@ -196,7 +238,11 @@ static char *package_source(const char *root, const char *xy)
 	return ret;
 }
 
-static void resolve_source(struct build *b, const char *vmdir)
+/*
+ * The source as given or found: a tree (b->srcdir set) or a tarball
+ * (returned, unpacked once the cache exists).
+ */
+static char *resolve_source(struct build *b, const char *vmdir)
 {
 	char *xy, *given = NULL;
 	struct stat st;
@@ -225,19 +271,19 @@ static void resolve_source(struct build *b, const char *vmdir)
 		stat(given, &st);
 	}
 	b->source_given = given;
-	if (S_ISREG(st.st_mode) && source_is_tarball(given)) {
-		b->srcdir = source_unpack(b, given);
-	} else if (S_ISDIR(st.st_mode)) {
-		b->srcdir = need_path(given, "source tree", S_IFDIR);
-		if (!source_is_tree(b->srcdir))
-			die_code(EXIT_BAD_INPUT, "%s is not a kernel source tree "
-				 "(no kernel/Makefile or scripts/Makefile.build)",
-				 b->srcdir);
-	} else {
+	b->srcdir = NULL;
+	if (S_ISREG(st.st_mode) && source_is_tarball(given))
+		return given;
+	if (!S_ISDIR(st.st_mode))
 		die_code(EXIT_BAD_INPUT, "source %s: neither a directory nor "
 			 "a tarball", given);
-	}
-	b->tree_state = source_state(b->srcdir);
+	b->srcdir = need_path(given, "source tree", S_IFDIR);
+	/* kpatch-build --oot-module: the module's sources (oot.c) */
+	if (!b->oot_ko && !source_is_tree(b->srcdir))
+		die_code(EXIT_BAD_INPUT, "%s is not a kernel source tree "
+			 "(no kernel/Makefile or scripts/Makefile.build)",
+			 b->srcdir);
+	return NULL;
 }
 
 static void resolve_config(struct build *b, const char *vmdir)
@@ -335,7 +381,7 @@ static void resolve_compiler(struct build *b)
 		if (text && str_starts_with(text, "gcc")) {
 			cmd = xstrndup(text, strcspn(text, " "));
 			if (strspn(cmd, "gcc-0123456789.") != strlen(cmd) ||
-			    !kb_in_path(cmd)) {
+			    !spawn_in_path(cmd)) {
 				free(cmd);
 				cmd = NULL;
 			}
@@ -346,27 +392,38 @@ static void resolve_compiler(struct build *b)
 	b->cc = cmd ? cmd : xstrdup("gcc");
 }
 
-/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
+/*
+ * gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
+ * Of the module, when patching an out-of-tree one.
+ */
 static void check_compiler(struct build *b)
 {
+	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
 	char *cc = kb_compiler_version(b->cc), *want;
+	struct strlist oot = { 0 };
+	const struct strlist *built = &b->kid.compilers;
 	size_t i;
 	bool same = false;
 
 	if (!cc)
 		die_code(EXIT_BAD_INPUT, "%s --version failed: is it installed?",
 			 b->cc);
+	if (b->oot_ko) {
+		if (elf_compilers(b->oot_ko, &oot) < 0)
+			exit(EXIT_BAD_INPUT);	/* elf_open() said why */
+		built = &oot;
+	}
 	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
-	for (i = 0; i < b->kid.compilers.n; i++) {
-		if (!strcmp(b->kid.compilers.v[i], want))
+	for (i = 0; i < built->n; i++) {
+		if (!strcmp(built->v[i], want))
 			same = true;
 		else
 			fprintf(stderr, "[klpgen] %s was built by %s\n",
-				b->vmlinux, b->kid.compilers.v[i]);
+				target, built->v[i]);
 	}
-	if (!b->kid.compilers.n)
+	if (!built->n)
 		WARN("%s names no GCC in .comment; compiler not checked",
-		     b->vmlinux);
+		     target);
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
@@ -375,16 +432,33 @@ static void check_compiler(struct build *b)
 	else if (!same)
 		WARN("compiler differs from the vmlinux's (%s); going on as "
 		     "asked", cc);
+	sl_free(&oot);
 	free(cc);
+}
+
+/* Module names are [a-z0-9_] (kpatch-build's file names may have '-'). */
+static void check_name(struct build *b)
+{
+	if (!b->name)
+		b->name = default_name(b->patches.v[0]);
+	/* kpatch-build names files as kpatch does (kpatch-build.c) */
+	if (!b->kpatch)
+		normalize_name(b->name);
+	if (!*b->name || strlen(b->name) > 55 ||
+	    strspn(b->name, b->kpatch ? KPATCH_NAME_CHARS : KLPGEN_NAME_CHARS) !=
+	    strlen(b->name))
+		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
+			 "digits and '_'%s, at most 55)", b->name,
+			 b->kpatch ? ", '-'" : "");
 }
 
 void inputs_resolve(struct build *b)
 {
 	struct utsname u;
-	char *vmdir;
+	char *vmdir, *cache = cache_path(b), *tarball;
+	const char *env;
 	long ncpu;
 
-	resolve_cache(b);
 	resolve_root(b);
 	if (!b->kver && !b->vmlinux) {
 		uname(&u);
@@ -395,46 +469,36 @@ void inputs_resolve(struct build *b)
 	resolve_vmlinux(b);
 	vmdir = xstrdup(b->vmlinux);
 	dirname(vmdir);
-	resolve_source(b, vmdir);
+	tarball = resolve_source(b, vmdir);
+	resolve_cache(b, cache);
+	if (tarball)
+		b->srcdir = source_unpack(b, tarball);
+	b->tree_state = b->oot_ko ? TREE_PRISTINE : source_state(b->srcdir);
 	resolve_config(b, vmdir);
 	resolve_symvers(b, vmdir);
 	resolve_modules(b);
 	b->vmdir = vmdir;
-	check_versions(b);
+	if (!b->oot_ko)		/* the module's tree has no kernel version */
+		check_versions(b);
 	resolve_compiler(b);
 	if (!b->skip_cc_check || debug_level)
 		check_compiler(b);
-
-	if (!b->name)
-		b->name = default_name(b->patches.v[0]);
-	normalize_name(b->name);
-	if (!*b->name || strlen(b->name) > 55 ||
-	    strspn(b->name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-	    strlen(b->name))
-		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
-			 "digits and '_', at most 55)", b->name);
+	check_name(b);
 	if (!b->jobs) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		b->jobs = ncpu > 0 ? ncpu : 1;
 	}
-	if (str_starts_with(b->cache, b->srcdir) &&
-	    b->cache[strlen(b->srcdir)] == '/')
-		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
-			 "tree: give --cache elsewhere", b->cache);
-	{
-		const char *env = getenv("KCFLAGS");
-
-		b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
-			xstrdup(FSECTIONS);
-	}
+	env = getenv("KCFLAGS");
+	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
+		xstrdup(FSECTIONS);
 }
 
 /* Made only once the inputs passed their checks. */
-void make_outdir(struct build *b)
+void inputs_make_outdir(struct build *b)
 {
 	if (!b->outdir)
 		b->outdir = ".";
-	if (kb_mkdir_p(b->outdir) < 0)
+	if (fs_mkdir_p(b->outdir) < 0)
 		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
 			 strerror(errno));
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);

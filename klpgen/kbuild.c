@@ -19,6 +19,7 @@
  * added with make --eval (kbuild_list_objects()).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,8 @@ static void make_base(struct build *b, struct strlist *a, const char *outdir,
 		sl_add_own(a, xasprintf("CC=%s %s", b->launcher, b->cc));
 	else
 		sl_add_own(a, xasprintf("CC=%s", b->cc));
-	if (b->release)
-		sl_add_own(a, xasprintf("KERNELRELEASE=%s", b->release));
+	if (b->krelease)
+		sl_add_own(a, xasprintf("KERNELRELEASE=%s", b->krelease));
 }
 
 static void log_argv(struct build *b, char *const argv[])
@@ -65,7 +66,7 @@ static int kmake_run(struct build *b, struct strlist *a, struct progress *p)
 	int rc;
 
 	log_argv(b, a->v);
-	rc = p ? kb_run_progress(a->v, b->logfd, p) : kb_run(a->v, b->logfd);
+	rc = p ? progress_run(a->v, b->logfd, p) : spawn_run(a->v, b->logfd);
 	sl_free(a);
 	return rc;
 }
@@ -127,7 +128,7 @@ int kbuild_configure(struct build *b, const char *outdir, const char *cc)
 	size_t i;
 	int rc;
 
-	rc = kb_mkdir_p(outdir) < 0 || kb_copy_file(b->config, cfg) < 0 ? -1 : 0;
+	rc = fs_mkdir_p(outdir) < 0 || fs_copy_file(b->config, cfg) < 0 ? -1 : 0;
 	if (!rc)
 		rc = kmake_cc(b, outdir, cc, olddef, NULL);
 	if (rc) {
@@ -175,7 +176,11 @@ int kbuild_orig(struct build *b)
 	double start = kb_now();
 	int rc = 0;
 
-	s = kb_read_text(done, NULL);
+	if (b->oot_ko) {
+		free(done);
+		return oot_build_orig(b);
+	}
+	s = fs_read_text(done, NULL);
 	if (s) {
 		b->orig_seconds = strtod(s, NULL);
 		free(s);
@@ -189,8 +194,11 @@ int kbuild_orig(struct build *b)
 	/* The denominator of the progress line: what kbuild will compile. */
 	if (!rc && kbuild_list_objects(b, &objs) == 0)
 		progress_set_objects(&p, &objs);
+	/* kpatch-build -t: its targets instead of the whole tree */
 	if (!rc)
-		rc = kmake(b, b->orig, all, 2, &p);
+		rc = b->targets.n ?
+			kmake(b, b->orig, b->targets.v, b->targets.n, &p) :
+			kmake(b, b->orig, all, 2, &p);
 	progress_free(&p);
 	sl_free(&objs);
 	if (!rc) {
@@ -268,8 +276,13 @@ static int kmake_patched(struct build *b, struct progress *p);
 int kbuild_patched(struct build *b)
 {
 	struct progress p = { .what = "objects" };
-	double t = kb_now();
-	int rc = mirror_sync(b->orig, b->patched);
+	double t;
+	int rc;
+
+	if (b->oot_ko)
+		return oot_build_patched(b);
+	t = kb_now();
+	rc = mirror_sync(b->orig, b->patched);
 
 	DEBUG("mirror of the original build refreshed in %.2f s", kb_now() - t);
 	if (rc) {
@@ -326,7 +339,7 @@ static char *lists_dir(struct build *b)
 {
 	char *d = xasprintf("%s/kbuild-lists", b->keydir);
 
-	kb_mkdir_p(d);
+	fs_mkdir_p(d);
 	return d;
 }
 
@@ -378,14 +391,14 @@ static void read_lists(const char *dir, struct strlist *objs,
 	struct strlist names = { 0 };
 	size_t i;
 
-	kb_list_dir(dir, &names);
+	fs_list_dir(dir, &names);
 	for (i = 0; i < names.n; i++) {
 		char *p, *t;
 
 		if (!str_starts_with(names.v[i], "d-"))
 			continue;
 		p = xasprintf("%s/%s", dir, names.v[i]);
-		t = kb_read_text(p, NULL);
+		t = fs_read_text(p, NULL);
 		if (t)
 			parse_list(t, objs, mods);
 		free(t);
@@ -400,7 +413,7 @@ static size_t count_lists(const char *dir)
 	struct strlist names = { 0 };
 	size_t i, n = 0;
 
-	kb_list_dir(dir, &names);
+	fs_list_dir(dir, &names);
 	for (i = 0; i < names.n; i++)
 		n += str_starts_with(names.v[i], "d-");
 	sl_free(&names);
@@ -412,7 +425,7 @@ static int list_make(struct build *b, const char *dir, bool all,
 {
 	struct strlist a = { 0 };
 	size_t i;
-	int rc;
+	int rc, out = b->logfd;
 
 	make_base(b, &a, b->orig, NULL);
 	if (all) {
@@ -429,7 +442,11 @@ static int list_make(struct build *b, const char *dir, bool all,
 		sl_add(&a, goals->v[i]);
 	log_argv(b, a.v);
 	/* make -n prints every command it would run: not for the log. */
-	rc = kb_run(a.v, all ? kb_null_fd() : b->logfd);
+	if (all)
+		out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	rc = spawn_run(a.v, out);
+	if (all && out >= 0)
+		close(out);
 	sl_free(&a);
 	return rc;
 }
@@ -520,14 +537,15 @@ char *kbuild_module_tree(struct build *b)
 	size_t i;
 	int ret = 0;
 
-	kb_remove_tree(tree);
-	if (kb_mkdir_p(tree) < 0 || kb_list_dir(b->orig, &names) < 0)
+	fs_remove_tree(tree);
+	if (fs_mkdir_p(tree) < 0 || fs_list_dir(b->orig, &names) < 0)
 		ret = -1;
 	for (i = 0; !ret && i < names.n; i++) {
 		const char *n = names.v[i];
 		char *from, *to = xasprintf("%s/%s", tree, n);
 
-		if (!strcmp(n, "vmlinux") || !strcmp(n, "Module.symvers"))
+		if (!strcmp(n, "vmlinux") ||
+		    (!strcmp(n, "Module.symvers") && b->symvers))
 			from = NULL;
 		else
 			from = xasprintf("%s/%s", b->orig, n);
@@ -541,7 +559,8 @@ char *kbuild_module_tree(struct build *b)
 		char *vm = xasprintf("%s/vmlinux", tree);
 		char *sv = xasprintf("%s/Module.symvers", tree);
 
-		if (symlink(b->vmlinux, vm) < 0 || symlink(b->symvers, sv) < 0)
+		if (symlink(b->vmlinux, vm) < 0 ||
+		    (b->symvers && symlink(b->symvers, sv) < 0))
 			ret = -1;
 		free(vm);
 		free(sv);

@@ -18,7 +18,7 @@ static int cmp_str(const void *a, const void *b)
 
 int kconfig_read(const char *path, struct kconfig *kc)
 {
-	char *text = kb_read_text(path, NULL), *line, *save = NULL;
+	char *text = fs_read_text(path, NULL), *line, *save = NULL;
 
 	memset(kc, 0, sizeof(*kc));
 	if (!text)

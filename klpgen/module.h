@@ -15,6 +15,9 @@ struct module_input {
 	char *path;
 };
 
+/* Free @n inputs (both strings of each) and the array. */
+void module_inputs_free(struct module_input *v, size_t n);
+
 struct module_opts {
 	const char *name;		/* module name: [a-z0-9_], <= 55 */
 	const char *kbuild;		/* kernel build dir (-k) */
@@ -29,6 +32,9 @@ struct module_opts {
 	const char *work;		/* --work: keep the work dir there */
 	const char *templates;		/* --templates; NULL: default search */
 	const char *livepatch_h;	/* --livepatch-h: struct klp_state source */
+	const char *version;		/* --version: .klpgen.meta version */
+	char **patches;			/* --patch: source patches, by name */
+	size_t nr_patches;
 	bool no_build;			/* --no-build: stop after the work dir */
 	bool quiet;			/* no summary on stdout */
 };

@@ -27,6 +27,7 @@
 
 #include "build.h"
 #include "elf.h"
+#include "modinfo.h"
 
 /* Files a livepatch cannot carry: the build system, documentation. */
 static bool build_file(const char *rel)
@@ -113,7 +114,9 @@ int objects_for(struct build *b)
 		else if (compiled_source(t))
 			sl_add_own(&direct, object_of(t));
 	}
-	rc = keep_members(b, &direct, true);
+	/* An out-of-tree module: its own build's .cmd files say it all. */
+	if (!b->oot_ko)
+		rc = keep_members(b, &direct, true);
 	/* What the direct objects do not cover needs the index. */
 	for (i = 0; !rc && i < b->touched.n; i++) {
 		const char *t = b->touched.v[i];
@@ -132,7 +135,10 @@ int objects_for(struct build *b)
 				   "the dependency index of this config (once "
 				   "per cache entry; minutes)", rest.v[0]);
 		rc = depindex_lookup(b, &rest, &found, true);
-		if (!rc)
+		for (i = 0; !rc && b->oot_ko && i < found.n; i++)
+			if (!sl_has(&b->objects, found.v[i]))
+				sl_add(&b->objects, found.v[i]);
+		if (!rc && !b->oot_ko)
 			rc = keep_members(b, &found, false);
 	}
 	sl_free(&direct);
@@ -151,30 +157,20 @@ static char *cmd_file_text(struct build *b, const char *obj)
 		xasprintf("%s/%.*s/.%s.cmd", b->orig, (int)(slash - obj), obj,
 			  slash + 1) :
 		xasprintf("%s/.%s.cmd", b->orig, obj);
-	char *text = kb_read_text(path, NULL);
+	char *text = fs_read_text(path, NULL);
 
 	free(path);
 	return text;
 }
 
-/* The first word of a .ko's vermagic (its release), or NULL. */
+/* The release in a .ko's vermagic, or NULL. */
 static char *ko_release(const char *ko)
 {
 	struct elf_file *elf = elf_open(ko);
-	struct section *sec;
-	const char *p, *end;
-	char *ret = NULL;
+	char *vermagic = elf ? modinfo_get(elf, "vermagic") : NULL;
+	char *ret = vermagic ? modinfo_vermagic_release(vermagic) : NULL;
 
-	if (!elf)
-		return NULL;
-	sec = elf_find_section(elf, ".modinfo");
-	if (sec && sec->data) {
-		p = sec->data;
-		end = p + sec->size;
-		for (; p < end && !ret; p += strnlen(p, end - p) + 1)
-			if (str_starts_with(p, "vermagic="))
-				ret = xstrndup(p + 9, strcspn(p + 9, " "));
-	}
+	free(vermagic);
 	elf_close(elf);
 	return ret;
 }
@@ -183,7 +179,7 @@ static char *ko_release(const char *ko)
 static char *order_entry(const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/modules.order", dir);
-	char *text = kb_read_text(path, NULL), *line, *save = NULL, *ret = NULL;
+	char *text = fs_read_text(path, NULL), *line, *save = NULL, *ret = NULL;
 
 	free(path);
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !ret;
@@ -216,9 +212,9 @@ static char *usable_ko(struct build *b, const char *dir, const char *rel)
 		return NULL;
 	}
 	rel_of = ko_release(ko);
-	if (b->release && (!rel_of || strcmp(rel_of, b->release))) {
+	if (b->krelease && (!rel_of || strcmp(rel_of, b->krelease))) {
 		phase_warn("note: %s is for kernel %s, not %s: not used", ko,
-			   rel_of ? rel_of : "(no vermagic)", b->release);
+			   rel_of ? rel_of : "(no vermagic)", b->krelease);
 		free(ko);
 		ko = NULL;
 	}
@@ -267,6 +263,8 @@ char *kbuild_owner(struct build *b, const char *obj, char **ko)
 	const char *cl = NULL;
 	size_t i, len = 0;
 
+	if (b->oot_ko)
+		return oot_owner(b, ko);
 	for (i = 0; i < nr_owners; i++)
 		if (!strcmp(owners[i].obj, obj)) {
 			*ko = owners[i].ko ? xstrdup(owners[i].ko) : NULL;

@@ -3,7 +3,7 @@
  * Progress of a long make: objects done of objects to build, and the
  * time since the phase began.  Kbuild prints one quiet line per object it
  * compiles ("  CC      fs/proc/cmdline.o", "  CC [M]  fs/xfs/xfs_super.o",
- * "  AS      ..."); kb_run_progress() feeds every line of make's output
+ * "  AS      ..."); progress_run() reads every line of make's output
  * here.  With a set of objects (the ones asked for, or every object of
  * the config from kbuild's lists) only those count, each once, so the
  * count never passes the total.  On a terminal the phase line is redrawn
@@ -82,7 +82,7 @@ static void show(struct progress *p, bool minute_line)
 	phase_progress(text, minute_line);
 }
 
-void progress_start(struct progress *p)
+static void progress_start(struct progress *p)
 {
 	const char *env = getenv("KLPGEN_PROGRESS_SECONDS");
 
@@ -90,8 +90,9 @@ void progress_start(struct progress *p)
 	p->interval = env && atoi(env) > 0 ? atoi(env) : 60;
 }
 
-void progress_line(struct progress *p, const char *line, size_t len)
+static void progress_line(void *ctx, const char *line, size_t len)
 {
+	struct progress *p = ctx;
 	char *obj = quiet_object(line, len);
 	void *v;
 
@@ -108,8 +109,9 @@ void progress_line(struct progress *p, const char *line, size_t len)
 }
 
 /* Called every second or so, and after output. */
-void progress_tick(struct progress *p)
+static void progress_tick(void *ctx)
 {
+	struct progress *p = ctx;
 	double now = kb_now();
 
 	if (now - p->last_line >= p->interval) {
@@ -119,4 +121,15 @@ void progress_tick(struct progress *p)
 		p->last_draw = now;
 		show(p, false);
 	}
+}
+
+/* spawn_run() of make, its output to @logfd and counted by @p. */
+int progress_run(char *const argv[], int logfd, struct progress *p)
+{
+	const struct spawn_lines l = {
+		.line = progress_line, .tick = progress_tick, .ctx = p,
+	};
+
+	progress_start(p);
+	return spawn_run_lines(argv, logfd, &l);
 }

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Spawning tools (fork/execvp, each in a process group of its own, see
- * signals.c), phase progress lines, and the common exit path.
+ * Phase progress lines and the common exit path (tools are spawned by
+ * lib/spawn.c).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,221 +15,6 @@
 #include <unistd.h>
 
 #include "build.h"
-
-static void child_exec(char *const argv[], int outfd, int errfd)
-{
-	int null = open("/dev/null", O_RDONLY);
-
-	setpgid(0, 0);
-	kb_signals_reset();
-	if (null >= 0)
-		dup2(null, 0);
-	if (outfd >= 0)
-		dup2(outfd, 1);
-	if (errfd >= 0)
-		dup2(errfd, 2);
-	execvp(argv[0], argv);
-	fprintf(stderr, "klpgen: cannot run %s: %s\n", argv[0],
-		strerror(errno));
-	_exit(127);
-}
-
-static void track_child(pid_t pid)
-{
-	setpgid(pid, pid);	/* both sides, so no race with the handler */
-	kb_signals_child(pid);
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-
-	track_child(pid);
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			kb_signals_child(0);
-			return -1;
-		}
-	}
-	/* Reap stragglers of the group (make's children) quietly. */
-	if (klp_interrupted)
-		kill(-pid, SIGKILL);
-	kb_signals_child(0);
-	if (klp_interrupted)
-		return EXIT_INTERRUPTED;
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
-}
-
-static void debug_argv(char *const argv[])
-{
-	struct strbuf sb;
-	size_t i;
-
-	if (!debug_level)
-		return;
-	strbuf_init(&sb);
-	for (i = 0; argv[i]; i++)
-		strbuf_addf(&sb, "%s%s", i ? " " : "", argv[i]);
-	DEBUG("run: %s", sb.buf);
-	strbuf_free(&sb);
-}
-
-int kb_run(char *const argv[], int logfd)
-{
-	pid_t pid;
-
-	if (klp_interrupted)
-		return EXIT_INTERRUPTED;
-	debug_argv(argv);
-	pid = fork();
-	if (pid < 0) {
-		WARN("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid)
-		child_exec(argv, logfd, logfd);
-	return wait_child(pid);
-}
-
-int kb_capture(char *const argv[], char **out)
-{
-	struct strbuf sb;
-	char buf[4096];
-	int fds[2], rc;
-	ssize_t n;
-	pid_t pid;
-
-	*out = NULL;
-	if (pipe(fds) < 0)
-		return -1;
-	debug_argv(argv);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid) {
-		close(fds[0]);
-		child_exec(argv, fds[1], -1);
-	}
-	close(fds[1]);
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR && !klp_interrupted)
-				continue;
-			break;
-		}
-		strbuf_add(&sb, buf, n);
-	}
-	close(fds[0]);
-	rc = wait_child(pid);
-	*out = sb.buf;
-	return rc;
-}
-
-/* Feed complete lines of @buf to @p; keep the partial last one. */
-static size_t feed_lines(struct progress *p, char *buf, size_t len)
-{
-	size_t start = 0, i;
-
-	for (i = 0; i < len; i++)
-		if (buf[i] == '\n') {
-			progress_line(p, buf + start, i - start);
-			start = i + 1;
-		}
-	if (start == 0 && len == 4096) {	/* a line longer than the buffer */
-		progress_line(p, buf, len);
-		return 0;
-	}
-	memmove(buf, buf + start, len - start);
-	return len - start;
-}
-
-/*
- * kb_run() with make's output read through a pipe: copied to @logfd as it
- * comes, and counted by @p, whose progress is shown every second.
- */
-int kb_run_progress(char *const argv[], int logfd, struct progress *p)
-{
-	char buf[4096];
-	size_t have = 0;
-	int fds[2];
-	pid_t pid;
-
-	if (klp_interrupted)
-		return EXIT_INTERRUPTED;
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -1;
-	debug_argv(argv);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid)
-		child_exec(argv, fds[1], fds[1]);
-	track_child(pid);
-	close(fds[1]);
-	progress_start(p);
-	while (!klp_interrupted) {
-		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-		ssize_t n;
-		int r = poll(&pfd, 1, 1000);
-
-		if (r < 0 && errno != EINTR)
-			break;
-		if (r > 0) {
-			n = read(fds[0], buf + have, sizeof(buf) - have);
-			if (n == 0)
-				break;
-			if (n < 0 && errno != EINTR)
-				break;
-			if (n > 0) {
-				if (logfd >= 0 && write(logfd, buf + have, n) != n)
-					logfd = -1;
-				have = feed_lines(p, buf, have + n);
-			}
-		}
-		progress_tick(p);
-	}
-	close(fds[0]);
-	return wait_child(pid);
-}
-
-/* Is @cmd a program in $PATH (or a path to one)? */
-bool kb_in_path(const char *cmd)
-{
-	const char *path = getenv("PATH"), *p;
-	bool found = false;
-
-	if (strchr(cmd, '/'))
-		return !access(cmd, X_OK);
-	for (p = path ? path : "/usr/bin:/bin"; !found && p; ) {
-		size_t len = strcspn(p, ":");
-		char *c = xasprintf("%.*s/%s", (int)len, len ? p : ".", cmd);
-
-		found = !access(c, X_OK);
-		free(c);
-		p = p[len] ? p + len + 1 : NULL;
-	}
-	return found;
-}
-
-/* An fd on /dev/null for output nobody needs (opened once). */
-int kb_null_fd(void)
-{
-	static int fd = -1;
-
-	if (fd < 0)
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	return fd;
-}
 
 double kb_now(void)
 {
@@ -363,11 +147,25 @@ void build_exit(struct build *b, int code)
 				b->work);
 		}
 		else
-			kb_remove_tree(b->work);
+			fs_remove_tree(b->work);
 	}
 	if (code == EXIT_INTERRUPTED)
 		fprintf(stderr, "[klpgen] interrupted%s%s; source copy restored\n",
-			klp_interrupted == SIGTERM ? " (SIGTERM)" : "",
-			klp_interrupted == SIGINT ? " (SIGINT)" : "");
+			spawn_interrupted == SIGTERM ? " (SIGTERM)" : "",
+			spawn_interrupted == SIGINT ? " (SIGINT)" : "");
 	exit(code);
+}
+
+void kb_log_tail(const char *log, int lines)
+{
+	char *t = fs_read_text(log, NULL), *p;
+	int n = 0;
+
+	if (!t)
+		return;
+	for (p = t + strlen(t); p > t; p--)
+		if (p[-1] == '\n' && p[0] && ++n > lines)
+			break;
+	fprintf(stderr, "%s", p);
+	free(t);
 }

@@ -67,7 +67,7 @@ int sign_module(struct build *b, const char *ko)
 
 		dprintf(b->logfd, "=== %s %s %s %s %s\n", tool, hash,
 			b->sign_key, b->sign_cert, ko);
-		rc = kb_run(argv, b->logfd);
+		rc = spawn_run(argv, b->logfd);
 		if (rc && rc != EXIT_INTERRUPTED)
 			WARN("%s failed (exit %d); see %s", tool, rc, b->log);
 	}
@@ -78,7 +78,7 @@ int sign_module(struct build *b, const char *ko)
 
 static bool file_says(const char *path, const char *what)
 {
-	char *t = kb_read_text(path, NULL);
+	char *t = fs_read_text(path, NULL);
 	bool ret = t && strstr(t, what);
 
 	free(t);
@@ -107,7 +107,7 @@ static const char *enforced(struct build *b, const char **note)
 			"Boot (lockdown)";
 	kconfig_free(&kc);
 	uname(&u);
-	if (!why && !*b->root && b->release && !strcmp(b->release, u.release)) {
+	if (!why && !*b->root && b->krelease && !strcmp(b->krelease, u.release)) {
 		if (file_says("/sys/module/module/parameters/sig_enforce", "Y"))
 			why = "the running kernel enforces signatures "
 			      "(module.sig_enforce)";

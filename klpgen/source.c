@@ -112,7 +112,7 @@ static char *top_dir(const char *dir)
 	struct strlist names = { 0 };
 	char *ret = NULL;
 
-	if (kb_list_dir(dir, &names) == 0 && names.n == 1) {
+	if (fs_list_dir(dir, &names) == 0 && names.n == 1) {
 		char *sub = xasprintf("%s/%s", dir, names.v[0]);
 		struct stat st;
 
@@ -132,20 +132,20 @@ static int unpack(const char *tarball, const char *dir)
 			      (char *)tarball, "-C", tmp, NULL };
 	int rc;
 
-	kb_remove_tree(tmp);
-	if (kb_mkdir_p(tmp) < 0) {
+	fs_remove_tree(tmp);
+	if (fs_mkdir_p(tmp) < 0) {
 		WARN("%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
-	rc = kb_run(tar, -1);
+	rc = spawn_run(tar, -1);
 	if (!rc && rename(tmp, dir) < 0)
 		rc = -1;
 	if (rc) {
 		if (rc != EXIT_INTERRUPTED)
 			WARN("cannot unpack %s into %s (exit %d)", tarball, tmp,
 			     rc);
-		kb_remove_tree(tmp);
+		fs_remove_tree(tmp);
 	}
 	free(tmp);
 	return rc;
@@ -167,7 +167,7 @@ char *source_unpack(struct build *b, const char *tarball)
 	lock = xasprintf("%s.lock", dir);
 	done = xasprintf("%s.done", dir);
 	tree = xasprintf("%s/sources", b->cache);
-	if (kb_mkdir_p(tree) < 0)
+	if (fs_mkdir_p(tree) < 0)
 		die_code(EXIT_INTERNAL, "%s: %s", tree, strerror(errno));
 	free(tree);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -175,7 +175,7 @@ char *source_unpack(struct build *b, const char *tarball)
 		die_code(EXIT_INTERNAL, "%s: %s", lock, strerror(errno));
 	if (access(done, F_OK)) {
 		phase_begin("unpacking the source");
-		kb_remove_tree(dir);
+		fs_remove_tree(dir);
 		rc = unpack(tarball, dir);
 		if (!rc)
 			rc = stamp_write(done, tarball);

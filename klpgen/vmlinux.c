@@ -71,6 +71,17 @@ static void read_compilers(struct elf_file *elf, struct strlist *out)
 	}
 }
 
+int elf_compilers(const char *path, struct strlist *out)
+{
+	struct elf_file *elf = elf_open(path);
+
+	if (!elf)
+		return -1;	/* elf_open() said why */
+	read_compilers(elf, out);
+	elf_close(elf);
+	return 0;
+}
+
 int vmlinux_identify(const char *path, struct kernel_id *id)
 {
 	struct elf_file *elf = elf_open(path);

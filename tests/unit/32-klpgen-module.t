@@ -12,7 +12,7 @@ for f in diff-vmlinux diff-mod diff-dup-state diff-block diff-cb-only \
 	 diff-two-pre diff-empty; do
 	kcc "$TMP/$f.o" "$F/$f.c" || bail "cannot compile $f.c"
 done
-export KLPGEN_TEMPLATES=$KLPGEN_SRC/templates
+export KLPGEN_DATADIR=$KLPGEN_SRC
 
 W=$TMP/work
 out=$("$K" module -n test_lp --no-build --work "$W" \
@@ -120,8 +120,13 @@ em -n lp ext4="$TMP/diff-vmlinux.o"
 is "$?" 2 "functions of vmlinux given as ext4"
 em -n lp vmlinux="$TMP/diff-empty.o"
 is "$?" 3 "nothing to patch: exit 3"
-em -n Bad-Name vmlinux="$TMP/diff-vmlinux.o"
-is "$?" 2 "invalid module name"
+em -n Bad.Name vmlinux="$TMP/diff-vmlinux.o"
+is "$?" 2 "invalid module name (a dot)"
+W3=$TMP/work-dash
+out=$("$K" module -n livepatch-Fix-1 --no-build --work "$W3" vmlinux="$TMP/diff-vmlinux.o" 2>"$TMP/err")
+is "$?" 0 "a kbuild file name with '-' and capitals (kpatch-build's names)"
+like "$(cat "$W3/Kbuild")" '^obj-m := livepatch-Fix-1\.o$' "Kbuild builds livepatch-Fix-1.ko"
+like "$(cat "$W3/klpgen-meta.txt")" '^module livepatch_Fix_1$' ".klpgen.meta has the kernel's module name"
 em -n "$(printf 'a%.0s' $(seq 56))" vmlinux="$TMP/diff-vmlinux.o"
 is "$?" 2 "module name longer than 55"
 em vmlinux="$TMP/diff-vmlinux.o"
@@ -138,6 +143,17 @@ is "$?" 2 "building without -k is refused"
 is "$?" 2 "-k without a kernel Makefile is refused early"
 "$K" module --help >/dev/null
 is "$?" 0 "klpgen module --help"
+
+# --version, --patch and the kernel release of -k go into .klpgen.meta.
+mkdir -p "$TMP/kb/include/config"
+: >"$TMP/kb/Makefile"
+echo 6.1.192-test >"$TMP/kb/include/config/kernel.release"
+"$K" module -n lp4 --no-build --work "$TMP/w4" -k "$TMP/kb" --version 2.1 \
+	--patch a.patch --patch b.patch vmlinux="$TMP/diff-vmlinux.o" >/dev/null 2>&1
+is "$?" 0 "--version and --patch"
+like "$(cat "$TMP/w4/klpgen-meta.txt")" $'\nversion 2\\.1\nkernel 6\\.1\\.192-test\npatch a\\.patch\npatch b\\.patch$' \
+	"meta: version, kernel (from -k), patches"
+unlike "$(cat "$W/klpgen-meta.txt")" '^(version|kernel|patch) ' "without them and -k: no such records"
 
 # --show-meta on files without or with a broken section.
 exit_is "--show-meta without a .klpgen.meta section" 2 "$BIN/klp-convert" --show-meta "$TMP/diff-empty.o"

@@ -49,7 +49,7 @@ is "$(readlink "$CACHE/builds/$key/modtree/Module.symvers" 2>/dev/null || echo n
 out=$("${KB[@]}" --kernel "$K" --root "$R" "$TMP/comment.patch" 2>&1); rc=$?
 is "$rc" 3 "again"
 unlike "$out" "unpacking" "the tarball is unpacked once"
-is "$(ls "$CACHE/sources" | grep -c 'done$')" 1 "one unpacked tree"
+is "$(find "$CACHE/sources" -maxdepth 1 -name '*.done' | wc -l)" 1 "one unpacked tree"
 
 # 2. the release of the vmlinux names the kernel when -v is given
 out=$("${KB[@]}" -v "$R/usr/lib/debug/boot/vmlinux-$K" --root "$R" "$TMP/comment.patch" 2>&1); rc=$?

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Booted with module.sig_enforce=1 (file append): the lab kernel trusts
 # only the key of its own build.  The livepatch signed with it by klpgen
 # build --sign-key loads; the same module unsigned is refused.

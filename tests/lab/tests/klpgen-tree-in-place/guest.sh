@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The livepatch built by klpgen build from a tree configured and built in
 # place (setup): it loads and patches like the one from the pristine tree.
 . ./guest-lib.sh
