@@ -88,16 +88,20 @@ static void usage(FILE *out)
 "      --keep-work         keep the work directory and print its path\n"
 "      --skip-compiler-check  build even if gcc differs from the one that\n"
 "                          built the vmlinux\n"
+"      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
+"                          order) before writing it, as klpgen check does\n"
+"      --no-check          write the module even if it is incompatible\n"
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
-"      3 nothing patchable changed, 4 refused as unsafe, 130 interrupted,\n"
+"      3 nothing patchable changed, 4 refused as unsafe or incompatible\n"
+"      with --prev, 130 interrupted,\n"
 "      1 other errors.  See klpgen(1).\n");
 }
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC,
+	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK,
 };
 
 static char *absolute(const char *path)
@@ -128,6 +132,8 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "prev", required_argument, NULL, OPT_PREV },
+		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -150,6 +156,11 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case OPT_PREV:
+			sl_add_own(&b->prevs, need_path(optarg, "--prev module",
+							S_IFREG));
+			break;
+		case OPT_NO_CHECK: b->no_check = true; break;
 		case 'j':
 			b->jobs = strtol(optarg, &end, 10);
 			if (*end || b->jobs < 1 || b->jobs > 4096)
@@ -218,7 +229,7 @@ static char *default_name(const char *patch)
 }
 
 /* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
-static void normalize_name(char *name)
+void normalize_name(char *name)
 {
 	char *c;
 
@@ -571,40 +582,52 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
+void kb_build_options(struct build *b, int argc, char **argv)
+{
+	b->logfd = -1;
+	b->lockfd = -1;
+	parse_options(b, argc, argv);
+}
+
+void kb_build_run(struct build *b)
+{
+	double start;
+
+	kb_signals_install();
+	start = kb_now();
+	resolve_inputs(b);
+	if (!b->skip_cc_check || debug_level)
+		check_compiler(b);
+	else
+		check_vmlinux(b);
+	make_outdir(b);
+	phase_begin("cache key");
+	if (cache_key(b) < 0)
+		exit(EXIT_BAD_INPUT);
+	phase_end(b->key);
+	open_cache_entry(b);
+	phase_begin("source copy");
+	if (farm_prepare(b) < 0)
+		fail(b, -1, EXIT_INTERNAL, "cannot copy the source tree");
+	original_build(b);
+	apply_patches(b);
+	patched_build(b);
+	generate(b);
+	kb_publish_module(b);
+	kb_print_summary(b);
+	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
+	       kb_now() - start, b->post_cc_seconds);
+	if (b->explain)
+		printf("  %-20s%s/%s.explain.json\n", "explain report",
+		       b->outdir, b->name);
+	fflush(stdout);
+	build_exit(b, EXIT_OK);
+}
+
 int cmd_build(int argc, char **argv)
 {
 	struct build b = { 0 };
-	double start;
 
-	b.logfd = -1;
-	b.lockfd = -1;
-	parse_options(&b, argc, argv);
-	kb_signals_install();
-	start = kb_now();
-	resolve_inputs(&b);
-	if (!b.skip_cc_check || debug_level)
-		check_compiler(&b);
-	else
-		check_vmlinux(&b);
-	make_outdir(&b);
-	phase_begin("cache key");
-	if (cache_key(&b) < 0)
-		exit(EXIT_BAD_INPUT);
-	phase_end(b.key);
-	open_cache_entry(&b);
-	phase_begin("source copy");
-	if (farm_prepare(&b) < 0)
-		fail(&b, -1, EXIT_INTERNAL, "cannot copy the source tree");
-	original_build(&b);
-	apply_patches(&b);
-	patched_build(&b);
-	generate(&b);
-	kb_print_summary(&b);
-	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
-	       kb_now() - start, b.post_cc_seconds);
-	if (b.explain)
-		printf("  %-20s%s/%s.explain.json\n", "explain report",
-		       b.outdir, b.name);
-	fflush(stdout);
-	build_exit(&b, EXIT_OK);
+	kb_build_options(&b, argc, argv);
+	kb_build_run(&b);
 }

@@ -14,6 +14,7 @@
  *   diff.c     create-diff-object per changed object, explain merge,
  *              klpgen module
  *   summary.c  the one-screen summary read back from the diff objects
+ *   build-publish.c  --prev checks, then the module into the output dir
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -54,6 +55,8 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist prevs;	/* --prev modules, absolute, in load order */
+	bool no_check;		/* --no-check */
 
 	/* Derived. */
 	char *kcflags;
@@ -91,6 +94,12 @@ void kb_signals_reset(void);
  */
 int kb_run(char *const argv[], int logfd);
 int kb_capture(char *const argv[], char **out);	/* stdout into *out */
+/*
+ * Run @fn(@arg) in a forked copy of this process, in its own process
+ * group like kb_run()'s tools; it dies with us.  Returns its exit status
+ * as kb_run() does.
+ */
+int kb_run_fn(int (*fn)(void *arg), void *arg);
 void phase_begin(const char *what);
 void phase_end(const char *note);
 void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -133,6 +142,16 @@ int kbuild_orig(struct build *b);
 int kbuild_objects_for(struct build *b);
 int kbuild_patched(struct build *b);
 char *kbuild_owner(struct build *b, const char *obj, char **ko);
+
+/* build.c: what klpgen series build reuses */
+void kb_build_options(struct build *b, int argc, char **argv);
+/* Module names are [a-z0-9_]: lower case, - . and space to _. */
+void normalize_name(char *name);
+/* Every phase of klpgen build, to the module; exits with its status. */
+void kb_build_run(struct build *b) __attribute__((noreturn));
+
+/* build-publish.c: check against --prev, then write OUTDIR/NAME.ko */
+void kb_publish_module(struct build *b);
 
 /* diff.c */
 int kb_diff_objects(struct build *b);

@@ -202,7 +202,7 @@ int kb_make_module(struct build *b)
 	sl_add(&argv, "-k");
 	sl_add(&argv, b->orig);
 	sl_add(&argv, "-o");
-	sl_add(&argv, b->outdir);
+	sl_add(&argv, b->work);	/* kb_publish_module() writes OUTDIR/NAME.ko */
 	sl_add(&argv, "--vmlinux");
 	sl_add(&argv, b->vmlinux);
 	sl_add(&argv, "--symvers");

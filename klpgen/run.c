@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Spawning tools (fork/execvp, each in a process group of its own, see
- * signals.c), phase progress lines, and the common exit path.
+ * signals.c) and forked steps of our own (kb_run_fn), phase progress
+ * lines, and the common exit path.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +87,30 @@ int kb_run(char *const argv[], int logfd)
 	}
 	if (!pid)
 		child_exec(argv, logfd, logfd);
+	return wait_child(pid);
+}
+
+int kb_run_fn(int (*fn)(void *arg), void *arg)
+{
+	pid_t parent = getpid(), pid;
+
+	if (klp_interrupted)
+		return EXIT_INTERRUPTED;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		WARN("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		/* Our handlers stay: the child cleans up after itself. */
+		setpgid(0, 0);
+		kb_signals_child(0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(EXIT_INTERRUPTED);
+		exit(fn(arg));
+	}
 	return wait_child(pid);
 }
 
