@@ -5,6 +5,7 @@
 /* One function per subcommand; each lives in its own file. */
 int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
 int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
+int cmd_series(int argc, char **argv);	/* series.c: patches -> N modules */
 int cmd_check(int argc, char **argv);	/* check.c: PREV.ko... NEXT.ko */
 
 /* Directory holding the running binary: its sibling tools and templates. */
