@@ -233,9 +233,10 @@ int cmd_series(int argc, char **argv)
 		usage(stdout);
 		return EXIT_OK;
 	}
-	usage(stderr);
-	if (argc >= 2)
-		WARN("unknown series command '%s' (series build is the one)",
+	if (argc < 2)
+		usage(stderr);
+	else
+		WARN("unknown series command '%s' (klpgen series build is the one)",
 		     argv[1]);
 	return EXIT_BAD_INPUT;
 }
