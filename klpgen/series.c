@@ -129,8 +129,9 @@ static int run_step(void *arg)
 	sl_free(&b->patches);
 	for (i = 0; i <= st->k; i++)
 		sl_add(&b->patches, st->s->steps[i].patch);
+	free(b->name);
 	b->name = xstrdup(st->names[st->k]);
-	b->outdir = xstrdup(st->outdir);
+	b->outdir = (char *)st->outdir;	/* the parent's, freed by it */
 	if (st->k)
 		sl_add_own(&b->prevs, xasprintf("%s/%s.ko", st->outdir,
 						 st->names[st->k - 1]));
@@ -216,6 +217,8 @@ static int series_build(int argc, char **argv)
 	free(outdir);
 	if (base != b.name)
 		free(base);
+	free(b.name);
+	sl_free(&b.patches);
 	series_free(&s);
 	return rc < 0 ? EXIT_INTERNAL : rc;
 }
