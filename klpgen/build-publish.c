@@ -44,21 +44,9 @@ static void check_prev(struct build *b, const char *ko)
 /* Same file system: one rename; else a copy beside the target, renamed. */
 static int move_into(const char *from, const char *to)
 {
-	char *tmp;
-	int ret;
-
 	if (!rename(from, to))
 		return 0;
-	if (errno != EXDEV)
-		return -1;
-	tmp = xasprintf("%s.klpgen-tmp", to);
-	ret = kb_copy_file(from, tmp);
-	if (!ret)
-		ret = rename(tmp, to);
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return errno == EXDEV ? fs_copy_over(from, to) : -1;
 }
 
 void kb_publish_module(struct build *b)

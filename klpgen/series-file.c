@@ -17,7 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "build.h"
+#include "fs.h"
 #include "series.h"
 #include "util.h"
 
@@ -148,7 +148,7 @@ int series_read(const char *path, struct series *s)
 		free(copy);
 		return EXIT_BAD_INPUT;
 	}
-	text = kb_read_text(path, &len);
+	text = fs_read_text(path, &len);
 	if (!text) {
 		WARN("%s: %s", path, strerror(errno));
 		free(copy);

@@ -66,19 +66,6 @@ static bool wants_help(int argc, char **argv)
 	return false;
 }
 
-/* klp_<name of the series file or first patch, without extension> */
-static char *default_base(const char *path)
-{
-	char *copy = xstrdup(path), *base = basename(copy), *dot, *name;
-
-	dot = strrchr(base, '.');
-	if (dot && dot != base)
-		*dot = '\0';
-	name = xasprintf("klp_%.40s", base);
-	free(copy);
-	return name;
-}
-
 static void read_series(const struct build *b, struct series *s)
 {
 	size_t i;
@@ -142,7 +129,7 @@ static char *absolute_outdir(const char *dir)
 {
 	char buf[PATH_MAX];
 
-	if (kb_mkdir_p(dir) < 0 || !realpath(dir, buf))
+	if (fs_mkdir_p(dir) < 0 || !realpath(dir, buf))
 		die_code(EXIT_BAD_INPUT, "output directory %s: %s", dir,
 			 strerror(errno));
 	return xstrdup(buf);
@@ -195,18 +182,18 @@ static int series_build(int argc, char **argv)
 	if (b.prevs.n)
 		die_code(EXIT_BAD_INPUT, "--prev is klpgen build's: series build checks each module against the one before");
 	read_series(&b, &s);
-	base = b.name ? b.name : default_base(b.patches.v[0]);
+	base = b.name ? b.name : default_name(b.patches.v[0]);
 	names = module_names(base, &s);
 	outdir = absolute_outdir(b.outdir ? b.outdir : ".");
 	secs = xcalloc(s.n, sizeof(*secs));
-	kb_signals_install();
+	spawn_signals_install();
 	for (k = 0; k < s.n && !rc; k++) {
 		fprintf(stderr, "[klpgen] series step %zu/%zu: %s (patches 1..%zu, last %s)\n",
 			k + 1, s.n, names[k], k + 1,
 			basename(s.steps[k].patch));
 		st = (struct step){ &b, &s, names, outdir, k };
 		start = kb_now();
-		rc = kb_run_fn(run_step, &st);
+		rc = spawn_fn(run_step, &st);
 		secs[k] = kb_now() - start;
 	}
 	report(names, secs, k, rc, outdir);

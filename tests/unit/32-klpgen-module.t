@@ -12,7 +12,7 @@ for f in diff-vmlinux diff-mod diff-dup-state diff-block diff-cb-only \
 	 diff-two-pre diff-empty; do
 	kcc "$TMP/$f.o" "$F/$f.c" || bail "cannot compile $f.c"
 done
-export KLPGEN_TEMPLATES=$KLPGEN_SRC/templates
+export KLPGEN_DATADIR=$KLPGEN_SRC
 
 W=$TMP/work
 out=$("$K" module -n test_lp --no-build --work "$W" \

@@ -13,7 +13,7 @@ Q=$TOOLS/libquery
 for f in diff-vmlinux diff-mod diff-cb-only; do
 	kcc "$TMP/$f.o" "$F/$f.c" || bail "cannot compile $f.c"
 done
-export KLPGEN_TEMPLATES=$KLPGEN_SRC/templates
+export KLPGEN_DATADIR=$KLPGEN_SRC
 "$BIN/klpgen" module -n test_lp --no-build --work "$TMP/w" vmlinux="$TMP/diff-vmlinux.o" \
 	ext4="$TMP/diff-mod.o" xfs="$TMP/diff-cb-only.o" >/dev/null 2>&1 ||
 	bail "klpgen module --no-build failed"
@@ -63,16 +63,16 @@ static struct klp_object objs[] = { { .funcs = (void *)funcs }, { } };
 static struct klp_state states[] = { { .id = 1, .version = 1 }, { } };
 struct klp_patch patch = { .mod = THIS_MODULE, .objs = objs, .states = states };
 C
-gcc -c -O2 -nostdinc -I "$F/fake-include" -o "$TMP/bad.o" "$TMP/bad.c"
+gcc -c -O2 -w -nostdinc -I "$F/fake-include" -o "$TMP/bad.o" "$TMP/bad.c"
 out=$("$Q" klpdata "$TMP/bad.o" 2>&1); rc=$?
 is "$rc" 3 "a klp_func array of 29-byte elements: not read"
 like "$out" 'klp_func array whose elements cannot be told apart' "... saying why"
 sed -i 's/__attribute__((packed)) //; s/{ "f", f, 0 }/{ "bad name", f, 0 }/' "$TMP/bad.c"
-gcc -c -O2 -nostdinc -I "$F/fake-include" -o "$TMP/bad2.o" "$TMP/bad.c"
+gcc -c -O2 -w -nostdinc -I "$F/fake-include" -o "$TMP/bad2.o" "$TMP/bad.c"
 out=$("$Q" klpdata "$TMP/bad2.o" 2>&1)
 like "$out" 'old_name is no string' "an old_name with a space is refused"
 sed -i 's/"bad name"/"f"/' "$TMP/bad.c"
-gcc -c -O2 -nostdinc -I "$F/fake-include" -o "$TMP/ok.o" "$TMP/bad.c"
+gcc -c -O2 -w -nostdinc -I "$F/fake-include" -o "$TMP/ok.o" "$TMP/bad.c"
 like "$("$Q" klpdata "$TMP/ok.o")" $'func vmlinux f 0\nstate_fields version data\nstate 1 1 ' \
 	"32-byte klp_func elements (pointer-aligned) and a state read"
 exit_is "a file that is no ELF" 2 "$Q" klpdata "$F/diff-vmlinux.c"

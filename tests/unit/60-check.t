@@ -143,7 +143,7 @@ exit_is "an unknown option" 2 "$K" check --frobnicate a b
 
 # A module without .klpgen.meta: its klp_patch data is read.
 for f in diff-vmlinux; do kcc "$TMP/$f.o" "$FIXTURES/klp-convert/$f.c"; done
-KLPGEN_TEMPLATES=$KLPGEN_SRC/templates "$K" module -n lp_foreign --no-build --work "$TMP/w" \
+KLPGEN_DATADIR=$KLPGEN_SRC "$K" module -n lp_foreign --no-build --work "$TMP/w" \
 	vmlinux="$TMP/diff-vmlinux.o" >/dev/null 2>&1
 gcc -c -O2 -nostdinc -I "$FIXTURES/klp-convert/fake-include" -I "$TMP/w" -DFAKE_INTERNAL \
 	-D'KBUILD_MODNAME="lp_foreign"' -o "$TMP/full.o" "$TMP/w/livepatch-main.c"

@@ -18,14 +18,6 @@ CACHE=$TMP/cache
 KS=("$BIN/klpgen" series build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux"
     --cache "$CACHE" -o "$TMP/out" -j2 --skip-compiler-check)
 
-mkpatch() {	# mkpatch NAME FILE SED-EXPR
-	local name=$1 f=$2 expr=$3
-	mkdir -p "$TMP/p/a/$(dirname "$f")" "$TMP/p/b/$(dirname "$f")"
-	cp "$SRC/$f" "$TMP/p/a/$f"
-	sed "$expr" "$SRC/$f" >"$TMP/p/b/$f"
-	(cd "$TMP/p" && diff -u "a/$f" "b/$f") >"$TMP/$name.patch"
-	rm -rf "$TMP/p"
-}
 mkpatch comment fs/a.c 's/return x + FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
 mkpatch real fs/a.c 's/x + FAKE_VALUE/x - FAKE_VALUE/'
 run() {	# run DESC WANT_RC ARGS...: output in $out
