@@ -56,6 +56,10 @@ static void usage(FILE *out)
 "      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
 "                          order) before writing it, as klpgen check does\n"
 "      --no-check          write the module even if it is incompatible\n"
+"      --package rpm|deb   also package the module (klpgen package)\n"
+"      --version V         the module's (and package's) version (default:\n"
+"                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
+"      --release R         the package's release (default: 1)\n"
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
@@ -66,7 +70,7 @@ static void usage(FILE *out)
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK,
+	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
 
 static char *absolute(const char *path)
@@ -99,6 +103,9 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
 		{ "prev", required_argument, NULL, OPT_PREV },
 		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
+		{ "package", required_argument, NULL, OPT_PACKAGE },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "release", required_argument, NULL, OPT_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,6 +133,9 @@ static void parse_options(struct build *b, int argc, char **argv)
 							S_IFREG));
 			break;
 		case OPT_NO_CHECK: b->no_check = true; break;
+		case OPT_PACKAGE: b->package = optarg; break;
+		case OPT_VERSION: b->version = xstrdup(optarg); break;
+		case OPT_RELEASE: b->release = optarg; break;
 		case 'j':
 			b->jobs = strtol(optarg, &end, 10);
 			if (*end || b->jobs < 1 || b->jobs > 4096)
@@ -147,6 +157,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 	for (; optind < argc; optind++)
 		sl_add_own(&b->patches, need_path(argv[optind], "patch",
 						  S_IFREG));
+	kb_package_check(b);
 }
 
 static char *first_existing(char **cands, size_t n)
@@ -418,20 +429,6 @@ static void open_cache_entry(struct build *b)
 	b->work = tmpl;
 }
 
-static void show_log_tail(struct build *b, int lines)
-{
-	char *t = fs_read_text(b->log, NULL), *p;
-	int n = 0;
-
-	if (!t)
-		return;
-	for (p = t + strlen(t); p > t; p--)
-		if (p[-1] == '\n' && p[0] && ++n > lines)
-			break;
-	fprintf(stderr, "%s", p);
-	free(t);
-}
-
 /* End a failed phase: the log's tail, its path, the exit. */
 static void fail(struct build *b, int rc, int code, const char *what)
 {
@@ -440,7 +437,7 @@ static void fail(struct build *b, int rc, int code, const char *what)
 	phase_end(NULL);
 	fprintf(stderr, "[klpgen] error: %s (exit %d); last lines of the log:\n",
 		what, rc);
-	show_log_tail(b, 20);
+	kb_log_tail(b->log, 20);
 	fprintf(stderr, "[klpgen] full log: %s\n", b->log);
 	b->keep_work = b->keep_work || debug_level;
 	build_exit(b, code);
@@ -585,6 +582,8 @@ void kb_build_run(struct build *b)
 	patched_build(b);
 	generate(b);
 	kb_publish_module(b);
+	if (b->package && kb_package(b))
+		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(b);
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
 	       kb_now() - start, b->post_cc_seconds);

@@ -20,6 +20,7 @@ static const struct subcommand subcommands[] = {
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
 	{ "series", cmd_series, "build a series of cumulative replace modules" },
 	{ "check", cmd_check, "may NEXT.ko be enabled after PREV.ko...?" },
+	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
 };
 
 static void usage(FILE *out)

@@ -422,6 +422,9 @@ void patch_free(struct patch_desc *pd)
 			free(po->cb[j]);
 		free(po->name);
 	}
+	for (i = 0; i < pd->nr_ns; i++)
+		free(pd->ns[i]);
+	free(pd->ns);
 	free(pd->objs);
 	free(pd->states);
 	free(pd->shadows);
@@ -591,6 +594,26 @@ int check_states(const struct patch_desc *pd)
 	return 0;
 }
 
+/* The release the module is built for: what its vermagic will say. */
+static char *kbuild_release(const char *kbuild)
+{
+	char *path, line[256];
+	FILE *f;
+
+	if (!kbuild)
+		return NULL;
+	path = xasprintf("%s/include/config/kernel.release", kbuild);
+	f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return meta_token_ok(line) ? xstrdup(line) : NULL;
+}
+
 char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 {
 	struct klpgen_meta m = { 0 };
@@ -600,6 +623,10 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 
 	m.module = xstrdup(o->name);
 	m.replace = pd->replace;
+	m.version = o->version ? xstrdup(o->version) : NULL;
+	m.kernel = kbuild_release(o->kbuild);
+	for (i = 0; i < o->nr_patches; i++)
+		meta_add_patch(&m, o->patches[i]);
 	for (i = 0; i < pd->nr_objs; i++)
 		meta_add_object(&m, pd->objs[i].name);
 	for (i = 0; i < pd->nr_objs; i++) {
@@ -715,6 +742,14 @@ char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
 				    meta_callback_kinds[k],
 				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
 
+	strbuf_addf(&sb, "\n/* X(\"namespace\"): MODULE_IMPORT_NS */\n"
+		    "#define KLPGEN_IMPORT_NS(X) \\\n");
+	for (i = 0; i < pd->nr_ns; i++) {
+		strbuf_add(&sb, "\tX(", 3);
+		add_c_string(&sb, pd->ns[i]);
+		strbuf_addf(&sb, ") \\\n");
+	}
+	strbuf_addf(&sb, "\t/* end */\n");
 	strbuf_addf(&sb, "\n/* X(id, version, block_disable, is_shadow) */\n"
 		    "#define KLPGEN_NR_STATES %zu\n#define KLPGEN_STATES(X) \\\n",
 		    pd->nr_states);

@@ -19,6 +19,7 @@
 
 #include "build.h"
 #include "klpgen.h"
+#include "package.h"
 #include "series.h"
 
 struct step {
@@ -45,7 +46,9 @@ static void usage(FILE *out)
 "      --no-check        write a module even if it is incompatible with\n"
 "                        the one before (the findings are still printed)\n"
 "  build options         -s -c -v -j --cache --launcher --explain --debug\n"
-"                        --keep-work --skip-compiler-check, as klpgen build\n"
+"                        --keep-work --skip-compiler-check --package\n"
+"                        --release, as klpgen build (each step has its own\n"
+"                        version: the series file's, else k)\n"
 "  -h, --help            this text\n"
 "\n"
 "exit: 0 every module written; else the first failing step's klpgen build\n"
@@ -61,6 +64,20 @@ static bool wants_help(int argc, char **argv)
 		if (!strcmp(argv[i], "--"))
 			break;
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+/* --version (or a prefix getopt accepts): the series gives each step its own. */
+static bool gives_version(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		size_t n = strcspn(argv[i], "=");
+
+		if (n >= 5 && !strncmp(argv[i], "--version", n))
 			return true;
 	}
 	return false;
@@ -118,6 +135,8 @@ static int run_step(void *arg)
 		sl_add(&b->patches, st->s->steps[i].patch);
 	free(b->name);
 	b->name = xstrdup(st->names[st->k]);
+	free(b->version);	/* .klpgen.meta version, package version */
+	b->version = xstrdup(st->s->steps[st->k].version);
 	b->outdir = (char *)st->outdir;	/* the parent's, freed by it */
 	if (st->k)
 		sl_add_own(&b->prevs, xasprintf("%s/%s.ko", st->outdir,
@@ -181,9 +200,15 @@ static int series_build(int argc, char **argv)
 		die_code(EXIT_BAD_INPUT, "a series is cumulative: its modules replace each other, so -R does not apply");
 	if (b.prevs.n)
 		die_code(EXIT_BAD_INPUT, "--prev is klpgen build's: series build checks each module against the one before");
+	if (gives_version(argc, argv))
+		die_code(EXIT_BAD_INPUT, "each module of a series has the version of its step (the series file's VERSION, else k): --version does not apply");
 	read_series(&b, &s);
 	base = b.name ? b.name : default_name(b.patches.v[0]);
 	names = module_names(base, &s);
+	for (k = 0; b.package && k < s.n; k++)
+		if (!pkg_version_ok(s.steps[k].version, false))
+			die_code(EXIT_BAD_INPUT, "step %zu: version '%s' cannot be a package version (a digit first, then letters, digits, '.', '+' and '~')",
+				 k + 1, s.steps[k].version);
 	outdir = absolute_outdir(b.outdir ? b.outdir : ".");
 	secs = xcalloc(s.n, sizeof(*secs));
 	spawn_signals_install();
@@ -206,6 +231,7 @@ static int series_build(int argc, char **argv)
 		free(base);
 	free(b.name);
 	sl_free(&b.patches);
+	free(b.version);
 	series_free(&s);
 	return rc < 0 ? EXIT_INTERNAL : rc;
 }
