@@ -67,6 +67,8 @@ bool is_special_candidate(const struct section *sec)
 		"_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
 		".ref.data", ".meminit.", ".export_symbol", ".BTF",
 		".llvm", ".group", "__kstrtab",
+		KPATCH_SEC_PREFIX,	/* kpatch-macros.h annotations */
+		"_error_injection_whitelist",	/* names the original function */
 	};
 	size_t i;
 
@@ -180,8 +182,9 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr)
 {
-	*first = sp->relocs + sp->first_reloc[idx];
 	*nr = sp->first_reloc[idx + 1] - sp->first_reloc[idx];
+	/* No relocations: no pointer arithmetic on NULL either. */
+	*first = *nr ? sp->relocs + sp->first_reloc[idx] : NULL;
 }
 
 /* Replacement bytes of .altinstructions entry @idx: section, offset, len. */
@@ -279,7 +282,8 @@ void special_include_entries(struct cdo *c)
 		struct section *rs = p->secs[i];
 
 		if (!is_rela_section(rs) || !rs->base ||
-		    !is_special_candidate(rs->base))
+		    !is_special_candidate(rs->base) ||
+		    kpatch_section_ignored(c, rs->base))
 			continue;
 		for (j = 0; j < rs->nr_relocs; j++) {
 			struct target t;

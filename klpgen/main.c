@@ -20,6 +20,8 @@ static const struct subcommand subcommands[] = {
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
 	{ "series", cmd_series, "build a series of cumulative replace modules" },
 	{ "check", cmd_check, "may NEXT.ko be enabled after PREV.ko...?" },
+	{ "kpatch-build", cmd_kpatch_build,
+	  "kpatch-build's command line for klpgen build" },
 	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
 };
 
@@ -29,7 +31,7 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: klpgen <command> [options]\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+		fprintf(out, "  %-13s %s\n", subcommands[i].name,
 			subcommands[i].help);
 	fprintf(out, "\n'klpgen <command> --help' and man klpgen(1) say more.\n");
 }
@@ -37,8 +39,15 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	size_t i;
+	const char *base;
 
 	tool_name = "klpgen";
+	/* installed as a kpatch-build link (make install KPATCH_COMPAT=1) */
+	base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "kpatch-build")) {
+		tool_name = "kpatch-build";
+		return cmd_kpatch_build(argc, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;

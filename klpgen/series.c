@@ -141,7 +141,8 @@ static int run_step(void *arg)
 	if (st->k)
 		sl_add_own(&b->prevs, xasprintf("%s/%s.ko", st->outdir,
 						 st->names[st->k - 1]));
-	kb_build_run(b);
+	build_run(b);
+	build_exit(b, EXIT_OK);
 }
 
 static char *absolute_outdir(const char *dir)
@@ -195,7 +196,8 @@ static int series_build(int argc, char **argv)
 		usage(stderr);
 		return EXIT_BAD_INPUT;
 	}
-	kb_build_options(&b, argc, argv);
+	build_init(&b);
+	build_options(&b, argc, argv);
 	if (!b.replace)
 		die_code(EXIT_BAD_INPUT, "a series is cumulative: its modules replace each other, so -R does not apply");
 	if (b.prevs.n)
@@ -203,7 +205,7 @@ static int series_build(int argc, char **argv)
 	if (gives_version(argc, argv))
 		die_code(EXIT_BAD_INPUT, "each module of a series has the version of its step (the series file's VERSION, else k): --version does not apply");
 	read_series(&b, &s);
-	base = b.name ? b.name : default_name(b.patches.v[0]);
+	base = b.name ? b.name : build_default_name(b.patches.v[0]);
 	names = module_names(base, &s);
 	for (k = 0; b.package && k < s.n; k++)
 		if (!pkg_version_ok(s.steps[k].version, false))
