@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # A forced transition: v2 replaces v1 while a task sleeps in v1's
 # pipe_read(), so the transition cannot finish; writing 1 to force ends it,
 # and v1's module can then never be unloaded (the kernel keeps its
@@ -24,7 +25,7 @@ like "$(dmesg_new)" 'forcing remaining tasks to the patched state' "dmesg: the k
 like "$(cat /proc/cmdline)" '\[force-v2\]$' "v2 runs"
 fails "rmmod $V1 is refused" rmmod $V1
 like "$(cat /proc/modules)" "^$V1 " "$V1 stays loaded: the kernel keeps its reference"
-{ kill $(pidof cat) $(pidof sleep); wait; } 2>/dev/null
+{ for p in $(pidof cat) $(pidof sleep); do kill "$p"; done; wait; } 2>/dev/null
 fails "... even after the sleeping task is gone" rmmod $V1
 ok "disable $V2" sh -c "echo 0 > $KLP_SYSFS/$V2/enabled"
 wait_for 30 "$V2 gone" klp_gone $V2

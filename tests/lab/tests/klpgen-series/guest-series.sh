@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The guest side of klpgen-series: v1, v2 replacing it, v3 refused.
 . ./guest-lib.sh
 V1=klp_series_v1 V2=klp_series_v2 V3=klp_series_v3

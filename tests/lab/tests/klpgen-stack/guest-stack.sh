@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # The guest side of klpgen-stack: two -R patches of cmdline_proc_show().
 . ./guest-lib.sh
 A=klp_stack_a B=klp_stack_b

@@ -142,7 +142,7 @@ exit_is "--help" 0 "$K" check --help
 exit_is "an unknown option" 2 "$K" check --frobnicate a b
 
 # A module without .klpgen.meta: its klp_patch data is read.
-for f in diff-vmlinux; do kcc "$TMP/$f.o" "$FIXTURES/klp-convert/$f.c"; done
+kcc "$TMP/diff-vmlinux.o" "$FIXTURES/klp-convert/diff-vmlinux.c"
 KLPGEN_DATADIR=$KLPGEN_SRC "$K" module -n lp_foreign --no-build --work "$TMP/w" \
 	vmlinux="$TMP/diff-vmlinux.o" >/dev/null 2>&1
 gcc -c -O2 -nostdinc -I "$FIXTURES/klp-convert/fake-include" -I "$TMP/w" -DFAKE_INTERNAL \
