@@ -53,6 +53,9 @@ static void usage(FILE *out)
 "      --keep-work         keep the work directory and print its path\n"
 "      --skip-compiler-check  build even if gcc differs from the one that\n"
 "                          built the vmlinux\n"
+"      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
+"                          order) before writing it, as klpgen check does\n"
+"      --no-check          write the module even if it is incompatible\n"
 "      --package rpm|deb   also package the module (klpgen package)\n"
 "      --version V         the module's (and package's) version (default:\n"
 "                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
@@ -60,13 +63,14 @@ static void usage(FILE *out)
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
-"      3 nothing patchable changed, 4 refused as unsafe, 130 interrupted,\n"
+"      3 nothing patchable changed, 4 refused as unsafe or incompatible\n"
+"      with --prev, 130 interrupted,\n"
 "      1 other errors.  See klpgen(1).\n");
 }
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
+	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
 
 static char *absolute(const char *path)
@@ -108,6 +112,8 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "prev", required_argument, NULL, OPT_PREV },
+		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 		{ "package", required_argument, NULL, OPT_PACKAGE },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "release", required_argument, NULL, OPT_RELEASE },
@@ -132,6 +138,11 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case OPT_PREV:
+			sl_add_own(&b->prevs, need_path(optarg, "--prev module",
+							S_IFREG));
+			break;
+		case OPT_NO_CHECK: b->no_check = true; break;
 		case OPT_PACKAGE: b->package = optarg; break;
 		case OPT_VERSION: b->version = xstrdup(optarg); break;
 		case OPT_RELEASE: b->release = optarg; break;
@@ -233,7 +244,7 @@ static char *default_name(const char *patch)
 }
 
 /* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
-static void normalize_name(char *name)
+void normalize_name(char *name)
 {
 	char *c;
 
@@ -587,6 +598,16 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
+void build_options(struct build *b, int argc, char **argv)
+{
+	parse_options(b, argc, argv);
+}
+
+char *build_default_name(const char *patch)
+{
+	return default_name(patch);
+}
+
 void build_init(struct build *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -621,6 +642,7 @@ void build_run(struct build *b)
 	apply_patches(b);
 	patched_build(b);
 	generate(b);
+	kb_publish_module(b);
 	if (b->package && kb_package(b))
 		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(b);

@@ -15,6 +15,7 @@
  *   diff.c     create-diff-object per changed object, explain merge,
  *              the module (klpgen_make_module(), in-process)
  *   summary.c  the one-screen summary read back from the diff objects
+ *   build-publish.c  --prev checks, then the module into the output dir
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -50,6 +51,8 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist prevs;	/* --prev modules, absolute, in load order */
+	bool no_check;		/* --no-check */
 	struct strlist targets;	/* make targets of the original build; none:
 				 * vmlinux modules (kpatch-build -t) */
 	bool kpatch;		/* kpatch-build: kpatch's module file names */
@@ -131,6 +134,16 @@ int kbuild_orig(struct build *b);
 int kbuild_objects_for(struct build *b);
 int kbuild_patched(struct build *b);
 char *kbuild_owner(struct build *b, const char *obj, char **ko);
+
+/* build.c: what klpgen series build reuses */
+/* klpgen build's command line into @b (after build_init()); exits if bad. */
+void build_options(struct build *b, int argc, char **argv);
+/* Module names are [a-z0-9_]: lower case, - . and space to _. */
+void normalize_name(char *name);
+/* klp_<name of @patch without its extension>: the default module name. */
+char *build_default_name(const char *patch);
+/* build-publish.c: check against --prev, then write OUTDIR/NAME.ko */
+void kb_publish_module(struct build *b);
 
 /* diff.c */
 int kb_diff_objects(struct build *b);

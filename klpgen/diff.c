@@ -362,7 +362,7 @@ int kb_make_module(struct build *b)
 	}
 	o.name = b->name;
 	o.kbuild = b->kbuild ? b->kbuild : b->orig;
-	o.outdir = b->outdir;
+	o.outdir = b->work;	/* kb_publish_module() writes OUTDIR/NAME.ko */
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;
 	o.symvers = b->symvers;

@@ -29,14 +29,6 @@ kb() {	# kb VMLINUX [options] PATCH...
 	"$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$vm" \
 		--cache "$CACHE" -o "$TMP/out" -j2 "$@"
 }
-mkpatch() {	# mkpatch NAME FILE SED-EXPR
-	local name=$1 f=$2 expr=$3
-	mkdir -p "$TMP/p/a/$(dirname "$f")" "$TMP/p/b/$(dirname "$f")"
-	cp "$SRC/$f" "$TMP/p/a/$f"
-	sed "$expr" "$SRC/$f" >"$TMP/p/b/$f"
-	(cd "$TMP/p" && diff -u "a/$f" "b/$f") >"$TMP/$name.patch"
-	rm -rf "$TMP/p"
-}
 mkpatch comment fs/a.c 's/return x + FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
 
 # compiler check
