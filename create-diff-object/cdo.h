@@ -5,7 +5,9 @@
  *   correlate.c  twins between ORIG and PATCHED (sections, symbols)
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
+ *   entsize.c    entry sizes from the relocation layout
  *   compare.c    per-function verdicts
+ *   fentry.c     ftrace sites: which functions livepatch can redirect
  *   refuse.c     unsafe changes (data, __init, exports)
  *   include.c    what the diff object holds (closure over relocations)
  *   reference.c  names of references to original symbols (.klp.sym.*)
@@ -66,9 +68,10 @@ struct func {
 	struct entry_list entries;	/* special-section entries it owns */
 };
 
-/* Entry size source of a special section. */
+/* Entry size source of a special section, besides sh_entsize, --entsize
+ * and the relocation layout (special.c). */
 enum entsize_src {
-	ES_DWARF,		/* struct size from the --symbols DWARF */
+	ES_DWARF,		/* struct size from DWARF (--symbols, --dwarf) */
 	ES_S32,			/* array of s32 (4) */
 	ES_PTR,			/* array of pointers (8) */
 };
@@ -78,11 +81,15 @@ struct special_desc {
 	enum entsize_src src;
 	const char *struct_name;	/* ES_DWARF */
 	unsigned int owner_off;		/* field pointing at the code */
-	int hazard_off;			/* field resolved at load: -1 none */
+	bool has_key;			/* last relocated field: a key the loader
+					 * resolves (see reference.c) */
 	const char *parallel;		/* index-parallel companion section */
 	bool compare;			/* entries compared between builds */
 	bool altinstr;			/* .altinstructions: replacement */
+	const unsigned int *known;	/* entry sizes of kernel versions, 0-ended */
 };
+
+#define NO_OWNER_FIELD	(~0u)
 
 /* A special section of one file, split into entries. */
 struct special {
@@ -90,8 +97,11 @@ struct special {
 	struct section *sec;
 	bool is_patched;
 	struct special *parallel;	/* e.g. .orc_unwind for .orc_unwind_ip */
-	size_t entsize;
+	size_t entsize;			/* stride; the last entry may be shorter */
 	size_t nr;
+	int key_off;			/* has_key: offset of the key, else -1 */
+	int line_off;			/* __bug_table: u16 line field, else -1 */
+	int replen_off;			/* .altinstructions: u8 replacement length */
 	struct func **owner;		/* owning function per entry, or NULL */
 	struct reloc **relocs;		/* sorted relocs of sec */
 	size_t nr_relocs;
@@ -113,6 +123,7 @@ struct cdo {
 	/* options */
 	const char *objname;
 	const char *symbols_path;
+	const char *dwarf_path;		/* --dwarf: struct sizes (vmlinux) */
 	const char *symvers_path;
 	const char *explain_path;
 	const char *orig_path, *patched_path, *out_path;
@@ -204,11 +215,32 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 const struct special_desc *special_desc(const char *name);
 bool is_special_candidate(const struct section *sec);
 void special_parse(struct cdo *c);
+/* Bytes of entry @idx: entsize, or less for a last entry without tail pad. */
+size_t special_entry_len(const struct special *sp, size_t idx);
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr);
 void special_include_entries(struct cdo *c);
 bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
 		      uint64_t *off, uint64_t *len);
+
+/* entsize.c */
+const char *entsize_check(const struct section *sec, struct reloc **rv,
+			  size_t nr, size_t s, unsigned int owner_off,
+			  char *buf, size_t len);
+size_t entsize_infer(const struct section *sec, struct reloc **rv, size_t nr,
+		     unsigned int owner_off, const unsigned int *known,
+		     char *why, size_t len);
+
+/* fentry.c: ftrace sites (livepatch redirects through them) */
+enum fentry_kind {
+	FENTRY_NONE,		/* not built for ftrace */
+	FENTRY_TABLE,		/* __mcount_loc or __patchable_function_entries */
+	FENTRY_CALL,		/* calls __fentry__, table made later (vmlinux.o) */
+};
+bool is_fentry_table(const struct special *sp);
+enum fentry_kind fentry_kind(struct cdo *c);
+/* @f (of ORIG) has an ftrace site at its start; true for FENTRY_NONE. */
+bool func_is_traced(struct cdo *c, enum fentry_kind kind, const struct func *f);
 
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);
@@ -239,7 +271,8 @@ bool kernel_defines(struct cdo *c, const char *name);
 bool kernel_symbols_is_vmlinux(struct cdo *c);
 /* kallsyms position of an original symbol; -1 if not found. */
 long kernel_sympos(struct cdo *c, struct symbol *osym);
-/* Size of struct @name from the DWARF of --symbols; 0 if unknown. */
-size_t kernel_struct_size(struct cdo *c, const char *name);
+/* Size of struct @name from the DWARF of --symbols, else of --dwarf; 0 if
+ * unknown.  *from: the file that had it. */
+size_t kernel_struct_size(struct cdo *c, const char *name, const char **from);
 
 #endif

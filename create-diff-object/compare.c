@@ -182,6 +182,8 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			struct entry_ref *eo = &o->entries.v[j + k];
 			struct entry_ref *ep = &p->entries.v[i + k];
 			struct cmp_opts opt = { 0, 0, -1 };
+			size_t len, lo, lp;
+			int line = ep->sp->line_off;
 			char *why;
 
 			if (eo->sp->entsize != ep->sp->entsize)
@@ -189,20 +191,24 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 						 sp->sec->name);
 			if (sp->desc->altinstr)
 				opt.skip_reloc = 4;
+			/* a last entry may lack its tail padding */
+			lo = special_entry_len(eo->sp, eo->idx);
+			lp = special_entry_len(ep->sp, ep->idx);
+			len = lo < lp ? lo : lp;
 			why = compare_ex(c, eo->sp->sec,
 					 eo->idx * eo->sp->entsize, ep->sp->sec,
 					 ep->idx * ep->sp->entsize,
-					 ep->sp->entsize, &opt, &at);
-			if (why && !strcmp(sp->sec->name, "__bug_table") &&
-			    ep->sp->entsize >= 12 && at >= 8 && at < 10) {
+					 len, &opt, &at);
+			if (why && line >= 0 && line == eo->sp->line_off &&
+			    at >= (uint64_t)line && at < (uint64_t)line + 2) {
 				free(why);
-				opt.ign_lo = 8;
-				opt.ign_hi = 10;
+				opt.ign_lo = line;
+				opt.ign_hi = line + 2;
 				why = compare_ex(c, eo->sp->sec,
 						 eo->idx * eo->sp->entsize,
 						 ep->sp->sec,
 						 ep->idx * ep->sp->entsize,
-						 ep->sp->entsize, &opt, &at);
+						 len, &opt, &at);
 				if (!why)
 					*line_only = true;
 			}
@@ -293,40 +299,24 @@ static struct func *changed_ancestor(struct func *f)
 	return NULL;
 }
 
-static bool is_fentry_table(const struct special *sp)
-{
-	return !strcmp(sp->desc->name, "__mcount_loc") ||
-	       !strcmp(sp->desc->name, "__patchable_function_entries");
-}
-
 /*
- * In an object built for ftrace (it has __mcount_loc or
- * __patchable_function_entries), a changed function of ORIG without an
- * entry there is notrace: livepatch cannot redirect it.
+ * A changed function of ORIG without an ftrace site at its start is
+ * notrace: livepatch cannot redirect it (fentry.c says what counts).
  */
 static void check_fentry(struct cdo *c)
 {
-	bool traced = false;
-	size_t i, j;
+	enum fentry_kind kind = fentry_kind(c);
+	size_t i;
 
-	for (i = 0; i < c->nr_specials; i++)
-		if (!c->specials[i].is_patched &&
-		    is_fentry_table(&c->specials[i]))
-			traced = true;
-	if (!traced)
+	if (kind == FENTRY_NONE)
 		return;
 	for (i = 0; i < c->nr_funcs; i++) {
-		struct func *f = &c->funcs[i], *o = f->twin;
-		bool has = false;
+		struct func *f = &c->funcs[i];
 
 		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold ||
-		    sec_is_init(f->sym->sec))
+		    sec_is_init(f->sym->sec) || func_is_traced(c, kind, f->twin))
 			continue;
-		for (j = 0; j < o->entries.nr && !has; j++)
-			has = is_fentry_table(o->entries.v[j].sp);
-		if (has)
-			continue;
-		refuse(c, "changed function %s (section %s) has no fentry call in the original (notrace): livepatch cannot redirect it",
+		refuse(c, "changed function %s (section %s) has no ftrace site at its start in the original (notrace): livepatch cannot redirect it",
 		       f->sym->name, f->sym->sec->name);
 		f->verdict = V_REFUSED;
 	}

@@ -27,6 +27,8 @@ static void usage(FILE *out)
 "  -s, --symbols FILE     vmlinux or module .ko of the running kernel (any ELF\n"
 "                         with a symbol table; default: ORIG.o)\n"
 "  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
+"      --dwarf FILE       DWARF for struct sizes when --symbols lacks them\n"
+"                         (vmlinux, for a module)\n"
 "      --explain FILE     write every verdict as JSON\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
 "      --debug            print decisions (twice: also every correlation)\n"
@@ -88,13 +90,14 @@ static void parse_entsize(struct cdo *c, const char *arg)
 
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE };
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_DWARF };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
 		{ "symbols", required_argument, NULL, 's' },
 		{ "symvers", required_argument, NULL, 'S' },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
+		{ "dwarf", required_argument, NULL, OPT_DWARF },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -119,6 +122,9 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
+			break;
+		case OPT_DWARF:
+			c->dwarf_path = optarg;
 			break;
 		case OPT_DEBUG:
 			debug_level++;

@@ -170,11 +170,13 @@ static void copy_special(struct out *o, struct special *sp)
 
 	if (!nr)
 		return;
-	buf = xmalloc(nr * es);
+	/* whole entries: a last one without tail padding gets zeros */
+	buf = xcalloc(nr, es);
 	for (j = 0, n = 0; j < sp->nr; j++)
 		if (sp->include[j])
 			memcpy(buf + es * n++,
-			       (unsigned char *)sp->sec->data + j * es, es);
+			       (unsigned char *)sp->sec->data + j * es,
+			       special_entry_len(sp, j));
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 			      sane_align(o, sp->sec), sp->sec->sh.sh_entsize,

@@ -151,10 +151,10 @@ void check_hazards(struct cdo *c)
 			if (!sp->include[j])
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
-			if (sp->desc->hazard_off >= 0)
+			if (sp->key_off >= 0)
 				for (k = 0; k < n; k++)
 					if (rv[k]->offset == j * sp->entsize +
-					    (uint64_t)sp->desc->hazard_off)
+					    (uint64_t)sp->key_off)
 						hazard(c, sp, j, rv[k], "key");
 			if (sp->desc->altinstr) {
 				struct section *rs;
