@@ -7,6 +7,7 @@
  *   special.c    the special-section table and per-entry ownership
  *   entsize.c    entry sizes from the relocation layout
  *   compare.c    per-function verdicts
+ *   line.c       __LINE__ immediates in code that only moved
  *   fentry.c     ftrace sites: which functions livepatch can redirect
  *   refuse.c     unsafe changes (data, __init, exports)
  *   include.c    what the diff object holds (closure over relocations)
@@ -210,6 +211,11 @@ void compare_funcs(struct cdo *c);
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
+
+/* line.c: __LINE__ immediates; mask of bytes to ignore, or NULL */
+unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
+			       const struct symbol *p, const unsigned char *rmask,
+			       char **what);
 
 /* special.c */
 const struct special_desc *special_desc(const char *name);

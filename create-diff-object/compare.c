@@ -40,37 +40,33 @@ const char *verdict_name(enum verdict v)
 
 struct cmp_opts {
 	uint64_t ign_lo, ign_hi;	/* relative bytes to ignore */
+	const unsigned char *ign;	/* per byte: ignore, or NULL */
 	int64_t skip_reloc;		/* relative reloc whose target is
 					 * compared by the caller; -1 none */
 };
 
-static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
-			struct section *ps, uint64_t poff, uint64_t len,
-			const struct cmp_opts *opt, uint64_t *diff_at)
+/* Bytes of [ooff, +len) of  and [poff, +len) of  that relocations
+ * write: compared symbolically, not as bytes.  Valid until the next call. */
+static unsigned char *reloc_mask(struct section *os, uint64_t ooff,
+				 struct section *ps, uint64_t poff,
+				 uint64_t len, struct reloc ***ro, size_t *nro,
+				 struct reloc ***rp, size_t *nrp)
 {
 	static unsigned char *mask;
 	static size_t mask_cap;
-	const unsigned char *a, *b;
-	struct reloc **ro, **rp;
-	size_t nro, nrp, i, j, k;
-	char *why = NULL;
+	size_t i, j, k;
 
-	if (!os->data || !ps->data)
-		return (!os->data && !ps->data) ? NULL :
-			xstrdup("section type changed");
-	if (ooff + len > os->size || poff + len > ps->size)
-		return xstrdup("out of section bounds");
-	ro = elf_range_relocs(os, ooff, len, &nro);
-	rp = elf_range_relocs(ps, poff, len, &nrp);
-	if (len > mask_cap) {
-		mask_cap = len * 2;
+	*ro = elf_range_relocs(os, ooff, len, nro);
+	*rp = elf_range_relocs(ps, poff, len, nrp);
+	if (len + 1 > mask_cap) {
+		mask_cap = len * 2 + 1;
 		free(mask);
 		mask = xmalloc(mask_cap);
 	}
-	memset(mask, 0, len);
+	memset(mask, 0, len + 1);
 	for (k = 0; k < 2; k++) {
-		struct reloc **v = k ? rp : ro;
-		size_t n = k ? nrp : nro;
+		struct reloc **v = k ? *rp : *ro;
+		size_t n = k ? *nrp : *nro;
 		uint64_t base = k ? poff : ooff;
 
 		for (i = 0; i < n; i++) {
@@ -83,11 +79,30 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 				mask[at + j] = 1;
 		}
 	}
+	return mask;
+}
+
+static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			const struct cmp_opts *opt, uint64_t *diff_at)
+{
+	const unsigned char *a, *b, *mask;
+	struct reloc **ro, **rp;
+	size_t nro, nrp, i, j;
+	char *why = NULL;
+
+	if (!os->data || !ps->data)
+		return (!os->data && !ps->data) ? NULL :
+			xstrdup("section type changed");
+	if (ooff + len > os->size || poff + len > ps->size)
+		return xstrdup("out of section bounds");
+	mask = reloc_mask(os, ooff, ps, poff, len, &ro, &nro, &rp, &nrp);
 	a = (const unsigned char *)os->data + ooff;
 	b = (const unsigned char *)ps->data + poff;
 	for (i = 0; i < len; i++) {
 		if (mask[i] || a[i] == b[i] ||
-		    (i >= opt->ign_lo && i < opt->ign_hi))
+		    (i >= opt->ign_lo && i < opt->ign_hi) ||
+		    (opt->ign && opt->ign[i]))
 			continue;
 		*diff_at = i;
 		return xasprintf("bytes differ at +0x%zx", i);
@@ -134,9 +149,47 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at)
 {
-	struct cmp_opts opt = { 0, 0, -1 };
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
+/*
+ * The code of  and  (same size) differs in its bytes: equal but for
+ * __LINE__ immediates (line.c)?  Then NULL and *what says which.
+ */
+static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
+			   char *why, char **what)
+{
+	struct reloc **ro, **rp;
+	size_t nro, nrp;
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	unsigned char *ign;
+	uint64_t at;
+	char *again;
+
+	if (!o->sec->data || !p->sec->data ||
+	    o->sym.st_value + o->sym.st_size > o->sec->size ||
+	    p->sym.st_value + p->sym.st_size > p->sec->size)
+		return why;
+	ign = line_immediates(c, o, p,
+			      reloc_mask(o->sec, o->sym.st_value, p->sec,
+					 p->sym.st_value, p->sym.st_size,
+					 &ro, &nro, &rp, &nrp), what);
+	if (!ign)
+		return why;
+	opt.ign = ign;
+	again = compare_ex(c, o->sec, o->sym.st_value, p->sec,
+			   p->sym.st_value, p->sym.st_size, &opt, &at);
+	free(ign);
+	if (again) {
+		free(*what);
+		*what = NULL;
+		free(again);
+		return why;
+	}
+	free(why);
+	return NULL;
 }
 
 /*
@@ -181,7 +234,7 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 		for (k = 0; k < np && sp->desc->compare; k++) {
 			struct entry_ref *eo = &o->entries.v[j + k];
 			struct entry_ref *ep = &p->entries.v[i + k];
-			struct cmp_opts opt = { 0, 0, -1 };
+			struct cmp_opts opt = { 0, 0, NULL, -1 };
 			size_t len, lo, lp;
 			int line = ep->sp->line_off;
 			char *why;
@@ -259,9 +312,9 @@ static void compare_one(struct cdo *c, struct func *p)
 {
 	struct func *o = p->twin;
 	struct symbol *ps = p->sym, *os;
+	char *why, *lines = NULL;
 	bool line_only;
 	uint64_t at;
-	char *why;
 
 	if (!o) {
 		set_verdict(p, V_NEW, NULL);
@@ -275,14 +328,19 @@ static void compare_one(struct cdo *c, struct func *p)
 	else
 		why = compare_range(c, os->sec, os->sym.st_value, ps->sec,
 				    ps->sym.st_value, ps->sym.st_size, &at);
+	if (why && str_starts_with(why, "bytes differ"))
+		why = compare_lines(c, os, ps, why, &lines);
 	if (why) {
 		set_verdict(p, V_CHANGED, why);
 		return;
 	}
 	why = compare_entries(c, o, p, &line_only);
-	if (why)
+	if (why) {
+		free(lines);
 		set_verdict(p, V_CHANGED, why);
-	else if (line_only)
+	} else if (lines) {
+		set_verdict(p, V_IGNORED_LINE, lines);
+	} else if (line_only)
 		set_verdict(p, V_IGNORED_LINE,
 			    xstrdup("only __bug_table line numbers differ"));
 	else
