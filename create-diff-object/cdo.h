@@ -6,6 +6,7 @@
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
  *   entsize.c    entry sizes from the relocation layout
+ *   fixup.c      .fixup split per __ex_table entry
  *   compare.c    per-function verdicts
  *   line.c       __LINE__ immediates in code that only moved
  *   fentry.c     ftrace sites: which functions livepatch can redirect
@@ -108,6 +109,8 @@ struct special {
 	size_t nr_relocs;
 	size_t *first_reloc;		/* per entry: index into relocs */
 	bool *include;			/* per entry: copied to OUT */
+	struct section *piece_sec;	/* __ex_table: .fixup split per entry */
+	uint64_t *piece_off, *piece_len;	/* (fixup.c); len 0: none */
 	size_t nr_included;		/* how many include[] are set */
 };
 
@@ -226,8 +229,18 @@ size_t special_entry_len(const struct special *sp, size_t idx);
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr);
 void special_include_entries(struct cdo *c);
-bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
-		      uint64_t *off, uint64_t *len);
+/*
+ * Out-of-line code of entry @idx, which its field at +4 points at and which
+ * follows the entry: an alternative's replacement, a .fixup piece.
+ */
+bool special_piece(struct special *sp, size_t idx, struct section **sec,
+		   uint64_t *off, uint64_t *len);
+#define PIECE_FIELD	4
+
+/* fixup.c */
+void fixup_split(struct elf_file *elf, struct special *sp);
+bool fixup_piece(const struct special *sp, size_t idx, struct section **sec,
+		 uint64_t *off, uint64_t *len);
 
 /* entsize.c */
 const char *entsize_check(const struct section *sec, struct reloc **rv,

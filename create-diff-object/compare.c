@@ -192,6 +192,64 @@ static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 	return NULL;
 }
 
+/* The out-of-line code of two entries (replacements, .fixup pieces). */
+static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
+			    const struct entry_ref *ep)
+{
+	struct section *rs_o, *rs_p;
+	uint64_t off_o, off_p, len_o, len_p, at;
+	bool po = special_piece(eo->sp, eo->idx, &rs_o, &off_o, &len_o);
+	bool pp = special_piece(ep->sp, ep->idx, &rs_p, &off_p, &len_p);
+
+	if (!po && !pp && !eo->sp->desc->altinstr)
+		return NULL;
+	if (!po || !pp)
+		return xstrdup(eo->sp->desc->altinstr ? "unreadable replacement" :
+			       "fixup code moved into or out of .fixup");
+	if (len_o != len_p)
+		return xstrdup(eo->sp->desc->altinstr ?
+			       "replacement length differs" :
+			       ".fixup code length differs");
+	return compare_range(c, rs_o, off_o, rs_p, off_p, len_o, &at);
+}
+
+/* One entry of ORIG against its twin; *line_only: only the bug line differs. */
+static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
+			   const struct entry_ref *ep, bool *line_only)
+{
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	int line = ep->sp->line_off;
+	struct section *s;
+	uint64_t at, x, y;
+	size_t len, lo, lp;
+	char *why;
+
+	if (eo->sp->entsize != ep->sp->entsize)
+		return xstrdup("entry size changed");
+	/* the piece's address is compared by its content */
+	if (special_piece(ep->sp, ep->idx, &s, &x, &y) ||
+	    ep->sp->desc->altinstr)
+		opt.skip_reloc = PIECE_FIELD;
+	/* a last entry may lack its tail padding */
+	lo = special_entry_len(eo->sp, eo->idx);
+	lp = special_entry_len(ep->sp, ep->idx);
+	len = lo < lp ? lo : lp;
+	why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
+			 ep->sp->sec, ep->idx * ep->sp->entsize, len, &opt, &at);
+	if (why && line >= 0 && line == eo->sp->line_off &&
+	    at >= (uint64_t)line && at < (uint64_t)line + 2) {
+		free(why);
+		opt.ign_lo = line;
+		opt.ign_hi = line + 2;
+		why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
+				 ep->sp->sec, ep->idx * ep->sp->entsize, len,
+				 &opt, &at);
+		if (!why)
+			*line_only = true;
+	}
+	return why ? why : compare_pieces(c, eo, ep);
+}
+
 /*
  * Compare the special-section entries of @o (ORIG) and @p (PATCHED).
  * Returns a reason or NULL; *line_only is set when only __bug_table lines
@@ -201,7 +259,6 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			     bool *line_only)
 {
 	size_t i, j, k;
-	uint64_t at;
 
 	*line_only = false;
 	if (o->entries.nr != p->entries.nr && !p->entries.nr)
@@ -232,55 +289,10 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			return xasprintf("%zu %s entries, were %zu", np,
 					 sp->sec->name, no);
 		for (k = 0; k < np && sp->desc->compare; k++) {
-			struct entry_ref *eo = &o->entries.v[j + k];
-			struct entry_ref *ep = &p->entries.v[i + k];
-			struct cmp_opts opt = { 0, 0, NULL, -1 };
-			size_t len, lo, lp;
-			int line = ep->sp->line_off;
-			char *why;
+			char *why = compare_entry(c, &o->entries.v[j + k],
+						  &p->entries.v[i + k],
+						  line_only);
 
-			if (eo->sp->entsize != ep->sp->entsize)
-				return xasprintf("%s entry size changed",
-						 sp->sec->name);
-			if (sp->desc->altinstr)
-				opt.skip_reloc = 4;
-			/* a last entry may lack its tail padding */
-			lo = special_entry_len(eo->sp, eo->idx);
-			lp = special_entry_len(ep->sp, ep->idx);
-			len = lo < lp ? lo : lp;
-			why = compare_ex(c, eo->sp->sec,
-					 eo->idx * eo->sp->entsize, ep->sp->sec,
-					 ep->idx * ep->sp->entsize,
-					 len, &opt, &at);
-			if (why && line >= 0 && line == eo->sp->line_off &&
-			    at >= (uint64_t)line && at < (uint64_t)line + 2) {
-				free(why);
-				opt.ign_lo = line;
-				opt.ign_hi = line + 2;
-				why = compare_ex(c, eo->sp->sec,
-						 eo->idx * eo->sp->entsize,
-						 ep->sp->sec,
-						 ep->idx * ep->sp->entsize,
-						 len, &opt, &at);
-				if (!why)
-					*line_only = true;
-			}
-			if (!why && sp->desc->altinstr) {
-				struct section *rs_o, *rs_p;
-				uint64_t off_o, off_p, len_o, len_p;
-
-				if (!special_alt_repl(eo->sp, eo->idx, &rs_o,
-					      &off_o, &len_o) ||
-				    !special_alt_repl(ep->sp, ep->idx,
-						      &rs_p, &off_p, &len_p))
-					why = xstrdup("unreadable replacement");
-				else if (len_o != len_p)
-					why = xstrdup("replacement length differs");
-				else
-					why = compare_range(c, rs_o, off_o,
-							    rs_p, off_p, len_o,
-							    &at);
-			}
 			if (why) {
 				char *r = xasprintf("%s entry %zu differs: %s",
 						    sp->sec->name, k, why);

@@ -371,8 +371,7 @@ void include_all(struct cdo *c)
 			for (k = 0; k < n; k++)
 				if (!is_text_section(rv[k]->sym->sec))
 					visit_reloc(&w, rv[k]);
-			if (!sp->desc->altinstr ||
-			    !special_alt_repl(sp, j, &rsec, &roff, &rlen) ||
+			if (!special_piece(sp, j, &rsec, &roff, &rlen) ||
 			    !rsec->rela)
 				continue;
 			w.from = rsec;

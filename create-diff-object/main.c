@@ -207,6 +207,8 @@ static void cleanup(struct cdo *c)
 		free(c->specials[i].owner);
 		free(c->specials[i].first_reloc);
 		free(c->specials[i].include);
+		free(c->specials[i].piece_off);
+		free(c->specials[i].piece_len);
 	}
 	free(c->specials);
 	if (c->refusal_set.buckets)

@@ -2,8 +2,8 @@
 /*
  * The diff object: included sections and their symbols copied from
  * PATCHED, special sections rebuilt from the entries of included functions
- * (.altinstr_replacement from their replacements), references to the
- * original kernel as undefined symbols (reference.c), and a
+ * (.altinstr_replacement and .fixup from their out-of-line code),
+ * references to the original kernel as undefined symbols (reference.c), and a
  * "__klpgen_new.<obj>.<func>.<sympos>" alias for every changed function.
  */
 #include <stdlib.h>
@@ -18,7 +18,9 @@ struct out {
 	struct section **secmap;	/* PATCHED section index -> OUT */
 	struct symbol **symmap;		/* PATCHED symbol index -> OUT */
 	struct hashmap refs;		/* reference name -> OUT symbol */
-	struct section *repl;		/* OUT .altinstr_replacement */
+	/* out-of-line code of entries: .altinstr_replacement, .fixup */
+	struct section *piece_src[4], *piece_dst[4];
+	struct hashmap pieces;		/* "<dst>:<src off>" -> OUT offset + 1 */
 	bool failed;
 };
 
@@ -122,41 +124,65 @@ static void copy_relocs(struct out *o, struct section *ps)
 			   &ps->rela->relocs[i]);
 }
 
-/* The replacement of alt entry @idx into OUT .altinstr_replacement. */
-static bool copy_repl(struct out *o, struct special *sp, size_t idx,
-		      uint64_t *new_off)
+/* The OUT section collecting the pieces cut out of PATCHED's @rs. */
+static struct section *piece_dst(struct out *o, struct section *rs)
 {
-	struct section *rs;
-	uint64_t off, len, base;
 	size_t i;
 
-	if (!special_alt_repl(sp, idx, &rs, &off, &len)) {
+	for (i = 0; i < 4 && o->piece_src[i]; i++)
+		if (o->piece_src[i] == rs)
+			return o->piece_dst[i];
+	if (i == 4)
+		DIE("more than 4 kinds of out-of-line code");
+	o->piece_src[i] = rs;
+	o->piece_dst[i] = elf_add_section(o->e, rs->name, rs->sh.sh_type,
+					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+					  sane_align(o, rs), 0, NULL, 0);
+	return o->piece_dst[i];
+}
+
+/*
+ * The out-of-line code of entry @idx (an alternative's replacement, a
+ * .fixup piece) into OUT, once per piece: *dst and *new_off say where.
+ */
+static bool copy_piece(struct out *o, struct special *sp, size_t idx,
+		       struct section **dst, uint64_t *new_off)
+{
+	struct section *rs, *d;
+	uint64_t off, len, base;
+	unsigned char *buf;
+	char *key;
+	void *v;
+	size_t i;
+
+	if (!special_piece(sp, idx, &rs, &off, &len)) {
 		refuse(o->c, "%s entry %zu: unreadable replacement",
 		       sp->sec->name, idx);
 		return false;
 	}
-	if (!o->repl) {
-		o->repl = elf_add_section(o->e, rs->name, rs->sh.sh_type,
-					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-					  sane_align(o, rs), 0, NULL, 0);
+	*dst = d = piece_dst(o, rs);
+	key = xasprintf("%p:%llx", (void *)d, (unsigned long long)off);
+	v = hash_find(&o->pieces, key);
+	if (v) {
+		*new_off = (uintptr_t)v - 1;
+		free(key);
+		return true;
 	}
-	base = o->repl->size;
-	{
-		unsigned char *buf = xmalloc(base + len + 1);
-
-		if (base)
-			memcpy(buf, o->repl->data, base);
-		memcpy(buf + base, (unsigned char *)rs->data + off, len);
-		elf_set_data(o->repl, buf, base + len);
-		free(buf);
-	}
+	base = d->size;
+	buf = xmalloc(base + len + 1);
+	if (base)
+		memcpy(buf, d->data, base);
+	memcpy(buf + base, (unsigned char *)rs->data + off, len);
+	elf_set_data(d, buf, base + len);
+	free(buf);
 	if (rs->rela)
 		for (i = 0; i < rs->rela->nr_relocs; i++) {
 			struct reloc *r = &rs->rela->relocs[i];
 
 			if (r->offset >= off && r->offset < off + len)
-				copy_reloc(o, o->repl, base + r->offset - off, r);
+				copy_reloc(o, d, base + r->offset - off, r);
 		}
+	hash_add(&o->pieces, cdo_own(o->c, key), (void *)(uintptr_t)(base + 1));
 	*new_off = base;
 	return true;
 }
@@ -195,15 +221,17 @@ static void copy_special(struct out *o, struct special *sp)
 			continue;
 		special_entry_relocs(sp, j, &rv, &k);
 		for (size_t i = 0; i < k; i++) {
-			uint64_t rel = rv[i]->offset - j * es;
-			uint64_t repl;
+			uint64_t rel = rv[i]->offset - j * es, poff, plen;
+			struct section *psec, *pd;
 
-			if (sp->desc->altinstr && rel == 4) {
-				if (copy_repl(o, sp, j, &repl))
+			if (rel == PIECE_FIELD &&
+			    (sp->desc->altinstr ||
+			     special_piece(sp, j, &psec, &poff, &plen))) {
+				if (copy_piece(o, sp, j, &pd, &poff))
 					elf_add_reloc(o->e, dst, n * es + rel,
 						      rv[i]->type,
-						      elf_section_symbol(o->e, o->repl),
-						      (int64_t)repl);
+						      elf_section_symbol(o->e, pd),
+						      (int64_t)poff);
 				continue;
 			}
 			copy_reloc(o, dst, n * es + rel, rv[i]);
@@ -314,6 +342,7 @@ int write_output(struct cdo *c)
 	o.secmap = xcalloc(p->nr_secs + 1, sizeof(*o.secmap));
 	o.symmap = xcalloc(p->nr_syms + 1, sizeof(*o.symmap));
 	hash_init(&o.refs, 256);
+	hash_init(&o.pieces, 64);
 
 	for (i = 0; i < p->nr_secs; i++)
 		if (p->secs[i]->include)
@@ -351,6 +380,7 @@ int write_output(struct cdo *c)
 		ret = EXIT_INTERNAL;
 	}
 	hash_free(&o.refs);
+	hash_free(&o.pieces);
 	free(o.secmap);
 	free(o.symmap);
 	return ret;

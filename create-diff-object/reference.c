@@ -160,7 +160,7 @@ void check_hazards(struct cdo *c)
 				struct section *rs;
 				uint64_t off, len;
 
-				if (!special_alt_repl(sp, j, &rs, &off, &len) ||
+				if (!special_piece(sp, j, &rs, &off, &len) ||
 				    !rs->rela)
 					continue;
 				for (k = 0; k < rs->rela->nr_relocs; k++) {

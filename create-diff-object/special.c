@@ -294,6 +294,7 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 		sp->first_reloc[i] = r;
 	}
 	find_fields(elf, sp);
+	fixup_split(elf, sp);
 	if (sp->desc->owner_off == NO_OWNER_FIELD)
 		return;		/* filled from the parallel section */
 	for (i = 0; i < sp->nr; i++) {
@@ -322,13 +323,13 @@ void special_entry_relocs(struct special *sp, size_t idx,
 }
 
 /* Replacement bytes of .altinstructions entry @idx: section, offset, len. */
-bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
-		      uint64_t *off, uint64_t *len)
+static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
+		     uint64_t *off, uint64_t *len)
 {
 	uint64_t eoff = idx * sp->entsize;
-	struct reloc *r = elf_find_reloc(sp->sec, eoff + 4, 4);
+	struct reloc *r = elf_find_reloc(sp->sec, eoff + PIECE_FIELD, 4);
 
-	if (!r || r->offset != eoff + 4 || r->sym->type != STT_SECTION ||
+	if (!r || r->offset != eoff + PIECE_FIELD || r->sym->type != STT_SECTION ||
 	    !r->sym->sec || r->addend < 0)
 		return false;
 	*sec = r->sym->sec;
@@ -338,6 +339,14 @@ bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
 		return false;
 	*len = ((unsigned char *)sp->sec->data)[eoff + sp->replen_off];
 	return *off + *len <= (*sec)->size && (*sec)->data;
+}
+
+bool special_piece(struct special *sp, size_t idx, struct section **sec,
+		   uint64_t *off, uint64_t *len)
+{
+	if (sp->desc->altinstr)
+		return alt_repl(sp, idx, sec, off, len);
+	return fixup_piece(sp, idx, sec, off, len);
 }
 
 void special_parse(struct cdo *c)

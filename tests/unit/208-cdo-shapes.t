@@ -219,6 +219,43 @@ cdo_pair wfmt2 "$WF" "${WF/a + 2/a + 6}" $OK_FLAGS
 run wfmt2 $SV
 is "$RC/$(special __bug_table | grep -o '"entsize": [0-9]*')" '0/"entsize": 16' "16-byte bug entries: exit 0"
 
+# --- x86 .fixup (before 5.17): split per __ex_table entry ----------------------------
+FX='int ex1(int *u) { int v; if (get_user_fixup(&v, u, -14)) return -1; return v + 1; }
+int ex2(int *u) { int v; if (get_user_fixup(&v, u, -14)) return -1; return v + 2; }
+int ex3(int *u) { int v; if (get_user_fixup(&v, u, -22)) return -1; return v + 3; }
+int ex4(int *u) { int a, b; if (get_user2_fixup(&a, &b, u)) return -1; return a + b; }'
+# ex1 gains a second access (its piece grows, every later piece moves)
+FX2=${FX/int v; if (get_user_fixup(&v, u, -14)) return -1; return v + 1;/int v, w; if (get_user_fixup(\&v, u, -14) || get_user_fixup(\&w, u + 1, -14)) return -1; return v + w + 1;}
+printf '0x0\tex_handler_default\tvmlinux\tEXPORT_SYMBOL\t\n' >> "$TMP/Module.symvers"
+cdo_pair fix "$FX" "${FX2/v + 2/v + 5}" $OK_FLAGS
+run fix $SV
+is "$RC" 0 ".fixup: exit 0 (no refusal for code pointing into .fixup)"
+is "$(verdict fix ex1)/$(verdict fix ex2)/$(verdict fix ex3)/$(verdict fix ex4)" \
+	changed/changed/unchanged/unchanged "ex1, ex2 changed; ex3, ex4 unchanged though their pieces moved"
+like "$(special __ex_table)" '"entsize": 12, "entries": 6, "included": 3' "3 of 6 entries kept"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".fixup" { print $5 }')" size=36 \
+	"OUT .fixup holds the 3 pieces of ex1 and ex2 (12 bytes each)"
+like "$(relocs_of __ex_table | awk '$1 == "0x10" || $1 == "0x1c"' | tr "\n" " ")" '\.fixup\+0xc.*\.fixup\+0x18' \
+	"the entries point at their pieces in OUT .fixup"
+like "$(relocs_of .fixup)" '^  0x20 R_X86_64_PC32 \.text\.ex2' "ex2's piece jumps back into the new ex2"
+ok_desc ".fixup output links" check_out "$OUT" ex_handler_default
+cdo_pair fix2 "$FX" "${FX/-22/-5}" $OK_FLAGS
+run fix2 $SV
+is "$(verdict fix2 ex3)" changed "a changed fixup piece changes its function"
+like "$(reason fix2 ex3)" '__ex_table entry 0 differs: bytes differ' "... reason: its entry's piece"
+is "$(verdict fix2 ex1)/$(verdict fix2 ex4)" unchanged/unchanged "the others unchanged"
+cdo_pair fix3 "$FX" "${FX/return a + b;/return a - b;}" $OK_FLAGS
+run fix3 $SV
+is "$RC/$(verdict fix3 ex4)" 0/changed "two entries sharing one piece: exit 0, ex4 changed"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".fixup" { print $5 }')" size=14 "the shared piece (14 bytes) is copied once"
+like "$(relocs_of __ex_table | awk '{ print $3 }' | grep -c '^\.fixup+0x0$')" '^2$' "both entries point at it"
+ok_desc "shared piece output links" check_out "$OUT" ex_handler_default
+NRT='int nr(int a) { FIXUP_NO_RETURN(); return a + 1; }'
+cdo_pair fix4 "$NRT" "${NRT/a + 1/a + 2}" $OK_FLAGS
+run fix4 $SV
+is "$RC" 4 ".fixup code without a jump back: refused"
+like "$ERR" "__ex_table.*points into \.fixup, which is not included" "... saying where"
+
 # --- a given size is checked against the relocations ------------------------------
 run alt13 $SV --entsize .altinstructions=12
 is "$RC" 2 "--entsize 12 for 13-byte alternatives: exit 2"
