@@ -148,6 +148,7 @@ struct cdo {
 	struct refusal *refusals;
 	size_t nr_refusals;
 	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
+	struct hashmap private_memo;	/* target.c: private data pairs compared */
 
 	/* include phase results */
 	size_t nr_changed, nr_new;
@@ -214,6 +215,10 @@ void compare_funcs(struct cdo *c);
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
+/* The same, bytes [@ign_lo, @ign_hi) of the range ignored. */
+char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			uint64_t ign_lo, uint64_t ign_hi, uint64_t *diff_at);
 
 /* line.c: __LINE__ immediates; mask of bytes to ignore, or NULL */
 unsigned char *line_immediates(struct cdo *c, const struct symbol *o,

@@ -45,7 +45,7 @@ struct cmp_opts {
 					 * compared by the caller; -1 none */
 };
 
-/* Bytes of [ooff, +len) of  and [poff, +len) of  that relocations
+/* Bytes of [ooff, +len) of @os and [poff, +len) of @ps that relocations
  * write: compared symbolically, not as bytes.  Valid until the next call. */
 static unsigned char *reloc_mask(struct section *os, uint64_t ooff,
 				 struct section *ps, uint64_t poff,
@@ -154,8 +154,17 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
 
+char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			uint64_t ign_lo, uint64_t ign_hi, uint64_t *diff_at)
+{
+	struct cmp_opts opt = { ign_lo, ign_hi, NULL, -1 };
+
+	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
 /*
- * The code of  and  (same size) differs in its bytes: equal but for
+ * The code of @o and @p (same size) differs in its bytes: equal but for
  * __LINE__ immediates (line.c)?  Then NULL and *what says which.
  */
 static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,

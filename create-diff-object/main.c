@@ -213,6 +213,8 @@ static void cleanup(struct cdo *c)
 	free(c->specials);
 	if (c->refusal_set.buckets)
 		hash_free(&c->refusal_set);
+	if (c->private_memo.buckets)
+		hash_free(&c->private_memo);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);
