@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "klpgen.h"
 #include "util.h"
 
 #define EXIT_INTERRUPTED 130
@@ -57,6 +58,7 @@ struct build {
 
 	/* Derived. */
 	char *kcflags;
+	struct kb_toolchain tc;	/* the kernel's compiler (toolchain.c) */
 	char *key;
 	char *keydir;		/* <cache>/builds/<key> */
 	char *farm;		/* <keydir>/src */
@@ -105,7 +107,7 @@ int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
 char *kb_read_text(const char *path, size_t *len);
-char *kb_compiler_version(void);
+char *kb_compiler_version(const char *cc);	/* `cc --version`, line 1 */
 
 /* tree.c */
 int farm_prepare(struct build *b);

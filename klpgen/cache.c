@@ -188,9 +188,9 @@ static char *first_line_of(char *const argv[])
 	return ret;
 }
 
-char *kb_compiler_version(void)
+char *kb_compiler_version(const char *cc)
 {
-	char *const argv[] = { "gcc", "--version", NULL };
+	char *const argv[] = { (char *)cc, "--version", NULL };
 
 	return first_line_of(argv);
 }
@@ -204,13 +204,13 @@ int cache_key(struct build *b)
 
 	kver = kernel_version(b->srcdir);
 	cfg = kb_read_text(b->config, &cfg_len);
-	cc = kb_compiler_version();
+	cc = kb_compiler_version(b->tc.cc);
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
 		WARN("cannot compute the cache key: %s",
 		     !kver ? "no kernel Makefile in the source tree" :
 		     !cfg ? "cannot read the config" :
-		     !cc ? "gcc --version failed" : "cannot walk the source tree");
+		     !cc ? "the compiler's --version failed" : "cannot walk the source tree");
 		goto out;
 	}
 	fp_init(&ch);
