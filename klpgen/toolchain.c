@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs.h"
 #include "klpgen.h"
 #include "util.h"
 
@@ -36,23 +37,21 @@ static bool in_path(const char *name)
 
 int kb_toolchain(const char *config, struct kb_toolchain *tc)
 {
-	FILE *f = fopen(config, "r");
-	char line[256];
-	bool clang = false;
+	char *text = fs_read_text(config, NULL), *v;
+	bool clang;
 	long ver = 0;
 	int major;
 
 	memset(tc, 0, sizeof(*tc));
 	snprintf(tc->cc, sizeof(tc->cc), "gcc");
-	if (!f)
+	if (!text)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (!strcmp(line, "CONFIG_CC_IS_CLANG=y\n"))
-			clang = true;
-		else if (str_starts_with(line, "CONFIG_CLANG_VERSION="))
-			ver = strtol(line + 21, NULL, 10);
-	}
-	fclose(f);
+	clang = strstr(text, "\nCONFIG_CC_IS_CLANG=y\n") ||
+		str_starts_with(text, "CONFIG_CC_IS_CLANG=y\n");
+	v = strstr(text, "\nCONFIG_CLANG_VERSION=");
+	if (v)
+		ver = strtol(v + 22, NULL, 10);
+	free(text);
 	if (!clang)
 		return 0;
 	major = ver >= 10000 && ver < 1000000 ? (int)(ver / 10000) : 0;
