@@ -256,6 +256,23 @@ run fix4 $SV
 is "$RC" 4 ".fixup code without a jump back: refused"
 like "$ERR" "__ex_table.*points into \.fixup, which is not included" "... saying where"
 
+# --- a real module object of Debian's 6.1 cloud kernel (tests/fixtures/cdo/debian) --
+# fs/xfs/libxfs/xfs_ialloc.o of xfs.ko: hweight64() is an alternative; the
+# .ko's DWARF has no struct alt_instr (here: no DWARF at all)
+DEB=$FIXTURES/cdo/debian
+mkdir -p "$TMP/orig" "$TMP/patched"
+xz -dc "$DEB/xfs_ialloc.orig.o.xz" > "$TMP/orig/xfs_ialloc.o"
+xz -dc "$DEB/xfs_ialloc.patched.o.xz" > "$TMP/patched/xfs_ialloc.o"
+run xfs_ialloc -n xfs -S "$DEB/Module.symvers"
+is "$RC" 0 "Debian xfs_ialloc.o (module, .altinstructions, no DWARF): exit 0"
+is "$(grep -c '"verdict": "changed"' "$JSON")" 1 "one function changed"
+is "$(verdict xfs_ialloc xfs_inobt_get_rec)" changed "xfs_inobt_get_rec changed (its warning)"
+like "$(special .altinstructions)" '"entsize": 12, "entries": 1, "included": 1' \
+	"its 12-byte alternative entry (size from the relocations) kept"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".altinstr_replacement" {print $5}')" "size=5" \
+	"with its 5-byte replacement (popcnt)"
+ok_desc "Debian xfs_ialloc diff links" check_out "$OUT" $(out_symbols "$OUT" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+
 # --- a given size is checked against the relocations ------------------------------
 run alt13 $SV --entsize .altinstructions=12
 is "$RC" 2 "--entsize 12 for 13-byte alternatives: exit 2"
