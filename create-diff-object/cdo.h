@@ -6,7 +6,7 @@
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
  *   entsize.c    entry sizes from the relocation layout
- *   fixup.c      .fixup split per __ex_table entry
+ *   pieces.c     out-of-line code (.fixup, .altinstr_aux), per piece
  *   compare.c    per-function verdicts
  *   line.c       __LINE__ immediates in code that only moved
  *   fentry.c     ftrace sites: which functions livepatch can redirect
@@ -109,8 +109,6 @@ struct special {
 	size_t nr_relocs;
 	size_t *first_reloc;		/* per entry: index into relocs */
 	bool *include;			/* per entry: copied to OUT */
-	struct section *piece_sec;	/* __ex_table: .fixup split per entry */
-	uint64_t *piece_off, *piece_len;	/* (fixup.c); len 0: none */
 	size_t nr_included;		/* how many include[] are set */
 };
 
@@ -148,7 +146,8 @@ struct cdo {
 	struct refusal *refusals;
 	size_t nr_refusals;
 	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
-	struct hashmap private_memo;	/* target.c: private data pairs compared */
+	struct hashmap private_memo;	/* target.c, pieces.c: pairs compared */
+	struct hashmap piece_starts;	/* pieces.c: section -> piece starts */
 
 	/* include phase results */
 	size_t nr_changed, nr_new;
@@ -225,6 +224,17 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			       const struct symbol *p, const unsigned char *rmask,
 			       char **what);
 
+/* pieces.c: anonymous out-of-line code, compared per piece */
+bool is_piece_section(const struct section *s);
+bool pieces_equal(struct cdo *c, const struct target *o,
+		  const struct target *p);
+void pieces_free(struct cdo *c);
+/* Length of the piece of PATCHED's @s at @off. */
+uint64_t pieces_len(struct cdo *c, struct section *s, uint64_t off);
+/* Once per piece of PATCHED: @fn on each of its relocations. */
+void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
+		  void (*fn)(void *arg, struct reloc *r), void *arg);
+
 /* special.c */
 const struct special_desc *special_desc(const char *name);
 bool is_special_candidate(const struct section *sec);
@@ -236,16 +246,13 @@ void special_entry_relocs(struct special *sp, size_t idx,
 void special_include_entries(struct cdo *c);
 /*
  * Out-of-line code of entry @idx, which its field at +4 points at and which
- * follows the entry: an alternative's replacement, a .fixup piece.
+ * follows the entry: an alternative's replacement (other out-of-line code,
+ * .fixup and .altinstr_aux, is cut per piece by pieces.c).
  */
 bool special_piece(struct special *sp, size_t idx, struct section **sec,
 		   uint64_t *off, uint64_t *len);
 #define PIECE_FIELD	4
 
-/* fixup.c */
-void fixup_split(struct elf_file *elf, struct special *sp);
-bool fixup_piece(const struct special *sp, size_t idx, struct section **sec,
-		 uint64_t *off, uint64_t *len);
 
 /* entsize.c */
 const char *entsize_check(const struct section *sec, struct reloc **rv,

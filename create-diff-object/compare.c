@@ -201,7 +201,7 @@ static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 	return NULL;
 }
 
-/* The out-of-line code of two entries (replacements, .fixup pieces). */
+/* The replacements of two .altinstructions entries. */
 static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
 			    const struct entry_ref *ep)
 {
@@ -210,15 +210,12 @@ static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
 	bool po = special_piece(eo->sp, eo->idx, &rs_o, &off_o, &len_o);
 	bool pp = special_piece(ep->sp, ep->idx, &rs_p, &off_p, &len_p);
 
-	if (!po && !pp && !eo->sp->desc->altinstr)
+	if (!eo->sp->desc->altinstr)
 		return NULL;
 	if (!po || !pp)
-		return xstrdup(eo->sp->desc->altinstr ? "unreadable replacement" :
-			       "fixup code moved into or out of .fixup");
+		return xstrdup("unreadable replacement");
 	if (len_o != len_p)
-		return xstrdup(eo->sp->desc->altinstr ?
-			       "replacement length differs" :
-			       ".fixup code length differs");
+		return xstrdup("replacement length differs");
 	return compare_range(c, rs_o, off_o, rs_p, off_p, len_o, &at);
 }
 
@@ -228,16 +225,14 @@ static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
 {
 	struct cmp_opts opt = { 0, 0, NULL, -1 };
 	int line = ep->sp->line_off;
-	struct section *s;
-	uint64_t at, x, y;
+	uint64_t at;
 	size_t len, lo, lp;
 	char *why;
 
 	if (eo->sp->entsize != ep->sp->entsize)
 		return xstrdup("entry size changed");
-	/* the piece's address is compared by its content */
-	if (special_piece(ep->sp, ep->idx, &s, &x, &y) ||
-	    ep->sp->desc->altinstr)
+	/* the replacement's address is compared by its content */
+	if (ep->sp->desc->altinstr)
 		opt.skip_reloc = PIECE_FIELD;
 	/* a last entry may lack its tail padding */
 	lo = special_entry_len(eo->sp, eo->idx);

@@ -236,6 +236,13 @@ static void visit_sym(struct work *w, struct symbol *sym)
 	}
 }
 
+static void visit_reloc(struct work *w, struct reloc *r);
+
+static void visit_piece_reloc(void *w, struct reloc *r)
+{
+	visit_reloc(w, r);
+}
+
 static void visit_reloc(struct work *w, struct reloc *r)
 {
 	struct symbol *sym = r->sym;
@@ -250,6 +257,11 @@ static void visit_reloc(struct work *w, struct reloc *r)
 	reloc_target(w->c->patched, r, &t);
 	if (t.kind == T_SYM) {
 		visit_sym(w, t.sym);
+		return;
+	}
+	/* out-of-line code (.altinstr_aux): the piece, copied by output.c */
+	if (t.kind == T_SEC && is_piece_section(sym->sec) && t.off >= t.bias) {
+		pieces_visit(w->c, sym->sec, t.off - t.bias, visit_piece_reloc, w);
 		return;
 	}
 	/* mergeable or anonymous section: copy it */

@@ -207,14 +207,13 @@ static void cleanup(struct cdo *c)
 		free(c->specials[i].owner);
 		free(c->specials[i].first_reloc);
 		free(c->specials[i].include);
-		free(c->specials[i].piece_off);
-		free(c->specials[i].piece_len);
 	}
 	free(c->specials);
 	if (c->refusal_set.buckets)
 		hash_free(&c->refusal_set);
 	if (c->private_memo.buckets)
 		hash_free(&c->private_memo);
+	pieces_free(c);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);

@@ -72,6 +72,9 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym)
 	return s;
 }
 
+static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
+			  uint64_t len, struct section **dst, uint64_t *new_off);
+
 /* OUT symbol and addend for PATCHED relocation @r. */
 static struct symbol *map_target(struct out *o, const struct reloc *r,
 				 int64_t *addend)
@@ -93,6 +96,16 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
 		return ref_sym(o, t.sym);
+	}
+	/* out-of-line code (.altinstr_aux): just the piece it points at */
+	if (t.kind == T_SEC && is_piece_section(t.sec) && t.off >= t.bias) {
+		uint64_t start = t.off - t.bias, nstart;
+		struct section *d;
+
+		copy_piece_at(o, t.sec, start, pieces_len(o->c, t.sec, start),
+			      &d, &nstart);
+		*addend = (int64_t)nstart + t.bias;
+		return elf_section_symbol(o->e, d);
 	}
 	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
 	       r->sec->base->name, (unsigned long long)r->offset,
@@ -145,28 +158,24 @@ static struct section *piece_dst(struct out *o, struct section *rs)
  * The out-of-line code of entry @idx (an alternative's replacement, a
  * .fixup piece) into OUT, once per piece: *dst and *new_off say where.
  */
-static bool copy_piece(struct out *o, struct special *sp, size_t idx,
-		       struct section **dst, uint64_t *new_off)
+static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
+			  uint64_t len, struct section **dst, uint64_t *new_off)
 {
-	struct section *rs, *d;
-	uint64_t off, len, base;
+	struct reloc **rv;
+	struct section *d;
 	unsigned char *buf;
+	uint64_t base;
 	char *key;
 	void *v;
-	size_t i;
+	size_t i, n;
 
-	if (!special_piece(sp, idx, &rs, &off, &len)) {
-		refuse(o->c, "%s entry %zu: unreadable replacement",
-		       sp->sec->name, idx);
-		return false;
-	}
 	*dst = d = piece_dst(o, rs);
 	key = xasprintf("%p:%llx", (void *)d, (unsigned long long)off);
 	v = hash_find(&o->pieces, key);
 	if (v) {
 		*new_off = (uintptr_t)v - 1;
 		free(key);
-		return true;
+		return;
 	}
 	base = d->size;
 	buf = xmalloc(base + len + 1);
@@ -175,15 +184,26 @@ static bool copy_piece(struct out *o, struct special *sp, size_t idx,
 	memcpy(buf + base, (unsigned char *)rs->data + off, len);
 	elf_set_data(d, buf, base + len);
 	free(buf);
-	if (rs->rela)
-		for (i = 0; i < rs->rela->nr_relocs; i++) {
-			struct reloc *r = &rs->rela->relocs[i];
-
-			if (r->offset >= off && r->offset < off + len)
-				copy_reloc(o, d, base + r->offset - off, r);
-		}
+	/* known before its relocations: pieces may jump into each other */
 	hash_add(&o->pieces, cdo_own(o->c, key), (void *)(uintptr_t)(base + 1));
 	*new_off = base;
+	rv = elf_range_relocs(rs, off, len, &n);
+	for (i = 0; i < n; i++)
+		copy_reloc(o, d, base + rv[i]->offset - off, rv[i]);
+}
+
+static bool copy_piece(struct out *o, struct special *sp, size_t idx,
+		       struct section **dst, uint64_t *new_off)
+{
+	struct section *rs;
+	uint64_t off, len;
+
+	if (!special_piece(sp, idx, &rs, &off, &len)) {
+		refuse(o->c, "%s entry %zu: unreadable replacement",
+		       sp->sec->name, idx);
+		return false;
+	}
+	copy_piece_at(o, rs, off, len, dst, new_off);
 	return true;
 }
 
@@ -221,12 +241,10 @@ static void copy_special(struct out *o, struct special *sp)
 			continue;
 		special_entry_relocs(sp, j, &rv, &k);
 		for (size_t i = 0; i < k; i++) {
-			uint64_t rel = rv[i]->offset - j * es, poff, plen;
-			struct section *psec, *pd;
+			uint64_t rel = rv[i]->offset - j * es, poff;
+			struct section *pd;
 
-			if (rel == PIECE_FIELD &&
-			    (sp->desc->altinstr ||
-			     special_piece(sp, j, &psec, &poff, &plen))) {
+			if (rel == PIECE_FIELD && sp->desc->altinstr) {
 				if (copy_piece(o, sp, j, &pd, &poff))
 					elf_add_reloc(o->e, dst, n * es + rel,
 						      rv[i]->type,

@@ -294,7 +294,6 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 		sp->first_reloc[i] = r;
 	}
 	find_fields(elf, sp);
-	fixup_split(elf, sp);
 	if (sp->desc->owner_off == NO_OWNER_FIELD)
 		return;		/* filled from the parallel section */
 	for (i = 0; i < sp->nr; i++) {
@@ -344,9 +343,7 @@ static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
 bool special_piece(struct special *sp, size_t idx, struct section **sec,
 		   uint64_t *off, uint64_t *len)
 {
-	if (sp->desc->altinstr)
-		return alt_repl(sp, idx, sec, off, len);
-	return fixup_piece(sp, idx, sec, off, len);
+	return sp->desc->altinstr && alt_repl(sp, idx, sec, off, len);
 }
 
 void special_parse(struct cdo *c)

@@ -280,6 +280,8 @@ bool targets_equal(struct cdo *c, const struct target *o,
 		       !!(o->sec->sh.sh_flags & SHF_STRINGS) ==
 		       !!(p->sec->sh.sh_flags & SHF_STRINGS);
 	case T_SEC:
+		if (is_piece_section(o->sec) && is_piece_section(p->sec))
+			return pieces_equal(c, o, p);
 		return o->off == p->off && anon_equal(c, o->sec, p->sec);
 	}
 	return false;

@@ -242,7 +242,7 @@ ok_desc ".fixup output links" check_out "$OUT" ex_handler_default
 cdo_pair fix2 "$FX" "${FX/-22/-5}" $OK_FLAGS
 run fix2 $SV
 is "$(verdict fix2 ex3)" changed "a changed fixup piece changes its function"
-like "$(reason fix2 ex3)" '__ex_table entry 0 differs: bytes differ' "... reason: its entry's piece"
+like "$(reason fix2 ex3)" '__ex_table entry 0 differs: relocation at \+0x4 now targets \.fixup' "... reason: its entry's piece"
 is "$(verdict fix2 ex1)/$(verdict fix2 ex4)" unchanged/unchanged "the others unchanged"
 cdo_pair fix3 "$FX" "${FX/return a + b;/return a - b;}" $OK_FLAGS
 run fix3 $SV
@@ -253,8 +253,25 @@ ok_desc "shared piece output links" check_out "$OUT" ex_handler_default
 NRT='int nr(int a) { FIXUP_NO_RETURN(); return a + 1; }'
 cdo_pair fix4 "$NRT" "${NRT/a + 1/a + 2}" $OK_FLAGS
 run fix4 $SV
-is "$RC" 4 ".fixup code without a jump back: refused"
-like "$ERR" "__ex_table.*points into \.fixup, which is not included" "... saying where"
+is "$RC" 0 "fixup code that does not jump back (ud2): exit 0"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".fixup" { print $5 }')" size=2 "its piece (to the end of .fixup) is copied"
+
+# --- .altinstr_aux (static_cpu_has): references compared and copied per piece -----
+AX='int ax1(int a) { if (static_cpu_has_aux(5)) return a + 1; return a; }
+int ax2(int a) { if (static_cpu_has_aux(9)) return a * 2; return a; }
+int ax3(int a) { if (static_cpu_has_aux(12)) return a - 3; return a; }'
+cdo_pair aux "$AX" "${AX/return a + 1; return a;/return a + 1; return a * a * 7;}"
+run aux $SV
+is "$RC" 0 ".altinstr_aux: exit 0"
+is "$(verdict aux ax1)/$(verdict aux ax2)/$(verdict aux ax3)" changed/unchanged/unchanged \
+	"ax1 changed; ax2, ax3 unchanged though their pieces jump back into moved code"
+is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".altinstr_aux" { print $5 }')" \
+	"size=$(objdump -d -j .altinstr_aux "$TMP/patched/aux.o" | grep -c '^ ' | awk '{ print "?" }' >/dev/null; \
+	"$ELFDUMP" -S "$TMP/patched/aux.o" | awk '$2 == ".altinstr_aux" { sub("size=", "", $5); print $5 / 3 }')" \
+	"OUT .altinstr_aux holds only ax1's piece (a third of the section)"
+unlike "$(relocs_of .altinstr_aux)" 'ax2|ax3' "no jump into ax2 or ax3 copied"
+like "$(relocs_of .text.ax1)" '\.altinstr_aux' "ax1 points at its piece in OUT"
+ok_desc ".altinstr_aux output links" check_out "$OUT" boot_cpu_data
 
 # --- a real module object of Debian's 6.1 cloud kernel (tests/fixtures/cdo/debian) --
 # fs/xfs/libxfs/xfs_ialloc.o of xfs.ko: hweight64() is an alternative; the
