@@ -178,11 +178,24 @@ int kb_explain_write(struct build *b)
 	return ret;
 }
 
+/* A patch as .klpgen.meta names it: its file name, one printable token. */
+static char *patch_record(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *name = xstrndup(slash ? slash + 1 : path, 255), *c;
+
+	for (c = name; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			*c = '_';
+	return name;
+}
+
 int kb_make_module(struct build *b)
 {
 	struct module_opts o = { 0 };
 	struct module_input *mods = NULL, *diffs;
 	struct strlist seen = { 0 };
+	struct strlist patches = { 0 };
 	char *mwork = xasprintf("%s/module", b->work);
 	size_t i, nr_mods = 0;
 	int rc;
@@ -219,6 +232,11 @@ int kb_make_module(struct build *b)
 	o.nr_diffs = b->diffs.n;
 	o.work = mwork;
 	o.quiet = true;		/* build prints its own summary */
+	o.version = b->version;
+	for (i = 0; i < b->patches.n; i++)
+		sl_add_own(&patches, patch_record(b->patches.v[i]));
+	o.patches = patches.v;
+	o.nr_patches = patches.n;
 	rc = klpgen_make_module(&o);
 	for (i = 0; i < nr_mods; i++) {
 		free(mods[i].obj);
@@ -230,6 +248,7 @@ int kb_make_module(struct build *b)
 	}
 	free(mods);
 	free(diffs);
+	sl_free(&patches);
 	sl_free(&seen);
 	free(mwork);
 	return rc;

@@ -474,6 +474,26 @@ int check_states(const struct patch_desc *pd)
 	return 0;
 }
 
+/* The release the module is built for: what its vermagic will say. */
+static char *kbuild_release(const char *kbuild)
+{
+	char *path, line[256];
+	FILE *f;
+
+	if (!kbuild)
+		return NULL;
+	path = xasprintf("%s/include/config/kernel.release", kbuild);
+	f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return meta_token_ok(line) ? xstrdup(line) : NULL;
+}
+
 char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 {
 	struct klpgen_meta m = { 0 };
@@ -483,6 +503,10 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 
 	m.module = xstrdup(o->name);
 	m.replace = pd->replace;
+	m.version = o->version ? xstrdup(o->version) : NULL;
+	m.kernel = kbuild_release(o->kbuild);
+	for (i = 0; i < o->nr_patches; i++)
+		meta_add_patch(&m, o->patches[i]);
 	for (i = 0; i < pd->nr_objs; i++)
 		meta_add_object(&m, pd->objs[i].name);
 	for (i = 0; i < pd->nr_objs; i++) {

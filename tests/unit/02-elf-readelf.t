@@ -46,7 +46,7 @@ is "$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy 0 1)" - \
 
 # A lab kernel's real modules and vmlinux, when the lab has built one.
 LAB=${KLPGEN_LAB_BUILD:-$HOME/.cache/klpgen/lab/linux-6.1/build}
-ko=$(find "$LAB/.." -name '*.ko' 2>/dev/null | head -1)
+ko=$(find "$LAB" -name '*.ko' 2>/dev/null | LC_ALL=C sort | head -1)
 if [ -n "$ko" ]; then
 	same_as_readelf "$ko" "lab kernel module $(basename "$ko")"
 else

@@ -37,7 +37,7 @@ roundtrip "$TMP/plain.o" "kernel-like object"
 roundtrip "$TMP/debug.o" "-g object with patchable entries"
 roundtrip "$TMP/fake.ko" ".ko"
 LAB=${KLPGEN_LAB_BUILD:-$HOME/.cache/klpgen/lab/linux-6.1/build}
-ko=$(find "$LAB/.." -name '*.ko' 2>/dev/null | head -1)
+ko=$(find "$LAB" -name '*.ko' 2>/dev/null | LC_ALL=C sort | head -1)
 if [ -n "$ko" ]; then
 	roundtrip "$ko" "lab module $(basename "$ko")"
 else
