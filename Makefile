@@ -7,6 +7,7 @@
 #   make check SANITIZE=1   the same tests with ASan+UBSan (build-san/)
 #   make integration   the kernel lab: real kernels in QEMU
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
+#   make integration-clang  the 6.1 lab kernel built by clang-16, its CI list
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -90,6 +91,12 @@ integration: all
 integration-6.12: all
 	$(TEST_ENV) tests/lab/run-suite --ci 6.12
 
+# The 6.1 lab config built by Debian's clang-16/lld-16 (LLVM=-16,
+# tests/lab/kernels/6.1-clang.conf): objtool's NOP'ed fentry calls, clang's
+# object shapes; KVER_CI_TESTS there.
+integration-clang: all
+	$(TEST_ENV) tests/lab/run-suite --ci 6.1-clang
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -113,6 +120,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all check integration integration-6.12 demo bench deps install clean
+.PHONY: all check integration integration-6.12 integration-clang demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
