@@ -317,6 +317,11 @@ size_t special_entry_len(const struct special *sp, size_t idx)
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr)
 {
+	if (!sp->relocs) {	/* .orc_unwind: no relocations */
+		*first = NULL;
+		*nr = 0;
+		return;
+	}
 	*first = sp->relocs + sp->first_reloc[idx];
 	*nr = sp->first_reloc[idx + 1] - sp->first_reloc[idx];
 }
