@@ -163,6 +163,15 @@ char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
 
+char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
+		      struct section *ps, uint64_t poff, uint64_t len,
+		      uint64_t *diff_at)
+{
+	struct cmp_opts opt = { 0, len, NULL, -1 };
+
+	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
 /*
  * The code of @o and @p (same size) differs in its bytes: equal but for
  * __LINE__ immediates (line.c)?  Then NULL and *what says which.

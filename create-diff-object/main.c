@@ -30,6 +30,11 @@ static void usage(FILE *out)
 "      --dwarf FILE       DWARF for struct sizes when --symbols lacks them\n"
 "                         (vmlinux, for a module)\n"
 "      --explain FILE     write every verdict as JSON\n"
+"      --crcs FILE        export CRCs of the patched build (Module.symvers\n"
+"                         format); referenced exports whose CRC changed are\n"
+"                         refused\n"
+"      --patch-symbols FILE  globals the patch defines in its other objects\n"
+"                         (one a line): references to them stay plain\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
 "      --debug            print decisions (twice: also every correlation)\n"
 "  -h, --help             this text\n"
@@ -64,8 +69,11 @@ void refuse(struct cdo *c, const char *fmt, ...)
 		return;
 	}
 	hash_add(&c->refusal_set, msg, msg);
-	c->refusals = xrealloc(c->refusals,
-			       (c->nr_refusals + 1) * sizeof(*c->refusals));
+	if (c->nr_refusals == c->cap_refusals) {
+		c->cap_refusals = c->cap_refusals ? c->cap_refusals * 2 : 16;
+		c->refusals = xrealloc(c->refusals, c->cap_refusals *
+				       sizeof(*c->refusals));
+	}
 	c->refusals[c->nr_refusals++].msg = msg;
 }
 
@@ -90,12 +98,15 @@ static void parse_entsize(struct cdo *c, const char *arg)
 
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_DWARF };
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_DWARF, OPT_CRCS,
+	       OPT_PATCH_SYMBOLS };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
 		{ "symbols", required_argument, NULL, 's' },
 		{ "symvers", required_argument, NULL, 'S' },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "crcs", required_argument, NULL, OPT_CRCS },
+		{ "patch-symbols", required_argument, NULL, OPT_PATCH_SYMBOLS },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
 		{ "dwarf", required_argument, NULL, OPT_DWARF },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
@@ -119,6 +130,12 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_EXPLAIN:
 			c->explain_path = optarg;
+			break;
+		case OPT_CRCS:
+			c->crcs_path = optarg;
+			break;
+		case OPT_PATCH_SYMBOLS:
+			c->patch_symbols_path = optarg;
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
@@ -157,9 +174,10 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
 }
 
+/* Read-only inputs: their debug relocations are never looked at. */
 static struct elf_file *open_rel(const char *path)
 {
-	struct elf_file *elf = elf_open(path);
+	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_NO_DEBUG_RELOCS);
 
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
@@ -214,6 +232,8 @@ static void cleanup(struct cdo *c)
 	if (c->private_memo.buckets)
 		hash_free(&c->private_memo);
 	pieces_free(c);
+	if (c->patch_syms.buckets)
+		hash_free(&c->patch_syms);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);
@@ -223,6 +243,8 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_entsizes; i++)
 		free(c->entsizes[i].sec);
 	free(c->entsizes);
+	crc_close(c);
+	statics_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -253,6 +275,7 @@ int main(int argc, char **argv)
 	compare_funcs(&c);
 	phase("compare");
 	refuse_unsafe(&c);
+	crc_check_exports(&c);
 	include_all(&c);
 	special_include_entries(&c);
 	check_hazards(&c);

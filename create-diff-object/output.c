@@ -47,7 +47,8 @@ static struct section *copy_sec(struct out *o, struct section *s)
 	return n;
 }
 
-static struct symbol *ref_sym(struct out *o, struct symbol *psym)
+static struct symbol *ref_sym(struct out *o, struct symbol *psym,
+			      const struct reloc *r)
 {
 	struct symbol *s;
 	char *name;
@@ -65,6 +66,8 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym)
 							      psym->type;
 
 		s = elf_add_symbol(o->e, name, STB_GLOBAL, type, NULL, 0, 0);
+		if (!klp)	/* resolved by name, checked by CRC */
+			crc_check_reference(o->c, name, r);
 		hash_add(&o->refs, s->name, s);
 		DEBUG("reference: %s -> %s", psym->name, name);
 	}
@@ -86,7 +89,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 	if (sym->type != STT_SECTION) {
 		if ((sym->sec && sym->sec->include) || sym->include)
 			return o->symmap[sym->index];
-		return ref_sym(o, sym);
+		return ref_sym(o, sym, r);
 	}
 	if (sym->sec && sym->sec->include)
 		return elf_section_symbol(o->e, o->secmap[sym->sec->index]);
@@ -95,7 +98,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		*addend = t.off;
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
-		return ref_sym(o, t.sym);
+		return ref_sym(o, t.sym, r);
 	}
 	/* out-of-line code (.altinstr_aux): just the piece it points at */
 	if (t.kind == T_SEC && is_piece_section(t.sec) && t.off >= t.bias) {
@@ -163,7 +166,6 @@ static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 {
 	struct reloc **rv;
 	struct section *d;
-	unsigned char *buf;
 	uint64_t base;
 	char *key;
 	void *v;
@@ -177,13 +179,7 @@ static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 		free(key);
 		return;
 	}
-	base = d->size;
-	buf = xmalloc(base + len + 1);
-	if (base)
-		memcpy(buf, d->data, base);
-	memcpy(buf + base, (unsigned char *)rs->data + off, len);
-	elf_set_data(d, buf, base + len);
-	free(buf);
+	base = elf_append_data(d, (unsigned char *)rs->data + off, len, 1);
 	/* known before its relocations: pieces may jump into each other */
 	hash_add(&o->pieces, cdo_own(o->c, key), (void *)(uintptr_t)(base + 1));
 	*new_off = base;
@@ -264,13 +260,13 @@ static void extract_objects(struct out *o)
 {
 	struct elf_file *p = o->c->patched;
 	struct section **split = xcalloc(p->nr_secs + 1, sizeof(*split));
-	size_t i, j;
+	struct reloc **rv;
+	size_t i, j, n;
 
 	for (i = 1; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
 		struct section *ps = s->sec, *d;
-		uint64_t align, off;
-		unsigned char *buf;
+		uint64_t off;
 
 		if (!s->include || !ps || ps->include)
 			continue;
@@ -279,16 +275,9 @@ static void extract_objects(struct out *o)
 			d = split[ps->index] = elf_add_section(o->e, ps->name,
 				ps->sh.sh_type, ps->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 				sane_align(o, ps), ps->sh.sh_entsize, NULL, 0);
-		align = sane_align(o, ps);
-		off = (d->size + align - 1) / align * align;
-		buf = xcalloc(1, off + s->sym.st_size + 1);
-		if (d->data)
-			memcpy(buf, d->data, d->size);
-		if (ps->data)
-			memcpy(buf + off, (unsigned char *)ps->data +
-			       s->sym.st_value, s->sym.st_size);
-		elf_set_data(d, buf, off + s->sym.st_size);
-		free(buf);
+		off = elf_append_data(d, ps->data ? (unsigned char *)ps->data +
+				      s->sym.st_value : NULL,
+				      s->sym.st_size, sane_align(o, ps));
 		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
 					      d, off, s->sym.st_size);
 		s->status = (int)off;	/* where its relocations go */
@@ -297,16 +286,12 @@ static void extract_objects(struct out *o)
 		struct symbol *s = p->syms[i];
 		struct section *ps = s->sec;
 
-		if (!s->include || !ps || ps->include || !ps->rela)
+		if (!s->include || !ps || ps->include)
 			continue;
-		for (j = 0; j < ps->rela->nr_relocs; j++) {
-			struct reloc *r = &ps->rela->relocs[j];
-
-			if (r->offset >= s->sym.st_value &&
-			    r->offset < s->sym.st_value + s->sym.st_size)
-				copy_reloc(o, split[ps->index], r->offset -
-					   s->sym.st_value + s->status, r);
-		}
+		rv = elf_range_relocs(ps, s->sym.st_value, s->sym.st_size, &n);
+		for (j = 0; j < n; j++)
+			copy_reloc(o, split[ps->index], rv[j]->offset -
+				   s->sym.st_value + s->status, rv[j]);
 	}
 	free(split);
 }

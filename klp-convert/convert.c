@@ -163,21 +163,54 @@ static struct ksym *ksym_of(struct symbol *sym)
 	return sym->priv;
 }
 
-/* Point every relocation against @from at @to. */
-static void redirect_relocs(struct elf_file *elf, struct symbol *from,
-			    struct symbol *to)
-{
-	size_t i, j;
+/*
+ * Symbols whose relocations move to another symbol: collected, then
+ * applied in one pass over the relocations (not one pass per symbol).
+ */
+struct redirects {
+	struct symbol **to;	/* by symbol index; NULL: stays */
+	size_t nr;
+	bool any;
+};
 
-	for (i = 0; i < elf->nr_secs; i++) {
+static void redirects_init(struct redirects *rd, struct elf_file *elf)
+{
+	rd->nr = elf->nr_syms;
+	rd->to = xcalloc(rd->nr + 1, sizeof(*rd->to));
+	rd->any = false;
+}
+
+/* Every relocation against @from will point at @to. */
+static void redirect(struct redirects *rd, struct symbol *from,
+		     struct symbol *to)
+{
+	if (from->index >= rd->nr)
+		DIE("redirect: symbol %s is not in the table", from->name);
+	rd->to[from->index] = to;
+	rd->any = true;
+}
+
+static void redirects_apply(struct redirects *rd, struct elf_file *elf)
+{
+	size_t i, j, hops;
+
+	for (i = 0; rd->any && i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
 		if (!is_rela_section(sec) || sec->removed)
 			continue;
-		for (j = 0; j < sec->nr_relocs; j++)
-			if (sec->relocs[j].sym == from)
-				sec->relocs[j].sym = to;
+		for (j = 0; j < sec->nr_relocs; j++) {
+			struct symbol *s = sec->relocs[j].sym;
+
+			/* a target may have moved on too; never loop */
+			for (hops = 0; s->index < rd->nr && rd->to[s->index] &&
+			     hops < rd->nr; hops++)
+				s = rd->to[s->index];
+			sec->relocs[j].sym = s;
+		}
 	}
+	free(rd->to);
+	rd->to = NULL;
 }
 
 static bool is_defined(const struct symbol *sym)
@@ -188,8 +221,10 @@ static bool is_defined(const struct symbol *sym)
 /* --sym NAME=OBJ[,POS]: plain undefined NAME becomes a klp symbol. */
 static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 {
+	struct redirects rd;
 	size_t i;
 
+	redirects_init(&rd, elf);
 	for (i = 0; i < o->nr_syms; i++) {
 		struct user_sym *us = &o->syms[i];
 		struct symbol *sym, *klp, *next;
@@ -227,7 +262,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			seen = true;
 			klp = elf_find_symbol(elf, kname);
 			if (klp && klp != sym) {
-				redirect_relocs(elf, sym, klp);
+				redirect(&rd, sym, klp);
 				sym->removed = true;
 			} else {
 				elf_rename_symbol(elf, sym, kname);
@@ -241,6 +276,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			     us->name, elf->path);
 		free(kname);
 	}
+	redirects_apply(&rd, elf);
 }
 
 /*
@@ -253,6 +289,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			  struct symbol **ksyms, size_t nr)
 {
 	bool versioned = elf_find_section(elf, "__versions") != NULL;
+	struct redirects rd;
 	struct symvers *sv;
 	size_t i;
 
@@ -264,6 +301,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			conv_status = EXIT_BAD_INPUT;
 		return;
 	}
+	redirects_init(&rd, elf);
 	for (i = 0; i < nr; i++) {
 		struct symbol *sym = ksyms[i], *plain;
 		struct ksym *ks = ksym_of(sym);
@@ -291,7 +329,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			if (!plain->removed && !is_defined(plain))
 				break;
 		if (plain) {
-			redirect_relocs(elf, sym, plain);
+			redirect(&rd, sym, plain);
 			sym->removed = true;
 		} else {
 			elf_rename_symbol(elf, sym, ks->kn.name);
@@ -302,6 +340,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 		ks->valid = false;
 		sym->status = 1;	/* no longer a klp symbol */
 	}
+	redirects_apply(&rd, elf);
 	symvers_free(sv);
 }
 

@@ -311,6 +311,9 @@ void patch_free(struct patch_desc *pd)
 			free(po->cb[j]);
 		free(po->name);
 	}
+	for (i = 0; i < pd->nr_ns; i++)
+		free(pd->ns[i]);
+	free(pd->ns);
 	free(pd->objs);
 	free(pd->states);
 	free(pd->shadows);
@@ -609,6 +612,14 @@ char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
 				    meta_callback_kinds[k],
 				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
 
+	strbuf_addf(&sb, "\n/* X(\"namespace\"): MODULE_IMPORT_NS */\n"
+		    "#define KLPGEN_IMPORT_NS(X) \\\n");
+	for (i = 0; i < pd->nr_ns; i++) {
+		strbuf_add(&sb, "\tX(", 3);
+		add_c_string(&sb, pd->ns[i]);
+		strbuf_addf(&sb, ") \\\n");
+	}
+	strbuf_addf(&sb, "\t/* end */\n");
 	strbuf_addf(&sb, "\n/* X(id, version, block_disable, is_shadow) */\n"
 		    "#define KLPGEN_NR_STATES %zu\n#define KLPGEN_STATES(X) \\\n",
 		    pd->nr_states);

@@ -211,6 +211,9 @@ int klpgen_make_module(const struct module_opts *o)
 	ret = check_states(&pd);
 	if (ret)
 		goto out;
+	ret = patch_namespaces(o, &pd);
+	if (ret)
+		goto out;
 
 	tdir = find_templates(o);
 	if (o->work) {

@@ -392,6 +392,9 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "section %s (index %zu): sh_link %u is not the symbol table",
 			       rela->name, rela->index, rela->sh.sh_link);
+	if (n > UINT32_MAX)
+		return elf_err(elf, "section %s (index %zu): %zu relocations, more than this tool handles",
+			       rela->name, rela->index, n);
 	rela->base = elf->secs[rela->sh.sh_info];
 	if (!rela->base->rela)
 		rela->base->rela = rela;
@@ -455,7 +458,16 @@ static int read_links(struct elf_file *elf)
 
 		switch (sec->sh.sh_type) {
 		case SHT_RELA:
-			if (elf->ehdr.e_type == ET_REL && read_relocs(elf, sec))
+			if (elf->ehdr.e_type != ET_REL)
+				break;
+			if (elf->skipped_debug_relocs && is_debug_section(sec)) {
+				/* linked, not parsed: a reader's choice */
+				sec->base = elf->secs[sec->sh.sh_info];
+				if (!sec->base->rela)
+					sec->base->rela = sec;
+				break;
+			}
+			if (read_relocs(elf, sec))
 				return -1;
 			break;
 		case SHT_GROUP:
@@ -497,12 +509,13 @@ static int map_file(struct elf_file *elf)
 	return 0;
 }
 
-struct elf_file *elf_open(const char *path)
+struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 {
 	struct elf_file *elf = xcalloc(1, sizeof(*elf));
 
 	elf->path = xstrdup(path);
 	elf->fd = -1;
+	elf->skipped_debug_relocs = flags & ELF_OPEN_NO_DEBUG_RELOCS;
 	if (map_file(elf) || check_ehdr(elf) || read_sections(elf) ||
 	    read_symbols(elf) || read_links(elf)) {
 		elf_close(elf);
@@ -519,4 +532,9 @@ Elf *elf_libelf(struct elf_file *elf)
 		elf->elf = elf_memory(elf->map, elf->map_size);
 	}
 	return elf->elf;
+}
+
+struct elf_file *elf_open(const char *path)
+{
+	return elf_open_flags(path, 0);
 }

@@ -146,8 +146,11 @@ static void bury_section(struct elf_file *elf, struct section *sec)
 {
 	if (sec->name[0])
 		hash_remove(&elf->sec_by_name, sec->name, sec);
-	elf->dead_secs = xrealloc(elf->dead_secs, (elf->nr_dead_secs + 1) *
-				  sizeof(*elf->dead_secs));
+	if (elf->nr_dead_secs == elf->cap_dead_secs) {
+		elf->cap_dead_secs = elf->cap_dead_secs ? elf->cap_dead_secs * 2 : 64;
+		elf->dead_secs = xrealloc(elf->dead_secs, elf->cap_dead_secs *
+					  sizeof(*elf->dead_secs));
+	}
 	elf->dead_secs[elf->nr_dead_secs++] = sec;
 	sec->removed = true;
 }
@@ -157,8 +160,11 @@ static void bury_symbol(struct elf_file *elf, struct symbol *sym)
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
 	sym->name_ent = NULL;
-	elf->dead_syms = xrealloc(elf->dead_syms, (elf->nr_dead_syms + 1) *
-				  sizeof(*elf->dead_syms));
+	if (elf->nr_dead_syms == elf->cap_dead_syms) {
+		elf->cap_dead_syms = elf->cap_dead_syms ? elf->cap_dead_syms * 2 : 64;
+		elf->dead_syms = xrealloc(elf->dead_syms, elf->cap_dead_syms *
+					  sizeof(*elf->dead_syms));
+	}
 	elf->dead_syms[elf->nr_dead_syms++] = sym;
 	sym->removed = true;
 }
@@ -372,6 +378,7 @@ static void strtab_finish(struct strtab *t, struct section *sec)
 		free(sec->data);
 	sec->data = t->sb.buf;
 	sec->data_owned = true;
+	sec->data_cap = t->sb.len;
 	sec->size = sec->sh.sh_size = t->sb.len;
 }
 
@@ -381,6 +388,7 @@ static void own_data(struct section *sec, void *data, size_t size)
 		free(sec->data);
 	sec->data = data;
 	sec->data_owned = data != NULL;
+	sec->data_cap = size;
 	sec->size = sec->sh.sh_size = size;
 }
 
@@ -624,6 +632,8 @@ int elf_write(struct elf_file *elf, const char *path)
 
 	if (elf->ehdr.e_type != ET_REL)
 		return elf_err(elf, "only ET_REL objects can be written");
+	if (elf->skipped_debug_relocs)
+		return elf_err(elf, "opened without its debug relocations: cannot be written");
 	ensure_tables(elf);
 	w.keep_sec = xcalloc(elf->nr_secs + 1, sizeof(bool));
 	w.keep_sym = xcalloc(elf->nr_syms, sizeof(bool));

@@ -100,4 +100,16 @@ like "$d" "symbol foo_v2 GLOBAL FUNC" "renamed symbol"
 like "$d" "R_X86_64_PLT32 foo_v2-0x4" "relocations follow the rename"
 like "$d" "symbol late_local LOCAL OBJECT \.klpgen\.test" "late local moved before globals"
 ok_desc "... ld -r accepts it" ld -r -o "$TMP/ld.o" "$TMP/e.o"
+
+
+# elf_append_data(): geometric growth, alignment, old contents kept (the
+# first append copies data that still lives in the mapped file).
+like "$("$TOOLS/libquery" append "$TMP/plain.o" .text.switchy)" '^ok [0-9]+$' \
+	"elf_append_data: 1000 aligned appends land where they should"
+
+# ELF_OPEN_NO_DEBUG_RELOCS: .rela.debug_* left unparsed, writing refused.
+n=$("$TOOLS/libquery" nodebug "$TMP/debug.o" "$TMP/nd.o")
+like "$n" '^debug 0 other [1-9][0-9]* unparsed [1-9][0-9]* write refused$' \
+	"debug relocations skipped, others parsed, the file is not writable ($n)"
+ok_desc "... and nothing was written" test ! -e "$TMP/nd.o"
 done_testing
