@@ -34,6 +34,8 @@ const char *verdict_name(enum verdict v)
 		return "refused";
 	case V_CLONE:
 		return "clone-of-changed";
+	case V_IGNORED:
+		return "ignored";
 	}
 	return "?";
 }
@@ -410,7 +412,8 @@ void compare_funcs(struct cdo *c)
 	size_t i;
 
 	for (i = 0; i < c->nr_funcs; i++)
-		if (c->funcs[i].is_patched)
+		if (c->funcs[i].is_patched &&
+		    c->funcs[i].verdict != V_IGNORED)
 			compare_one(c, &c->funcs[i]);
 
 	/* a changed .cold part changes its parent */

@@ -41,14 +41,14 @@ static uint64_t site_of(const struct symbol *sym)
 	return 0;
 }
 
-/* A fentry table entry of @f (ORIG) records its site. */
-static bool table_has_site(struct cdo *c, const struct func *f)
+/* A fentry table entry that @a owns records the site of @f, at @at. */
+static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
+		      uint64_t at)
 {
-	uint64_t site = site_of(f->sym);
 	size_t i, n;
 
-	for (i = 0; i < f->entries.nr; i++) {
-		const struct entry_ref *e = &f->entries.v[i];
+	for (i = 0; i < a->entries.nr; i++) {
+		const struct entry_ref *e = &a->entries.v[i];
 		struct reloc **rv;
 		struct target t;
 
@@ -58,7 +58,30 @@ static bool table_has_site(struct cdo *c, const struct func *f)
 		if (!n)
 			continue;
 		reloc_target(c->orig, rv[0], &t);
-		if (t.kind == T_SYM && t.sym == f->sym && t.off == (int64_t)site)
+		if (t.kind == T_SYM && t.sym->sec == f->sym->sec &&
+		    t.sym->sym.st_value + t.off == at)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A fentry table entry records the site of @f (ORIG); it may belong to
+ * an alias at the same address (SYSCALL_DEFINE0's stubs).
+ */
+static bool table_has_site(struct cdo *c, const struct func *f)
+{
+	uint64_t at = f->sym->sym.st_value + site_of(f->sym);
+	size_t i;
+
+	if (owns_site(c, f, f, at))
+		return true;
+	for (i = 0; i < c->nr_funcs; i++) {
+		const struct func *a = &c->funcs[i];
+
+		if (!a->is_patched && a != f && a->sym->sec == f->sym->sec &&
+		    a->sym->sym.st_value == f->sym->sym.st_value &&
+		    owns_site(c, a, f, at))
 			return true;
 	}
 	return false;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cdo.h"
+#include "fs.h"
 #include "klpgen-abi.h"
 
 static void usage(FILE *out)
@@ -62,6 +63,10 @@ void refuse(struct cdo *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		DIE("out of memory");
 	va_end(ap);
+	if (kpatch_forgive(c, msg)) {	/* KPATCH_FORCE_UNSAFE */
+		free(msg);
+		return;
+	}
 	if (!c->refusal_set.buckets)
 		hash_init(&c->refusal_set, 64);
 	if (hash_find(&c->refusal_set, msg)) {
@@ -94,6 +99,24 @@ static void parse_entsize(struct cdo *c, const char *arg)
 	c->entsizes[c->nr_entsizes].sec = xstrndup(arg, eq - arg);
 	c->entsizes[c->nr_entsizes].size = n;
 	c->nr_entsizes++;
+}
+
+/*
+ * OUT.o never replaces an input: the original objects are what the next
+ * run compares against, and a half-finished patch must not destroy them.
+ */
+static void check_out_path(const struct cdo *c)
+{
+	const char *inputs[] = { c->orig_path, c->patched_path,
+				 c->symbols_path, c->symvers_path,
+				 c->explain_path };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+		if (inputs[i] && fs_same_file(c->out_path, inputs[i]))
+			die_code(EXIT_BAD_INPUT,
+				 "%s: OUT.o is the same file as %s; refusing to overwrite an input",
+				 c->out_path, inputs[i]);
 }
 
 static void parse_args(struct cdo *c, int argc, char **argv)
@@ -172,6 +195,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
+	check_out_path(c);
 }
 
 /* Read-only inputs: their debug relocations are never looked at. */
@@ -245,6 +269,7 @@ static void cleanup(struct cdo *c)
 	free(c->entsizes);
 	crc_close(c);
 	statics_free(c);
+	kpatch_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -270,6 +295,7 @@ int main(int argc, char **argv)
 	collect_funcs(&c);
 	correlate(&c);
 	phase("correlate");
+	kpatch_read(&c);
 	special_parse(&c);
 	phase("special");
 	compare_funcs(&c);
@@ -278,6 +304,7 @@ int main(int argc, char **argv)
 	crc_check_exports(&c);
 	include_all(&c);
 	special_include_entries(&c);
+	kpatch_end_forcing(&c);
 	check_hazards(&c);
 	phase("include");
 

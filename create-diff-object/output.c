@@ -209,9 +209,11 @@ static void copy_special(struct out *o, struct special *sp)
 	unsigned char *buf;
 	size_t j, k, n, nr = sp->nr_included, es = sp->entsize;
 	struct reloc **rv;
+	uint64_t align;
 
 	if (!nr)
 		return;
+	align = sane_align(o, sp->sec);	/* may exit: before allocating */
 	/* whole entries: a last one without tail padding gets zeros */
 	buf = xcalloc(nr, es);
 	for (j = 0, n = 0; j < sp->nr; j++)
@@ -221,8 +223,7 @@ static void copy_special(struct out *o, struct special *sp)
 			       special_entry_len(sp, j));
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-			      sane_align(o, sp->sec), sp->sec->sh.sh_entsize,
-			      buf, nr * es);
+			      align, sp->sec->sh.sh_entsize, buf, nr * es);
 	free(buf);
 	o->secmap[sp->sec->index] = dst;
 	if (sp->sec->link && sp->sec->link->include)

@@ -88,6 +88,8 @@ bool is_special_candidate(const struct section *sec)
 		"_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
 		".ref.data", ".meminit.", ".export_symbol", ".BTF",
 		".llvm", ".group", "__kstrtab",
+		KPATCH_SEC_PREFIX,	/* kpatch-macros.h annotations */
+		"_error_injection_whitelist",	/* names the original function */
 	};
 	size_t i;
 
@@ -317,13 +319,9 @@ size_t special_entry_len(const struct special *sp, size_t idx)
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr)
 {
-	if (!sp->relocs) {	/* .orc_unwind: no relocations */
-		*first = NULL;
-		*nr = 0;
-		return;
-	}
-	*first = sp->relocs + sp->first_reloc[idx];
 	*nr = sp->first_reloc[idx + 1] - sp->first_reloc[idx];
+	/* No relocations: no pointer arithmetic on NULL either. */
+	*first = *nr ? sp->relocs + sp->first_reloc[idx] : NULL;
 }
 
 /* Replacement bytes of .altinstructions entry @idx: section, offset, len. */
@@ -430,7 +428,8 @@ void special_include_entries(struct cdo *c)
 		struct section *rs = p->secs[i];
 
 		if (!is_rela_section(rs) || !rs->base ||
-		    !is_special_candidate(rs->base))
+		    !is_special_candidate(rs->base) ||
+		    kpatch_section_ignored(c, rs->base))
 			continue;
 		for (j = 0; j < rs->nr_relocs; j++) {
 			struct target t;

@@ -17,12 +17,16 @@
 #include "util.h"
 
 int conv_status;
+/* The object being converted: every error names it. */
+static const char *conv_path;
 
 void conv_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	fprintf(stderr, "%s: error: ", tool_name);
+	if (conv_path)
+		fprintf(stderr, "%s: ", conv_path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -586,6 +590,29 @@ static void move_relocs(struct elf_file *elf)
 	}
 }
 
+/*
+ * A group's signature must stay a symbol of the output: not one that
+ * --sym or --symvers folded into another, nor a klp symbol (which would
+ * become SHN_LIVEPATCH).
+ */
+static void check_group_sigs(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *g = elf->secs[i];
+		struct symbol *sig = g->group_sig;
+
+		if (g->sh.sh_type != SHT_GROUP || !sig)
+			continue;
+		if (sig->removed || (is_klp_sym_name(sig->name) && !sig->status))
+			conv_error(EXIT_BAD_INPUT, "group section %s: its signature %s %s",
+				   g->name, sig->name, sig->removed ?
+				   "would be folded into another symbol" :
+				   "is a klp symbol");
+	}
+}
+
 /* Final check of every klp relocation section. */
 static void check_klp_relas(struct elf_file *elf)
 {
@@ -636,6 +663,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	struct elf_file *elf;
 	int ret;
 
+	conv_path = in;
 	elf = elf_open(in);
 	if (!elf)
 		return EXIT_BAD_INPUT;
@@ -693,6 +721,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	}
 
 	apply_symvers(o, elf, ksyms, nr);
+	check_group_sigs(elf);
 	verify_ksyms(o, ksyms, nr);
 	if (!o->prelink) {
 		move_relocs(elf);

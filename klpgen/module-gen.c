@@ -243,6 +243,27 @@ static int cmp_u64(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
+/*
+ * The module loader places sections relative to page-aligned memory: it
+ * cannot honour more, and ld -r would pad its output to any alignment.
+ */
+#define MODULE_ALIGN_MAX	4096
+
+static int check_alignment(const struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++)
+		if (elf->secs[i]->sh.sh_addralign > MODULE_ALIGN_MAX) {
+			WARN("%s: section %s: alignment %llu is more than a module can have (%d)",
+			     elf->path, elf->secs[i]->name,
+			     (unsigned long long)elf->secs[i]->sh.sh_addralign,
+			     MODULE_ALIGN_MAX);
+			return EXIT_BAD_INPUT;
+		}
+	return 0;
+}
+
 int patch_read(const struct module_opts *o, struct patch_desc *pd)
 {
 	size_t i, j;
@@ -267,6 +288,8 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 			WARN("%s: not a relocatable object", in->path);
 			ret = EXIT_BAD_INPUT;
 		}
+		if (!ret)
+			ret = check_alignment(elf);
 		for (j = 0; j < elf->nr_syms && !ret; j++) {
 			struct symbol *sym = elf->syms[j];
 
@@ -502,9 +525,12 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 	struct klpgen_meta m = { 0 };
 	struct meta_state st;
 	size_t i, j;
-	char *text;
+	char *text, *p;
 
 	m.module = xstrdup(o->name);
+	for (p = m.module; *p; p++)	/* the kernel's name of NAME.ko */
+		if (*p == '-')
+			*p = '_';
 	m.replace = pd->replace;
 	m.version = o->version ? xstrdup(o->version) : NULL;
 	m.kernel = kbuild_release(o->kbuild);

@@ -279,7 +279,8 @@ int klpgen_make_module(const struct module_opts *o)
 	rc = run(argv, NULL);
 	if (rc) {
 		WARN("ld -r of the diff objects failed");
-		ret = step_failed(rc);
+		/* They were read already: ld rejecting one is bad input. */
+		ret = rc > 0 && rc < 126 ? EXIT_BAD_INPUT : step_failed(rc);
 		goto out;
 	}
 	if (o->symvers)
@@ -377,7 +378,8 @@ static void usage(FILE *out)
 "Generates a livepatch module from create-diff-object output.  OBJNAME is\n"
 "vmlinux or the name of the module the diff object patches.\n"
 "\n"
-"  -n, --name NAME        module name ([a-z0-9_], at most 55 characters)\n"
+"  -n, --name NAME        NAME.ko ([A-Za-z0-9_-], at most 55 characters;\n"
+"                         the module name has '_' for each '-')\n"
 "  -k, --kbuild DIR       kernel build directory to build against\n"
 "  -o, --output DIR       where NAME.ko goes (default: .)\n"
 "  -R, --no-replace       not a cumulative (atomic replace) patch\n"
@@ -539,9 +541,9 @@ int cmd_module(int argc, char **argv)
 		goto out;
 	}
 	if (!*o.name || strlen(o.name) > KLP_OBJNAME_MAX ||
-	    strspn(o.name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-	    strlen(o.name)) {
-		WARN("invalid module name '%s': [a-z0-9_], at most %d characters",
+	    strspn(o.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_-") != strlen(o.name)) {
+		WARN("invalid module name '%s': [A-Za-z0-9_-], at most %d characters",
 		     o.name, KLP_OBJNAME_MAX);
 		ret = EXIT_BAD_INPUT;
 		goto out;

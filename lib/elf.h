@@ -10,6 +10,11 @@
  * elf_open_flags() is told not to), and indexes sections and symbols by
  * name in hash maps.  Malformed input is reported with the file name and the
  * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ * Besides the bounds of every header, table and index: section 0 must be
+ * SHT_NULL, and an object (ET_REL) must have relocation sections relocating a
+ * section with contents (not themselves, a table or SHT_NOBITS), relocation
+ * fields and symbols inside their sections, and groups whose members are
+ * non-group sections listed once, in one group.
  * Relocations are parsed for ET_REL only (a vmlinux built with
  * --emit-relocs has millions; look-ups do not need them).
  *
@@ -18,7 +23,10 @@
  * the contents of every SHT_RELA section from its reloc array, sh_link /
  * sh_info of relocation and group sections, SHT_GROUP member lists, and
  * all indexes.  Output goes to a temporary file renamed over the target, so
- * a failed write leaves no output.
+ * a failed write leaves no output (util.h: open_temp_beside()).  The output
+ * is bounded by the model: each section's file offset is aligned to its
+ * sh_addralign but to a page at most, and SHT_NOBITS or empty sections take
+ * no room.
  *
  * Ownership: names and data may point into libelf's buffers of the file
  * that was read; everything that is added or replaced is owned by the

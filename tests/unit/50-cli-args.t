@@ -25,17 +25,13 @@ objcopy --remove-section .comment --add-section .comment=comment \
 	--set-section-flags .comment=noload,readonly vm.tmp vm-same
 echo 'diff -u a/x.c b/x.c' >p.patch
 
-# one_line DESC WANT_RC CMD... : exit status WANT_RC (any of 1-127 if "bad"),
+# one_line DESC WANT_RC CMD... : exit status WANT_RC,
 # exactly one line on stderr, no sanitizer report.
 one_line() {
 	local d=$1 want=$2 rc err n; shift 2
 	err=$("$@" 2>&1 >/dev/null); rc=$?
 	n=$(printf '%s' "$err" | grep -c .)
-	if [ "$want" = bad ]; then
-		[ $rc -ge 1 ] && [ $rc -lt 128 ]
-	else
-		[ $rc -eq "$want" ]
-	fi && [ "$n" -eq 1 ] && ! printf '%s' "$err" | grep -q 'Sanitizer\|runtime error'
+	[ $rc -eq "$want" ] && [ "$n" -eq 1 ] && ! printf '%s' "$err" | grep -q 'Sanitizer\|runtime error'
 	local r=$?
 	[ $r -ne 0 ] && printf '# rc=%s, %s lines:\n%s\n' "$rc" "$n" "$(printf '%s' "$err" | sed 's/^/#   /' | head -n 20)"
 	_tap_result $r "$d (rc=$rc)"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Host-side helpers for the klpgen-* lab tests (sourced by their setup).
 # Each test builds one patch of examples/ with `klpgen build` against the
@@ -34,34 +35,66 @@ klpgen_example() {
 }
 
 # klpgen_refusal PATCH NAME REGEX: the build must be refused (exit 4) with
-# a reason matching REGEX, and write no module.  The verdict becomes a
-# guest.sh that reports it as TAP, so a refusal counts as a real lab test.
+# a reason matching REGEX, and write no module.  For host-test: prints TAP
+# (klpgen's output is in $KLAB_OUT/klpgen.out) and fails if any check does.
+# Nothing is booted: a refusal happens on the host.
 klpgen_refusal() {
-	local patch=$1 name=$2 re=$3 rc=0 out
-	klpgen_example "$patch" "$name" || rc=$?
-	out=$(cat "$KLAB_OUT/klpgen.out")
+	local patch=$1 name=$2 re=$3 rc=0 n=0 failed=0
+	klpgen_example "$patch" "$name" >/dev/null || rc=$?
+	_check() {	# STATUS DESC
+		n=$((n + 1))
+		if [ "$1" -eq 0 ]; then
+			echo "ok $n - $2"
+		else
+			echo "not ok $n - $2"
+			failed=$((failed + 1))
+		fi
+	}
+	[ "$rc" -eq 4 ]
+	_check $? "klpgen build $patch exits 4, refused as unsafe (rc=$rc)"
+	grep -Eq -- "$re" "$KLAB_OUT/klpgen.out"
+	_check $? "the reason names $re"
+	[ ! -e "$KLAB_OUT/$name.ko" ]
+	_check $? "no module written"
+	grep -Eq -- "$re" "$KLAB_OUT/$name.explain.json" 2>/dev/null
+	_check $? "the explain report names it too"
+	[ "$failed" -eq 0 ] || tail -n 20 "$KLAB_OUT/klpgen.out" | sed 's/^/# /'
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+}
+
+# kpatch_example PATCH [kpatch-build options]: build examples/PATCH (or its
+# examples/$KLAB_VER/ variant) with `klpgen kpatch-build`, kpatch-build's
+# command line, into $KLAB_OUT; output as for klpgen_example.
+kpatch_example() {
+	local patch=$1 rc=0 path
+	shift
+	path=$(example_patch "$patch")
+	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
+	(cd "$KLAB_OUT" && "$KLPGEN" kpatch-build -v "$KLAB_BUILD/vmlinux" \
+		-s "$KLAB_SRC" --explain "$@" "$path") \
+		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
+	cat "$KLAB_OUT/klpgen.out"
+	return $rc
+}
+
+# host_check DESC CMD...: a check of the build on the host, reported as a
+# TAP line by the guest (host_checks_first puts them in front of guest.sh).
+host_check() {
+	local d=$1 r=fail
+	shift
+	"$@" >/dev/null 2>&1 && r=pass
+	printf "%s '%s'\n" "$r" "${d//\'/}" >>"$KLAB_OUT/host-checks"
+}
+host_checks_first() {
 	{
 		echo '. ./guest-lib.sh'
-		echo "is $rc 4 'klpgen build $patch exits 4 (refused as unsafe)'"
-		if grep -Eq -- "$re" <<<"$out"; then
-			echo "pass 'the reason names $re'"
-		else
-			echo "fail 'the reason names $re'"
-			sed "s/^/# /; s/'//g" "$KLAB_OUT/klpgen.out" | tail -n 20 |
-				sed "s/^/echo '/; s/\$/'/"
-		fi
-		if [ -e "$KLAB_OUT/$name.ko" ]; then
-			echo "fail 'no module written'"
-		else
-			echo "pass 'no module written'"
-		fi
-		if grep -Eq -- "$re" "$KLAB_OUT/$name.explain.json" 2>/dev/null; then
-			echo "pass 'the explain report names it too'"
-		else
-			echo "fail 'the explain report names it too'"
-		fi
-		echo 'done_testing'
-	} >"$KLAB_OUT/guest.sh"
-	rm -f "$KLAB_OUT"/*.ko
-	return 0
+		cat "$KLAB_OUT/host-checks"
+		grep -v '^\. \./guest-lib\.sh$' "$KLAB_OUT/guest.sh"
+	} >"$KLAB_OUT/guest.sh.new"
+	mv "$KLAB_OUT/guest.sh.new" "$KLAB_OUT/guest.sh"
+}
+# explain_func NAME FUNC: FUNC's entry in the explain report NAME.explain.json
+explain_func() {
+	grep -o "{\"name\": \"$2\", [^}]*}" "$KLAB_OUT/$1.explain.json"
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/namespace.patch: cmdline_proc_show() uses
 # insert_resource_expand_to_fit(), exported in namespace CXL; the module
 # imports CXL (import_ns=CXL), or the kernel would refuse to load it.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # klpgen-package: the guest booted with klpgen-loader's and v1's payloads in
 # its root, and /init ran klpgen-patch.service's ExecStart before this
 # script (see setup).  Then v2 is installed the way rpm upgrades a package.

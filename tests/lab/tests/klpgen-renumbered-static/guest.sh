@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/renumbered-static.patch: dup_mm_exe_file() calls a new inline
 # helper with its own __func__; its pr_info_once() shows the patched
 # fork path ran.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/two-objects.patch: meminfo_proc_show() (meminfo.o) calls
 # klpgen_meminfo_note(), a new global function of cmdline.o.
 . ./guest-lib.sh
