@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # A klpgen module for a function of an out-of-tree module, loaded after it.
 . ./guest-lib.sh
