@@ -42,7 +42,7 @@ is "$rc" 0 "--help: exit 0"
 like "$out" '^usage: klpgen kpatch-build \[options\] PATCH\.\.\.' "--help prints the usage"
 for o in -s -c -v -a -j -t -n -o -R -d -e --skip-cleanup --skip-compiler-check \
 	 --oot-module-src -r; do
-	like "$out" "(^| )$o[ ,]" "--help names $o"
+	like "$out" "(^| )${o}[ ,]" "--help names $o"
 done
 exit_is "no arguments: exit 2" 2 "${KP[@]}"
 exit_is "unknown option: exit 2" 2 "${KP[@]}" --frob x.patch

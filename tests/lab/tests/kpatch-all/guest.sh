@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/all.patch: callbacks of vmlinux and binfmt_misc in order,
 # the system call, KPATCH_PRINTK, the ignored and the forced change.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/callbacks.patch: kpatch callbacks of vmlinux and of
 # binfmt_misc.ko run in order, the patch loaded before and after the module.
 . ./guest-lib.sh

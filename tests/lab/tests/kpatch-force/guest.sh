@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/force.patch: the forced patch loads and patches
 # /proc/cmdline; the __init change stayed out.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/ignore.patch: /proc/cmdline is patched, the ignored
 # change to /proc/version is not.
 . ./guest-lib.sh

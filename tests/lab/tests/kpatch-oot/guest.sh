@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/oot-module.patch: the out-of-tree module kp_oot patched,
 # the livepatch loaded after and before it.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/printk.patch: reading /proc/cmdline logs through
 # KPATCH_PRINTK from the livepatch module.
 . ./guest-lib.sh

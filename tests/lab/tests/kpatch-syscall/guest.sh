@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/kpatch/syscall.patch: KPATCH_SYSCALL_DEFINE1(newuname) makes
 # uname(2) report "Linux-kpatched".
 . ./guest-lib.sh
