@@ -288,7 +288,8 @@ like "$(special .altinstructions)" '"entsize": 12, "entries": 1, "included": 1' 
 	"its 12-byte alternative entry (size from the relocations) kept"
 is "$("$ELFDUMP" -S "$OUT" | awk '$2 == ".altinstr_replacement" {print $5}')" "size=5" \
 	"with its 5-byte replacement (popcnt)"
-ok_desc "Debian xfs_ialloc diff links" check_out "$OUT" $(out_symbols "$OUT" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+mapfile -t UNDEF < <(out_symbols "$OUT" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+ok_desc "Debian xfs_ialloc diff links" check_out "$OUT" "${UNDEF[@]}"
 
 # --- a given size is checked against the relocations ------------------------------
 run alt13 $SV --entsize .altinstructions=12

@@ -76,7 +76,8 @@ for cc in gcc clang-16; do
 	is "$(verdict ub$cc init_fn)/$(verdict ub$cc g)" unchanged/unchanged \
 		"$cc: init_fn and g unchanged (their UBSAN data renumbered, compared by content)"
 	is "$(verdict ub$cc f)" changed "$cc: f changed"
-	ok_desc "$cc: UBSAN output links" check_out "$OUT" $(out_symbols "$OUT" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	mapfile -t UNDEF < <(out_symbols "$OUT" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	ok_desc "$cc: UBSAN output links" check_out "$OUT" "${UNDEF[@]}"
 	pair ubl$cc $cc "$U" "
 
 $U" -fsanitize=shift,integer-divide-by-zero
