@@ -356,20 +356,28 @@ static void make_outdir(struct build *b)
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
 }
 
-/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
- * Of the module, when patching an out-of-tree one. */
+/*
+ * The compiler of the vmlinux (of the module, when patching an out-of-tree
+ * one) == ours?  gcc: .comment "GCC: (Debian 12.2.0-14) 12.2.0" against
+ * `gcc --version` after its first word; clang: .comment "Debian clang
+ * version 16.0.6 (15~deb12u1)" against the whole first line of
+ * `clang-16 --version`.
+ */
 static void check_compiler(struct build *b)
 {
 	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
+	bool clang = b->tc.llvm[0] != '\0';
+	const char *tag = clang ? "" : "GCC: ";
 	struct elf_file *elf;
 	struct section *sec;
-	char *cc = kb_compiler_version(), *want;
+	char *cc = kb_compiler_version(b->tc.cc), *want;
 	const char *p, *end;
 	bool found = false, same = false;
 
 	if (!cc)
-		die_code(EXIT_BAD_INPUT, "gcc --version failed: is gcc installed?");
-	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
+		die_code(EXIT_BAD_INPUT, "%s --version failed: is %s installed?",
+			 b->tc.cc, b->tc.cc);
+	want = clang ? cc : strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
 	elf = elf_open(target);
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
@@ -378,21 +386,24 @@ static void check_compiler(struct build *b)
 		p = sec->data;
 		end = p + sec->size;
 		for (; p < end; p += strnlen(p, end - p) + 1) {
-			if (!str_starts_with(p, "GCC: "))
+			size_t t = strlen(tag);
+
+			if (clang ? !strstr(p, "clang version") :
+				    !str_starts_with(p, tag))
 				continue;
 			found = true;
-			if (!strncmp(p + 5, want, end - p - 5))
+			if (!strncmp(p + t, want, end - p - t))
 				same = true;
 			else if (!same)
 				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
-					target, (int)strnlen(p + 5, end - p - 5),
-					p + 5);
+					target, (int)strnlen(p + t, end - p - t),
+					p + t);
 		}
 	}
 	elf_close(elf);
 	if (!found)
-		WARN("%s names no GCC in .comment; compiler not checked",
-		     target);
+		WARN("%s names no %s in .comment; compiler not checked",
+		     target, clang ? "clang" : "GCC");
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
@@ -625,6 +636,8 @@ void build_run(struct build *b)
 	resolve_inputs(b);
 	if (b->oot_ko)
 		oot_resolve(b);
+	if (kb_toolchain(b->config, &b->tc))
+		die_code(EXIT_BAD_INPUT, "cannot read %s", b->config);
 	if (!b->skip_cc_check || debug_level)
 		check_compiler(b);
 	else

@@ -26,6 +26,7 @@
 #include <sys/types.h>
 
 #include "fs.h"
+#include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
 #include "util.h"
@@ -66,6 +67,7 @@ struct build {
 
 	/* Derived. */
 	char *kcflags;
+	struct kb_toolchain tc;	/* the kernel's compiler (toolchain.c) */
 	char *key;
 	char *keydir;		/* <cache>/builds/<key> */
 	char *farm;		/* <keydir>/src */
@@ -114,7 +116,7 @@ char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
-char *kb_compiler_version(void);
+char *kb_compiler_version(const char *cc);	/* `cc --version`, line 1 */
 
 /* tree.c */
 int farm_prepare(struct build *b);

@@ -18,4 +18,11 @@ char *klpgen_datafile(const char *rel);
 /* A tool installed beside this binary, else @name for a $PATH look-up. */
 char *klpgen_sibling_tool(const char *name);
 
+/* toolchain.c: the kernel's compiler, from its .config (see there) */
+struct kb_toolchain {
+	char cc[32];		/* "gcc", "clang-16", "clang" */
+	char llvm[16];		/* "LLVM=-16", "LLVM=1"; empty for gcc */
+};
+int kb_toolchain(const char *config, struct kb_toolchain *tc);
+
 #endif

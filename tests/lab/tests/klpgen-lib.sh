@@ -25,7 +25,9 @@ klpgen_example() {
 	shift 2
 	path=$(example_patch "$patch")
 	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
-	"$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
+	# klpgen finds the kernel's compiler itself (LLVM=-16 for the clang
+	# kernel): not from the lab's environment
+	env -u LLVM "$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
 		-n "$name" --explain "$@" "$path" \
 		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
 	cat "$KLAB_OUT/klpgen.out"
