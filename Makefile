@@ -7,6 +7,7 @@
 #   make check SANITIZE=1   the same tests with ASan+UBSan (build-san/)
 #   make integration   the kernel lab: real kernels in QEMU
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
+#   make integration-debian Debian's cloud kernel as shipped, its CI test list
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -90,6 +91,11 @@ integration: all
 integration-6.12: all
 	$(TEST_ENV) tests/lab/run-suite --ci 6.12
 
+# Debian's own cloud kernel booted as shipped (tests/lab/kernels/debian.conf):
+# fetches its packages with apt-get download (no install), KVER_CI_TESTS.
+integration-debian: all
+	$(TEST_ENV) tests/lab/run-suite --ci debian
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -113,6 +119,6 @@ install: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all check integration integration-6.12 demo bench deps install clean
+.PHONY: all check integration integration-6.12 integration-debian demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)
