@@ -25,41 +25,6 @@
 
 #define FSECTIONS "-ffunction-sections -fdata-sections"
 
-void sl_add_own(struct strlist *l, char *s)
-{
-	if (l->n + 1 >= l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xrealloc(l->v, l->cap * sizeof(char *));
-	}
-	l->v[l->n++] = s;
-	l->v[l->n] = NULL;
-}
-
-void sl_add(struct strlist *l, const char *s)
-{
-	sl_add_own(l, s ? xstrdup(s) : NULL);
-}
-
-bool sl_has(const struct strlist *l, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->v[i] && !strcmp(l->v[i], s))
-			return true;
-	return false;
-}
-
-void sl_free(struct strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -295,7 +260,7 @@ static void resolve_inputs(struct build *b)
 	} else {
 		b->cache = xstrdup(b->cache);
 	}
-	if (kb_mkdir_p(b->cache) < 0)
+	if (fs_mkdir_p(b->cache) < 0)
 		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
 			 strerror(errno));
 	{
@@ -318,7 +283,7 @@ static void make_outdir(struct build *b)
 {
 	if (!b->outdir)
 		b->outdir = ".";
-	if (kb_mkdir_p(b->outdir) < 0)
+	if (fs_mkdir_p(b->outdir) < 0)
 		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
 			 strerror(errno));
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
@@ -386,7 +351,7 @@ static void remove_stale_work(struct build *b)
 	struct strlist names = { 0 };
 	size_t i;
 
-	kb_list_dir(b->keydir, &names);
+	fs_list_dir(b->keydir, &names);
 	for (i = 0; i < names.n; i++) {
 		char *w, *keep;
 
@@ -395,7 +360,7 @@ static void remove_stale_work(struct build *b)
 		w = xasprintf("%s/%s", b->keydir, names.v[i]);
 		keep = xasprintf("%s/KEEP", w);
 		if (access(keep, F_OK))
-			kb_remove_tree(w);
+			fs_remove_tree(w);
 		free(w);
 		free(keep);
 	}
@@ -420,7 +385,7 @@ static void open_cache_entry(struct build *b)
 		fprintf(stderr, "[klpgen] waiting for another klpgen build "
 			"using %s\n", b->keydir);
 		while (flock(b->lockfd, LOCK_EX) < 0)
-			if (errno != EINTR || klp_interrupted)
+			if (errno != EINTR || spawn_interrupted)
 				exit(EXIT_INTERRUPTED);
 	}
 	/* Only now may we touch the journal: the entry is ours. */
@@ -444,7 +409,7 @@ static void open_cache_entry(struct build *b)
 
 static void show_log_tail(struct build *b, int lines)
 {
-	char *t = kb_read_text(b->log, NULL), *p;
+	char *t = fs_read_text(b->log, NULL), *p;
 	int n = 0;
 
 	if (!t)
@@ -564,9 +529,15 @@ static void generate(struct build *b)
 	phase_end(NULL);
 	phase_begin("module generation");
 	rc = kb_make_module(b);
-	if (rc)
-		fail(b, rc, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL,
-		     "klpgen module failed");
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, rc);
+	if (rc) {
+		phase_end(NULL);
+		fprintf(stderr, "[klpgen] error: module generation failed "
+			"(exit %d; reasons above)\n", rc);
+		b->keep_work = true;	/* the module's build.log is there */
+		build_exit(b, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL);
+	}
 	phase_end(NULL);
 	b->post_cc_seconds = kb_now() - start;
 }
@@ -579,7 +550,7 @@ int cmd_build(int argc, char **argv)
 	b.logfd = -1;
 	b.lockfd = -1;
 	parse_options(&b, argc, argv);
-	kb_signals_install();
+	spawn_signals_install();
 	start = kb_now();
 	resolve_inputs(&b);
 	if (!b.skip_cc_check || debug_level)

@@ -3,16 +3,15 @@
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
  *   build.c    options, the phases in order, the summary
- *   run.c      spawning tools (fork/execvp, own process group, logs),
- *              phase progress lines, the exit path
- *   signals.c  SIGINT/SIGTERM: kill the running tool's group, then clean up
+ *   run.c      phase progress lines, the exit path (tools are spawned by
+ *              lib/spawn.c: own process group, signals)
  *   cache.c    the cache key (kernel version, config, compiler, flags,
  *              tree fingerprint) and stamp files
  *   tree.c     hardlink farm, journal, restore, build-directory mirror
  *   patch.c    files named by a diff, dry run, apply
  *   kbuild.c   make invocations, .cmd dependency scan, .mod ownership
  *   diff.c     create-diff-object per changed object, explain merge,
- *              klpgen module
+ *              the module (klpgen_make_module(), in-process)
  *   summary.c  the one-screen summary read back from the diff objects
  */
 #ifndef KLPGEN_BUILD_H
@@ -23,20 +22,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "fs.h"
+#include "spawn.h"
+#include "strlist.h"
 #include "util.h"
-
-#define EXIT_INTERRUPTED 130
-
-struct strlist {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-void sl_add(struct strlist *l, const char *s);
-void sl_add_own(struct strlist *l, char *s);
-bool sl_has(const struct strlist *l, const char *s);
-void sl_free(struct strlist *l);
 
 struct build {
 	/* Options. */
@@ -76,21 +65,7 @@ struct build {
 	double post_cc_seconds;	/* diff + module generation */
 };
 
-/* signals.c */
-extern volatile sig_atomic_t klp_interrupted;
-void kb_signals_install(void);
-void kb_signals_child(pid_t pgid);
-void kb_signals_reset(void);
-
 /* run.c */
-/*
- * Run @argv in its own process group, stdin from /dev/null, stdout and
- * stderr to @logfd (inherited when -1).  Returns the exit status, 128+sig
- * when killed, or -1 if it could not be started.  When SIGINT/SIGTERM
- * arrives the child's group is killed and EXIT_INTERRUPTED is returned.
- */
-int kb_run(char *const argv[], int logfd);
-int kb_capture(char *const argv[], char **out);	/* stdout into *out */
 void phase_begin(const char *what);
 void phase_end(const char *note);
 void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -104,7 +79,6 @@ char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
-char *kb_read_text(const char *path, size_t *len);
 char *kb_compiler_version(void);
 
 /* tree.c */
@@ -114,14 +88,6 @@ int farm_resolve_links(struct build *b);
 int farm_break_links(struct build *b);
 int farm_restore(struct build *b);
 int mirror_sync(const char *from, const char *to);
-int kb_remove_tree(const char *path);
-int kb_mkdir_p(const char *path);
-int kb_copy_file(const char *from, const char *to);
-/* Sorted names of a directory's entries, without . and ..; 0 or -1. */
-int kb_list_dir(const char *path, struct strlist *names);
-/* The same for an open directory, read from its current position. */
-int kb_list_dirfd(int dirfd, struct strlist *names);
-char *kb_find_datafile(const char *rel);
 
 /* patch.c */
 int patch_files(const char *patch, struct strlist *files);

@@ -59,7 +59,7 @@ static int fp_walk(int dirfd, const char *rel, struct fp *h)
 	size_t i;
 	int ret = 0;
 
-	if (kb_list_dirfd(dirfd, &names) < 0)
+	if (fs_list_dirfd(dirfd, &names) < 0)
 		return -1;
 	for (i = 0; i < names.n && !ret; i++) {
 		const char *n = names.v[i];
@@ -104,29 +104,6 @@ char *tree_fingerprint(const char *dir)
 	return ret ? NULL : fp_hex(&h);
 }
 
-char *kb_read_text(const char *path, size_t *len)
-{
-	struct strbuf sb;
-	char buf[65536];
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return NULL;
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(&sb, buf, n);
-	close(fd);
-	if (n < 0) {
-		strbuf_free(&sb);
-		return NULL;
-	}
-	if (len)
-		*len = sb.len;
-	return sb.buf;
-}
-
 static char *make_var(const char *makefile, const char *var)
 {
 	size_t vl = strlen(var);
@@ -155,7 +132,7 @@ static char *make_var(const char *makefile, const char *var)
 static char *kernel_version(const char *srcdir)
 {
 	char *path = xasprintf("%s/Makefile", srcdir);
-	char *mk = kb_read_text(path, NULL);
+	char *mk = fs_read_text(path, NULL);
 	char *v[4], *ret;
 	static const char *const names[] = {
 		"VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"
@@ -177,7 +154,7 @@ static char *kernel_version(const char *srcdir)
 static char *first_line_of(char *const argv[])
 {
 	char *out, *ret;
-	int rc = kb_capture(argv, &out);
+	int rc = spawn_capture(argv, &out);
 
 	if (rc) {
 		free(out);
@@ -203,7 +180,7 @@ int cache_key(struct build *b)
 	int ret = -1;
 
 	kver = kernel_version(b->srcdir);
-	cfg = kb_read_text(b->config, &cfg_len);
+	cfg = fs_read_text(b->config, &cfg_len);
 	cc = kb_compiler_version();
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
@@ -226,7 +203,7 @@ int cache_key(struct build *b)
 	b->key = fp_hex(&h);
 	b->key[20] = '\0';
 	b->keydir = xasprintf("%s/builds/%s", b->cache, b->key);
-	if (kb_mkdir_p(b->keydir) < 0) {
+	if (fs_mkdir_p(b->keydir) < 0) {
 		WARN("cannot create %s: %s", b->keydir, strerror(errno));
 	} else {
 		char *kt = xasprintf("%s/key.txt", b->keydir);
@@ -247,7 +224,7 @@ out:
 /* 1 when @path holds exactly @want (plus a newline). */
 int stamp_ok(const char *path, const char *want)
 {
-	char *s = kb_read_text(path, NULL);
+	char *s = fs_read_text(path, NULL);
 	int ok;
 
 	if (!s)

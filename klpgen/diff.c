@@ -14,24 +14,12 @@
 
 #include "build.h"
 #include "klpgen.h"
-
-/* A tool installed beside this binary, else from $PATH. */
-static char *kb_sibling_tool(const char *name)
-{
-	char *dir = klpgen_exe_dir();
-	char *p = xasprintf("%s/%s", dir, name);
-
-	free(dir);
-	if (!access(p, X_OK))
-		return p;
-	free(p);
-	return xstrdup(name);
-}
+#include "module.h"
 
 static bool same_contents(const char *a, const char *b)
 {
 	size_t la, lb;
-	char *ta = kb_read_text(a, &la), *tb = kb_read_text(b, &lb);
+	char *ta = fs_read_text(a, &la), *tb = fs_read_text(b, &lb);
 	bool same = ta && tb && la == lb && !memcmp(ta, tb, la);
 
 	free(ta);
@@ -41,7 +29,7 @@ static bool same_contents(const char *a, const char *b)
 
 static void show_log(const char *path, const char *prefix)
 {
-	char *t = kb_read_text(path, NULL), *line, *save = NULL;
+	char *t = fs_read_text(path, NULL), *line, *save = NULL;
 
 	if (!t)
 		return;
@@ -102,7 +90,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 	argv[n] = NULL;
 
 	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	rc = kb_run(argv, fd);
+	rc = spawn_run(argv, fd);
 	if (fd >= 0)
 		close(fd);
 	if (debug_level || (rc && rc != EXIT_NO_CHANGE &&
@@ -129,7 +117,7 @@ out:
 
 int kb_diff_objects(struct build *b)
 {
-	char *cdo = kb_sibling_tool("create-diff-object");
+	char *cdo = klpgen_sibling_tool("create-diff-object");
 	int worst = 0;
 	size_t i;
 
@@ -169,7 +157,7 @@ int kb_explain_write(struct build *b)
 		size_t len;
 
 		objname[-1] = json[-1] = '\0';
-		report = kb_read_text(json, &len);
+		report = fs_read_text(json, &len);
 		while (report && len && (report[len - 1] == '\n' ||
 					 report[len - 1] == ' '))
 			report[--len] = '\0';
@@ -188,50 +176,57 @@ int kb_explain_write(struct build *b)
 
 int kb_make_module(struct build *b)
 {
-	char *self = kb_sibling_tool("klpgen");
-	char *mwork = xasprintf("%s/module", b->work);
-	struct strlist argv = { 0 };
+	struct module_opts o = { 0 };
+	struct module_input *mods = NULL, *diffs;
 	struct strlist seen = { 0 };
-	size_t i;
+	char *mwork = xasprintf("%s/module", b->work);
+	size_t i, nr_mods = 0;
 	int rc;
 
-	sl_add(&argv, self);
-	sl_add(&argv, "module");
-	sl_add(&argv, "-n");
-	sl_add(&argv, b->name);
-	sl_add(&argv, "-k");
-	sl_add(&argv, b->orig);
-	sl_add(&argv, "-o");
-	sl_add(&argv, b->outdir);
-	sl_add(&argv, "--vmlinux");
-	sl_add(&argv, b->vmlinux);
-	sl_add(&argv, "--symvers");
-	sl_add(&argv, b->symvers);
-	sl_add(&argv, "--work");
-	sl_add(&argv, mwork);
-	if (!b->replace)
-		sl_add(&argv, "-R");
-	if (debug_level)
-		sl_add(&argv, "--debug");
+	diffs = xcalloc(b->diffs.n ? b->diffs.n : 1, sizeof(*diffs));
+	for (i = 0; i < b->diffs.n; i++) {
+		const char *eq = strchr(b->diffs.v[i], '=');
+
+		diffs[i].obj = xstrndup(b->diffs.v[i], eq - b->diffs.v[i]);
+		diffs[i].path = xstrdup(eq + 1);
+	}
 	for (i = 0; i < b->objects.n; i++) {
 		char *ko = NULL, *on = kbuild_owner(b, b->objects.v[i], &ko);
 
 		if (ko && !sl_has(&seen, on)) {
 			sl_add(&seen, on);
-			sl_add(&argv, "--module");
-			sl_add_own(&argv, xasprintf("%s=%s", on, ko));
+			mods = xrealloc(mods, (nr_mods + 1) * sizeof(*mods));
+			mods[nr_mods].obj = on;
+			mods[nr_mods++].path = ko;
+		} else {
+			free(ko);
+			free(on);
 		}
-		free(ko);
-		free(on);
 	}
-	for (i = 0; i < b->diffs.n; i++)
-		sl_add(&argv, b->diffs.v[i]);
-	sl_add_own(&argv, NULL);
-	argv.n--;
-	rc = kb_run(argv.v, b->logfd);
-	sl_free(&argv);
+	o.name = b->name;
+	o.kbuild = b->orig;
+	o.outdir = b->outdir;
+	o.replace = b->replace;
+	o.vmlinux = b->vmlinux;
+	o.symvers = b->symvers;
+	o.mods = mods;
+	o.nr_mods = nr_mods;
+	o.diffs = diffs;
+	o.nr_diffs = b->diffs.n;
+	o.work = mwork;
+	o.quiet = true;		/* build prints its own summary */
+	rc = klpgen_make_module(&o);
+	for (i = 0; i < nr_mods; i++) {
+		free(mods[i].obj);
+		free(mods[i].path);
+	}
+	for (i = 0; i < b->diffs.n; i++) {
+		free(diffs[i].obj);
+		free(diffs[i].path);
+	}
+	free(mods);
+	free(diffs);
 	sl_free(&seen);
-	free(self);
 	free(mwork);
 	return rc;
 }

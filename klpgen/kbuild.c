@@ -73,7 +73,7 @@ static int kmake(struct build *b, const char *outdir, char *const targets[],
 	for (i = 0; argv[i]; i++)
 		dprintf(b->logfd, " %s", argv[i]);
 	dprintf(b->logfd, "\n");
-	rc = kb_run(argv, b->logfd);
+	rc = spawn_run(argv, b->logfd);
 	free_make_argv(argv);
 	return rc;
 }
@@ -97,7 +97,7 @@ int kbuild_orig(struct build *b)
 	double start = kb_now();
 	int rc;
 
-	s = kb_read_text(done, NULL);
+	s = fs_read_text(done, NULL);
 	if (s) {
 		b->orig_seconds = strtod(s, NULL);
 		free(s);
@@ -105,7 +105,7 @@ int kbuild_orig(struct build *b)
 		free(cfg);
 		return 0;
 	}
-	rc = kb_mkdir_p(b->orig) < 0 || kb_copy_file(b->config, cfg) < 0 ? -1 : 0;
+	rc = fs_mkdir_p(b->orig) < 0 || fs_copy_file(b->config, cfg) < 0 ? -1 : 0;
 	if (!rc)
 		rc = kmake(b, b->orig, olddef, 1);
 	if (!rc)
@@ -164,7 +164,7 @@ static void scan_cmd(struct build *b, const char *dir, const char *rel,
 		     const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *text = kb_read_text(path, NULL);
+	char *text = fs_read_text(path, NULL);
 	char *obj;
 
 	free(path);
@@ -182,7 +182,7 @@ static void scan_cmd(struct build *b, const char *dir, const char *rel,
 static void scan_mod(const char *dir, const char *rel, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	char *text = kb_read_text(path, NULL);
+	char *text = fs_read_text(path, NULL);
 	struct kmod *m;
 	char *c;
 
@@ -206,7 +206,7 @@ static void scan_build(struct build *b, const char *rel)
 	struct strlist names = { 0 };
 	size_t i;
 
-	kb_list_dir(dir, &names);
+	fs_list_dir(dir, &names);
 	for (i = 0; i < names.n; i++) {
 		const char *n = names.v[i];
 		char *sub = xasprintf("%s%s%s", rel, *rel ? "/" : "", n);

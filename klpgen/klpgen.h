@@ -6,7 +6,11 @@
 int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
 int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
 
-/* Directory holding the running binary: its sibling tools and templates. */
-char *klpgen_exe_dir(void);
+/* paths.c: where klpgen's own files are (one look-up order for all). */
+char *klpgen_exe_dir(void);		/* directory of the running binary */
+/* "templates/x" -> its path, or NULL if none of the places has it. */
+char *klpgen_datafile(const char *rel);
+/* A tool installed beside this binary, else @name for a $PATH look-up. */
+char *klpgen_sibling_tool(const char *name);
 
 #endif

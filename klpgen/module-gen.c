@@ -15,10 +15,6 @@
 #include "module-gen.h"
 #include "util.h"
 
-const char *const cb_kind_names[NR_CB_KINDS] = {
-	"pre_patch", "post_patch", "pre_unpatch", "post_unpatch",
-};
-
 static struct pobj *pobj_get(struct patch_desc *pd, const char *name)
 {
 	struct pobj *po;
@@ -206,9 +202,9 @@ static int add_callback(struct patch_desc *pd, const struct module_input *in,
 	int k;
 
 	for (k = 0; k < NR_CB_KINDS; k++) {
-		size_t n = strlen(cb_kind_names[k]);
+		size_t n = strlen(meta_callback_kinds[k]);
 
-		if (!strncmp(rest, cb_kind_names[k], n) && rest[n] == '_' &&
+		if (!strncmp(rest, meta_callback_kinds[k], n) && rest[n] == '_' &&
 		    rest[n + 1])
 			break;
 	}
@@ -225,7 +221,7 @@ static int add_callback(struct patch_desc *pd, const struct module_input *in,
 	po = pobj_get(pd, in->obj);
 	if (po->cb[k]) {
 		WARN("object %s has two %s callbacks: %s and %s", in->obj,
-		     cb_kind_names[k], po->cb[k], sym->name);
+		     meta_callback_kinds[k], po->cb[k], sym->name);
 		return EXIT_BAD_INPUT;
 	}
 	po->cb[k] = xstrdup(sym->name);
@@ -480,37 +476,39 @@ int check_states(const struct patch_desc *pd)
 
 char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 {
-	struct strbuf sb;
+	struct klpgen_meta m = { 0 };
+	struct meta_state st;
 	size_t i, j;
+	char *text;
 
-	strbuf_init(&sb);
-	strbuf_addf(&sb, "klpgen-meta 1\nmodule %s\nreplace %d\n", o->name,
-		    pd->replace ? 1 : 0);
+	m.module = xstrdup(o->name);
+	m.replace = pd->replace;
 	for (i = 0; i < pd->nr_objs; i++)
-		strbuf_addf(&sb, "object %s\n", pd->objs[i].name);
+		meta_add_object(&m, pd->objs[i].name);
 	for (i = 0; i < pd->nr_objs; i++) {
 		const struct pobj *po = &pd->objs[i];
 
 		for (j = 0; j < po->nr_funcs; j++)
-			strbuf_addf(&sb, "func %s %s %lu\n", po->name,
-				    po->funcs[j].old_name, po->funcs[j].pos);
+			meta_add_func(&m, po->name, po->funcs[j].old_name,
+				      po->funcs[j].pos);
 		for (j = 0; j < NR_CB_KINDS; j++)
 			if (po->cb[j])
-				strbuf_addf(&sb, "callback %s %s %s\n", po->name,
-					    cb_kind_names[j],
-					    po->cb[j] + strlen(KLPGEN_CB_PREFIX) +
-					    strlen(cb_kind_names[j]) + 1);
+				meta_add_callback(&m, po->name, meta_callback_kinds[j],
+						  po->cb[j] + strlen(KLPGEN_CB_PREFIX) +
+						  strlen(meta_callback_kinds[j]) + 1);
 	}
-	for (i = 0; i < pd->nr_states; i++)
-		strbuf_addf(&sb, "state %llu %u block_disable=%d is_shadow=%d\n",
-			    (unsigned long long)pd->states[i].id,
-			    pd->states[i].version, pd->states[i].block_disable,
-			    pd->states[i].is_shadow);
+	for (i = 0; i < pd->nr_states; i++) {
+		st.id = pd->states[i].id;
+		st.version = pd->states[i].version;
+		st.block_disable = pd->states[i].block_disable;
+		st.is_shadow = pd->states[i].is_shadow;
+		meta_add_state(&m, &st);
+	}
 	for (i = 0; i < pd->nr_shadows; i++)
-		strbuf_addf(&sb, "shadow %llu\n",
-			    (unsigned long long)pd->shadows[i]);
-	strbuf_add(&sb, "", 1);
-	return sb.buf;
+		meta_add_shadow(&m, pd->shadows[i]);
+	text = meta_format(&m, NULL);
+	meta_free(&m);
+	return text;
 }
 
 /* A C string literal of @s. */
@@ -584,7 +582,7 @@ char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
 	for (i = 0; i < pd->nr_objs; i++)
 		for (k = 0; k < NR_CB_KINDS; k++)
 			strbuf_addf(&sb, "#define KLPGEN_CB_%zu_%s %s\n", i,
-				    cb_kind_names[k],
+				    meta_callback_kinds[k],
 				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
 
 	strbuf_addf(&sb, "\n/* X(id, version, block_disable, is_shadow) */\n"

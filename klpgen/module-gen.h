@@ -6,11 +6,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "klpgen-meta.h"
 #include "module.h"
 
 enum cb_kind { CB_PRE_PATCH, CB_POST_PATCH, CB_PRE_UNPATCH, CB_POST_UNPATCH,
 	       NR_CB_KINDS };
-extern const char *const cb_kind_names[NR_CB_KINDS];
+/* The kinds in order: meta_callback_kinds[] (lib/klpgen-meta.h). */
 
 struct pfunc {
 	char *old_name;

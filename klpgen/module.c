@@ -27,122 +27,55 @@
 #include "klpgen-abi.h"
 #include "module-gen.h"
 #include "module.h"
+#include "fs.h"
+#include "spawn.h"
 #include "util.h"
 
-char *klpgen_exe_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return xstrdup(".");
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	return xstrdup(buf[0] ? buf : "/");
-}
-
+/* --templates DIR, else the templates/ that klpgen_datafile() finds. */
 static char *find_templates(const struct module_opts *o)
 {
-	const char *env = getenv("KLPGEN_TEMPLATES");
-	char *dir, *exe, *probe;
+	char *main_c, *slash;
 
 	if (o->templates)
 		return xstrdup(o->templates);
-	if (env && *env)
-		return xstrdup(env);
-	exe = klpgen_exe_dir();
-	dir = xasprintf("%s/../../templates", exe);
-	free(exe);
-	probe = xasprintf("%s/livepatch-main.c", dir);
-	if (!access(probe, R_OK)) {
-		free(probe);
-		return dir;
-	}
-	free(probe);
-	free(dir);
-	return xstrdup(KLPGEN_DATADIR "/templates");
+	main_c = klpgen_datafile("templates/livepatch-main.c");
+	if (!main_c)	/* the error then names the installed place */
+		return xstrdup(KLPGEN_DATADIR "/templates");
+	slash = strrchr(main_c, '/');
+	*slash = '\0';
+	return main_c;
 }
 
-static char *find_klp_convert(void)
-{
-	const char *env = getenv("KLPGEN_KLP_CONVERT");
-	char *exe, *path;
-
-	if (env && *env)
-		return xstrdup(env);
-	exe = klpgen_exe_dir();
-	path = xasprintf("%s/klp-convert", exe);
-	free(exe);
-	return path;
-}
-
-/* Run @argv; output to @log (appended) or inherited.  Exit status or -1. */
+/* Run @argv, output appended to @log or inherited; spawn_run()'s codes. */
 static int run(char *const argv[], const char *log)
 {
-	pid_t pid;
-	int status, i;
+	int fd = -1, rc;
 
-	if (debug_level) {
-		fprintf(stderr, "%s: +", tool_name);
-		for (i = 0; argv[i]; i++)
-			fprintf(stderr, " %s", argv[i]);
-		fputc('\n', stderr);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		WARN("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid) {
-		if (log) {
-			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-
-			if (fd < 0)
-				_exit(127);
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
+	if (log) {
+		fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			WARN("%s: %s", log, strerror(errno));
+			return -1;
 		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run %s: %s\n", tool_name, argv[0],
-			strerror(errno));
-		_exit(127);
 	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return -1;
+	rc = spawn_run(argv, fd);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* A failed step's exit code: an interrupt stays one. */
+static int step_failed(int rc)
+{
+	return rc == EXIT_INTERRUPTED ? rc : EXIT_INTERNAL;
 }
 
 static int copy_file(const char *from, const char *to)
 {
-	struct strbuf sb;
-	char buf[65536];
-	ssize_t n;
-	int fd = open(from, O_RDONLY), ret;
-
-	if (fd < 0) {
-		WARN("%s: %s", from, strerror(errno));
-		return -1;
-	}
-	strbuf_init(&sb);
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		strbuf_add(&sb, buf, n);
-	close(fd);
-	if (n < 0) {
-		WARN("%s: %s", from, strerror(errno));
-		strbuf_free(&sb);
-		return -1;
-	}
-	/* write_file_atomic() says why it failed */
-	ret = write_file_atomic(to, sb.buf ? sb.buf : "", sb.len, 0644);
-	strbuf_free(&sb);
-	return ret;
+	if (!fs_copy_file(from, to))
+		return 0;
+	WARN("cannot copy %s to %s: %s", from, to, strerror(errno));
+	return -1;
 }
 
 static int write_text(const char *path, const char *text)
@@ -187,15 +120,6 @@ static int write_kbuild(const char *tdir, const char *work, const char *name)
 	return ret;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void add_arg(char ***argv, size_t *n, const char *arg)
 {
 	*argv = xrealloc(*argv, (*n + 2) * sizeof(**argv));
@@ -216,7 +140,7 @@ static void free_args(char **argv, size_t n)
 static int klp_convert(const struct module_opts *o, const char *symvers,
 		       bool prelink, const char *in, const char *out)
 {
-	char **argv = NULL, *exe = find_klp_convert(), *arg;
+	char **argv = NULL, *exe = klpgen_sibling_tool("klp-convert"), *arg;
 	size_t n = 0, i;
 	int ret;
 
@@ -275,7 +199,7 @@ int klpgen_make_module(const struct module_opts *o)
 	char **argv = NULL;
 	size_t nargs = 0, i;
 	bool keep = o->work != NULL;
-	int ret;
+	int ret, rc;
 
 	memset(&pd, 0, sizeof(pd));
 	if (o->kbuild) {
@@ -360,8 +284,10 @@ int klpgen_make_module(const struct module_opts *o)
 	add_arg(&argv, &nargs, built);
 	for (i = 0; i < o->nr_diffs; i++)
 		add_arg(&argv, &nargs, o->diffs[i].path);
-	if (run(argv, NULL)) {
+	rc = run(argv, NULL);
+	if (rc) {
 		WARN("ld -r of the diff objects failed");
+		ret = step_failed(rc);
 		goto out;
 	}
 	if (o->symvers)
@@ -406,9 +332,12 @@ int klpgen_make_module(const struct module_opts *o)
 	path = NULL;
 	add_arg(&argv, &nargs, "KBUILD_MODPOST_WARN=1");
 	add_arg(&argv, &nargs, "modules");
-	if (run(argv, log)) {
-		WARN("building the module failed; see %s", log);
-		keep = true;
+	rc = run(argv, log);
+	if (rc) {
+		if (rc != EXIT_INTERRUPTED)
+			WARN("building the module failed; see %s", log);
+		ret = step_failed(rc);
+		keep = rc != EXIT_INTERRUPTED;
 		goto out;
 	}
 
@@ -423,7 +352,7 @@ int klpgen_make_module(const struct module_opts *o)
 	summary(o, &pd, ko);
 out:
 	if (work && !keep)
-		nftw(work, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		fs_remove_tree(work);
 	else if (work && ret && !o->work)
 		WARN("work directory kept: %s", work);
 	free_args(argv, nargs);
@@ -456,7 +385,7 @@ static void usage(FILE *out)
 "      --symvers FILE     Module.symvers (default: KBUILD/Module.symvers)\n"
 "      --module NAME=KO   check symbols of module NAME against KO\n"
 "      --work DIR         build in DIR and keep it\n"
-"      --templates DIR    module templates (default: $KLPGEN_TEMPLATES,\n"
+"      --templates DIR    module templates (default: templates/ under $KLPGEN_DATADIR,\n"
 "                         the source tree, " KLPGEN_DATADIR "/templates)\n"
 "      --livepatch-h FILE struct klp_state from FILE (default: the\n"
 "                         kernel tree of -k)\n"
@@ -597,6 +526,7 @@ int cmd_module(int argc, char **argv)
 		ret = EXIT_BAD_INPUT;
 		goto out;
 	}
+	spawn_signals_install();	/* Ctrl-C: the work dir goes too */
 	ret = klpgen_make_module(&o);
 out:
 	free_inputs(o.diffs, o.nr_diffs);

@@ -56,7 +56,7 @@ static void add_unique(struct strlist *l, char *s, size_t *found)
 /* Every file a -p1 unified (or git) diff creates, changes or removes. */
 int patch_files(const char *patch, struct strlist *files)
 {
-	char *text = kb_read_text(patch, NULL), *line, *next, *save = NULL;
+	char *text = fs_read_text(patch, NULL), *line, *next, *save = NULL;
 	size_t found = 0;
 
 	if (!text) {
@@ -95,7 +95,7 @@ static int run_patch(struct build *b, const char *patch, bool dry_run)
 			 b->farm, "-i", (char *)patch,
 			 dry_run ? "--dry-run" : NULL, NULL };
 	char *out, *line, *save = NULL;
-	int rc = kb_capture(argv, &out);
+	int rc = spawn_capture(argv, &out);
 
 	if (rc && rc != EXIT_INTERRUPTED) {
 		phase_end(NULL);

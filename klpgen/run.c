@@ -16,117 +16,6 @@
 
 #include "build.h"
 
-static void child_exec(char *const argv[], int outfd, int errfd)
-{
-	int null = open("/dev/null", O_RDONLY);
-
-	setpgid(0, 0);
-	kb_signals_reset();
-	if (null >= 0)
-		dup2(null, 0);
-	if (outfd >= 0)
-		dup2(outfd, 1);
-	if (errfd >= 0)
-		dup2(errfd, 2);
-	execvp(argv[0], argv);
-	fprintf(stderr, "klpgen: cannot run %s: %s\n", argv[0],
-		strerror(errno));
-	_exit(127);
-}
-
-static int wait_child(pid_t pid)
-{
-	int st;
-
-	setpgid(pid, pid);	/* both sides, so no race with the handler */
-	kb_signals_child(pid);
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
-			kb_signals_child(0);
-			return -1;
-		}
-	}
-	/* Reap stragglers of the group (make's children) quietly. */
-	if (klp_interrupted)
-		kill(-pid, SIGKILL);
-	kb_signals_child(0);
-	if (klp_interrupted)
-		return EXIT_INTERRUPTED;
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
-}
-
-static void debug_argv(char *const argv[])
-{
-	struct strbuf sb;
-	size_t i;
-
-	if (!debug_level)
-		return;
-	strbuf_init(&sb);
-	for (i = 0; argv[i]; i++)
-		strbuf_addf(&sb, "%s%s", i ? " " : "", argv[i]);
-	DEBUG("run: %s", sb.buf);
-	strbuf_free(&sb);
-}
-
-int kb_run(char *const argv[], int logfd)
-{
-	pid_t pid;
-
-	if (klp_interrupted)
-		return EXIT_INTERRUPTED;
-	debug_argv(argv);
-	pid = fork();
-	if (pid < 0) {
-		WARN("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (!pid)
-		child_exec(argv, logfd, logfd);
-	return wait_child(pid);
-}
-
-int kb_capture(char *const argv[], char **out)
-{
-	struct strbuf sb;
-	char buf[4096];
-	int fds[2], rc;
-	ssize_t n;
-	pid_t pid;
-
-	*out = NULL;
-	if (pipe(fds) < 0)
-		return -1;
-	debug_argv(argv);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (!pid) {
-		close(fds[0]);
-		child_exec(argv, fds[1], -1);
-	}
-	close(fds[1]);
-	strbuf_init(&sb);
-	strbuf_add(&sb, "", 0);
-	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR && !klp_interrupted)
-				continue;
-			break;
-		}
-		strbuf_add(&sb, buf, n);
-	}
-	close(fds[0]);
-	rc = wait_child(pid);
-	*out = sb.buf;
-	return rc;
-}
-
 double kb_now(void)
 {
 	struct timespec ts;
@@ -209,11 +98,11 @@ void build_exit(struct build *b, int code)
 				b->work);
 		}
 		else
-			kb_remove_tree(b->work);
+			fs_remove_tree(b->work);
 	}
 	if (code == EXIT_INTERRUPTED)
 		fprintf(stderr, "[klpgen] interrupted%s%s; source copy restored\n",
-			klp_interrupted == SIGTERM ? " (SIGTERM)" : "",
-			klp_interrupted == SIGINT ? " (SIGINT)" : "");
+			spawn_interrupted == SIGTERM ? " (SIGTERM)" : "",
+			spawn_interrupted == SIGINT ? " (SIGINT)" : "");
 	exit(code);
 }

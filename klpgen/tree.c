@@ -31,96 +31,11 @@
 #include "build.h"
 #include "klpgen.h"
 
-int kb_mkdir_p(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int ret = 0;
-
-	for (s = p + 1; *s && !ret; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			ret = -1;
-		*s = '/';
-	}
-	if (!ret && mkdir(p, 0755) < 0 && errno != EEXIST)
-		ret = -1;
-	free(p);
-	return ret;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path) < 0 && errno != ENOENT ? -1 : 0;
-	return unlink(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
-int kb_remove_tree(const char *path)
-{
-	struct stat st;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	return nftw(path, rm_one, 32, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Copy contents, mode and timestamps; @to is replaced. */
-int kb_copy_file(const char *from, const char *to)
-{
-	struct timespec times[2];
-	char buf[1 << 16];
-	struct stat st;
-	int in, out, ret = 0;
-	ssize_t n;
-
-	in = open(from, O_RDONLY);
-	if (in < 0)
-		return -1;
-	if (fstat(in, &st) < 0) {
-		close(in);
-		return -1;
-	}
-	unlink(to);
-	out = open(to, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 07777);
-	if (out < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0)) > 0)
-		;
-	if (n < 0) {	/* EXDEV, ENOSYS...: plain copy */
-		lseek(in, 0, SEEK_SET);
-		lseek(out, 0, SEEK_SET);
-		if (ftruncate(out, 0) < 0)
-			ret = -1;
-		while (!ret && (n = read(in, buf, sizeof(buf))) > 0)
-			if (write(out, buf, n) != n)
-				ret = -1;
-		if (n < 0)
-			ret = -1;
-	}
-	times[0] = st.st_atim;
-	times[1] = st.st_mtim;
-	if (futimens(out, times) < 0 || fchmod(out, st.st_mode & 07777) < 0)
-		ret = -1;
-	if (close(out) < 0)
-		ret = -1;
-	close(in);
-	return ret;
-}
-
 /* Copy @path to a temporary name beside it, then rename over it. */
 static int break_link(const char *path)
 {
 	char *tmp = xasprintf("%s.klpgen-tmp", path);
-	int ret = kb_copy_file(path, tmp);
+	int ret = fs_copy_file(path, tmp);
 
 	if (!ret)
 		ret = rename(tmp, path);
@@ -132,36 +47,10 @@ static int break_link(const char *path)
 
 static const char *src_copy_hdr = "include/linux/klpgen-patch.h";
 
-/* Where templates/ lives: $KLPGEN_DATADIR, beside the binary, installed. */
-char *kb_find_datafile(const char *rel)
-{
-	char *exe, *p;
-	const char *env = getenv("KLPGEN_DATADIR");
-
-	if (env) {
-		p = xasprintf("%s/%s", env, rel);
-		if (!access(p, R_OK))
-			return p;
-		free(p);
-	}
-	/* <repo>/<O>/bin/klpgen -> <repo>/<rel> */
-	exe = klpgen_exe_dir();
-	p = xasprintf("%s/../../%s", exe, rel);
-	free(exe);
-	if (!access(p, R_OK))
-		return p;
-	free(p);
-	p = xasprintf("%s/%s", KLPGEN_DATADIR, rel);
-	if (!access(p, R_OK))
-		return p;
-	free(p);
-	return NULL;
-}
-
 /* Patch authors #include <linux/klpgen-patch.h>: give the copy one. */
 static int farm_add_header(struct build *b)
 {
-	char *tmpl = kb_find_datafile("templates/klpgen-patch.h");
+	char *tmpl = klpgen_datafile("templates/klpgen-patch.h");
 	char *dst = xasprintf("%s/%s", b->farm, src_copy_hdr);
 	char *want, *have;
 	size_t len;
@@ -172,12 +61,12 @@ static int farm_add_header(struct build *b)
 		free(dst);
 		return 0;
 	}
-	want = kb_read_text(tmpl, &len);
-	have = kb_read_text(dst, NULL);
+	want = fs_read_text(tmpl, &len);
+	have = fs_read_text(dst, NULL);
 	if (want && (!have || strcmp(want, have))) {
 		char *dir = xasprintf("%s/include/linux", b->farm);
 
-		ret = kb_mkdir_p(dir);
+		ret = fs_mkdir_p(dir);
 		if (!ret)
 			ret = write_file_atomic(dst, want, len, 0644);
 		free(dir);
@@ -202,17 +91,17 @@ int farm_prepare(struct build *b)
 				       b->srcdir, tmp, NULL };
 		const char *how = "created";
 
-		kb_remove_tree(b->farm);
-		kb_remove_tree(tmp);
-		ret = kb_run(cp, b->logfd);
+		fs_remove_tree(b->farm);
+		fs_remove_tree(tmp);
+		ret = spawn_run(cp, b->logfd);
 		if (ret && ret != EXIT_INTERRUPTED) {
 			/* Another file system, or protected_hardlinks and
 			 * files we do not own: a real copy. */
 			phase_warn("note: cannot hardlink %s into %s (see %s); "
 				   "copying it instead", b->srcdir, b->farm,
 				   b->log);
-			kb_remove_tree(tmp);
-			ret = kb_run(full, b->logfd);
+			fs_remove_tree(tmp);
+			ret = spawn_run(full, b->logfd);
 			how = "copied";
 		}
 		if (!ret && rename(tmp, b->farm) < 0)
@@ -315,7 +204,7 @@ static int restore_one(struct build *b, const char *rel)
 		/* A copied (not hardlinked) farm gets a copy back. */
 		if (linkat(AT_FDCWD, user, AT_FDCWD, tmp, 0) < 0 &&
 		    (errno != EPERM && errno != EXDEV ? -1 :
-		     kb_copy_file(user, tmp)) < 0)
+		     fs_copy_file(user, tmp)) < 0)
 			ret = -1;
 		else if (rename(tmp, mine) < 0)
 			ret = -1;
@@ -336,7 +225,7 @@ int farm_restore(struct build *b)
 
 	if (!b->journal)
 		return 0;
-	j = kb_read_text(b->journal, NULL);
+	j = fs_read_text(b->journal, NULL);
 	if (!j)
 		return 0;
 	for (line = strtok_r(j, "\n", &save); line;
@@ -346,46 +235,6 @@ int farm_restore(struct build *b)
 	free(j);
 	if (!ret && unlink(b->journal) < 0)
 		ret = -1;
-	return ret;
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int kb_list_dirfd(int dirfd, struct strlist *names)
-{
-	int fd = dup(dirfd);
-	DIR *d;
-	struct dirent *de;
-
-	if (fd < 0)
-		return -1;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -1;
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		sl_add(names, de->d_name);
-	}
-	closedir(d);
-	if (names->n)
-		qsort(names->v, names->n, sizeof(char *), cmp_name);
-	return 0;
-}
-
-int kb_list_dir(const char *path, struct strlist *names)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -1;
-	ret = kb_list_dirfd(fd, names);
-	close(fd);
 	return ret;
 }
 
@@ -411,7 +260,7 @@ static int sync_link(const char *from, const char *to)
 		if (!strcmp(a, c))
 			return 0;
 	}
-	kb_remove_tree(to);
+	fs_remove_tree(to);
 	return symlink(a, to);
 }
 
@@ -426,7 +275,7 @@ static int sync_entry(const char *from, const char *to)
 		return -1;
 	if (S_ISDIR(fs.st_mode)) {
 		if (have && !S_ISDIR(ts.st_mode))
-			kb_remove_tree(to);
+			fs_remove_tree(to);
 		return sync_dir(from, to);
 	}
 	if (S_ISLNK(fs.st_mode))
@@ -434,8 +283,8 @@ static int sync_entry(const char *from, const char *to)
 	if (!S_ISREG(fs.st_mode) || (have && same_file(&fs, &ts)))
 		return 0;
 	if (have && S_ISDIR(ts.st_mode))
-		kb_remove_tree(to);
-	return kb_copy_file(from, to);
+		fs_remove_tree(to);
+	return fs_copy_file(from, to);
 }
 
 /*
@@ -470,7 +319,7 @@ static int sync_dir(const char *from, const char *to)
 
 	if (mkdir(to, 0755) < 0 && errno != EEXIST)
 		return -1;
-	if (kb_list_dir(from, &fn) < 0 || kb_list_dir(to, &tn) < 0)
+	if (fs_list_dir(from, &fn) < 0 || fs_list_dir(to, &tn) < 0)
 		ret = -1;
 	for (i = 0; !ret && i < fn.n; i++) {
 		char *f, *t;
@@ -491,10 +340,10 @@ static int sync_dir(const char *from, const char *to)
 	for (i = 0; !ret && i < tn.n; i++) {
 		char *t;
 
-		if (bsearch(&tn.v[i], fn.v, fn.n, sizeof(char *), cmp_name))
+		if (sl_sorted_has(&fn, tn.v[i]))
 			continue;
 		t = xasprintf("%s/%s", to, tn.v[i]);
-		ret = kb_remove_tree(t);
+		ret = fs_remove_tree(t);
 		free(t);
 	}
 	sl_free(&fn);

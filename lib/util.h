@@ -17,6 +17,7 @@ enum klp_exit {
 	EXIT_UNSAFE = 4,	/* refused: the patch is not safe to apply live */
 	EXIT_BAD_INPUT = 2,	/* wrong arguments, unreadable or malformed input */
 	EXIT_INTERNAL = 1,	/* anything else */
+	EXIT_INTERRUPTED = 130,	/* SIGINT, SIGTERM or SIGHUP: cleaned up, stopped */
 };
 
 /* Set once by main(); prefixes every message. */

@@ -9,6 +9,7 @@
  *   libquery structsize FILE NAME...       "name size"
  *   libquery containing FILE SEC OFF       symbol containing SEC+OFF | "-"
  *   libquery reloc FILE SEC OFF LEN        "offset type sym" | "-"
+ *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "hash.h"
+#include "klpgen-meta.h"
 #include "symsource.h"
 #include "symvers.h"
 #include "util.h"
@@ -181,6 +183,64 @@ static int do_elf(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+static char *read_whole(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0, n;
+
+	*len = 0;
+	if (!f) {
+		fprintf(stderr, "libquery: %s: cannot read\n", path);
+		return NULL;
+	}
+	do {
+		buf = xrealloc(buf, cap += 4096);
+		n = fread(buf + *len, 1, cap - *len, f);
+		*len += n;
+	} while (n);
+	fclose(f);
+	return buf;
+}
+
+/* Parse a .klpgen.meta text file (or module) and print it re-formatted. */
+static int do_meta(int argc, char **argv)
+{
+	struct klpgen_meta m;
+	unsigned long line;
+	const char *why;
+	size_t len;
+	char *text;
+	int rc;
+
+	if (argc != 1)
+		return EXIT_BAD_INPUT;
+	if (str_ends_with(argv[0], ".ko") || str_ends_with(argv[0], ".o")) {
+		rc = meta_read_module(argv[0], &m);
+		if (rc)
+			return rc > 0 ? 3 : EXIT_BAD_INPUT;
+	} else {
+		text = read_whole(argv[0], &len);
+		if (!text)
+			return EXIT_BAD_INPUT;
+		rc = meta_parse(text, len, &m, &line, &why);
+		free(text);
+		if (rc) {
+			fprintf(stderr, "libquery: %s line %lu: %s\n", argv[0],
+				line, why);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	text = meta_format(&m, &len);
+	fputs(text, stdout);
+	printf("# %zu objects, %zu funcs, %zu callbacks, %zu states, %zu shadows, %zu other\n",
+	       m.nr_objects, m.nr_funcs, m.nr_callbacks, m.nr_states,
+	       m.nr_shadows, m.nr_extra);
+	free(text);
+	meta_free(&m);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tool_name = "libquery";
@@ -196,6 +256,8 @@ int main(int argc, char **argv)
 		return do_pos(argc - 2, argv + 2, false);
 	if (!strcmp(argv[1], "local"))
 		return do_pos(argc - 2, argv + 2, true);
+	if (!strcmp(argv[1], "meta"))
+		return do_meta(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "structsize"))
 		return do_structsize(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "containing") || !strcmp(argv[1], "reloc"))

@@ -12,7 +12,7 @@ for f in diff-vmlinux diff-mod diff-dup-state diff-block diff-cb-only \
 	 diff-two-pre diff-empty; do
 	kcc "$TMP/$f.o" "$F/$f.c" || bail "cannot compile $f.c"
 done
-export KLPGEN_TEMPLATES=$KLPGEN_SRC/templates
+export KLPGEN_DATADIR=$KLPGEN_SRC
 
 W=$TMP/work
 out=$("$K" module -n test_lp --no-build --work "$W" \
@@ -147,7 +147,7 @@ exit_is "--show-meta with a malformed line" 2 "$BIN/klp-convert" --show-meta "$T
 printf 'something else\n' >"$TMP/bad.meta"
 objcopy --add-section .klpgen.meta="$TMP/bad.meta" "$TMP/diff-empty.o" "$TMP/badmeta2.o"
 exit_is "--show-meta without the klpgen-meta 1 line" 2 "$BIN/klp-convert" --show-meta "$TMP/badmeta2.o"
-printf 'klpgen-meta 1\nfuture-keyword whatever\nshadow 5\n' >"$TMP/ok.meta"
+printf 'klpgen-meta 1\nmodule m\nfuture-keyword whatever\nshadow 5\n' >"$TMP/ok.meta"
 objcopy --add-section .klpgen.meta="$TMP/ok.meta" "$TMP/diff-empty.o" "$TMP/okmeta.o"
 exit_is "--show-meta ignores unknown keywords" 0 "$BIN/klp-convert" --show-meta "$TMP/okmeta.o"
 done_testing

@@ -10,7 +10,7 @@ KC=$BIN/klp-convert
 kcc "$TMP/good.o" "$F/conv-basic.c" || bail "cannot compile"
 kcc "$TMP/diff.o" "$F/diff-vmlinux.c" || bail "cannot compile"
 "$KC" "$TMP/good.o" "$TMP/conv.o" || bail "cannot convert"
-export KLPGEN_TEMPLATES=$KLPGEN_SRC/templates
+export KLPGEN_DATADIR=$KLPGEN_SRC
 
 # survives DESC CMD...: no signal, no sanitizer report, exit < 128.
 survives() {

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The .klpgen.meta section of a generated livepatch module: the one owner
+ * of its format.  Text, one record a line, fields separated by one space,
+ * numbers in decimal, NUL-terminated (trailing NULs are padding):
+ *
+ *	klpgen-meta 1                      first line, format version
+ *	module NAME                        the module name
+ *	replace 0|1                        klp_patch.replace
+ *	object OBJ                         one per klp_object
+ *	func OBJ NAME SYMPOS               one per klp_func
+ *	callback OBJ KIND FUNCTION         KIND: pre_patch post_patch
+ *	                                   pre_unpatch post_unpatch
+ *	state ID VERSION block_disable=0|1 is_shadow=0|1
+ *	shadow ID
+ *	version VERSION                    the patch's own version (optional)
+ *	kernel RELEASE                     the target kernel's uname -r (optional)
+ *	patch NAME                         a source patch it was built from
+ *
+ * Readers ignore records with other keywords (kept in ->extra, so a
+ * newer writer's records survive a read and re-format); a new incompatible
+ * format gets a new version number.  man klp-convert(1) documents it.
+ */
+#ifndef KLPGEN_META_H
+#define KLPGEN_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KLPGEN_META_VERSION	1
+
+struct meta_func {
+	char *obj;
+	char *name;
+	unsigned long sympos;
+};
+
+struct meta_callback {
+	char *obj;
+	char *kind;		/* one of meta_callback_kinds[] */
+	char *func;
+};
+
+struct meta_state {
+	uint64_t id;
+	uint32_t version;
+	bool block_disable;
+	bool is_shadow;
+};
+
+struct klpgen_meta {
+	char *module;
+	bool replace;
+	char **objects;
+	size_t nr_objects;
+	struct meta_func *funcs;
+	size_t nr_funcs;
+	struct meta_callback *callbacks;
+	size_t nr_callbacks;
+	struct meta_state *states;
+	size_t nr_states;
+	uint64_t *shadows;
+	size_t nr_shadows;
+	char *version;		/* NULL when not recorded */
+	char *kernel;		/* NULL when not recorded */
+	char **patches;
+	size_t nr_patches;
+	char **extra;		/* records of unknown keywords, verbatim */
+	size_t nr_extra;
+};
+
+extern const char *const meta_callback_kinds[4];
+
+/* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
+bool meta_objname_ok(const char *obj);
+
+/*
+ * Parse @len bytes of section text.  0 on success; else -1 with *line
+ * (1-based) and *why set, and @m cleared.
+ */
+int meta_parse(const char *text, size_t len, struct klpgen_meta *m,
+	       unsigned long *line, const char **why);
+/* The section text, NUL-terminated, malloc'd; *len counts the NUL. */
+char *meta_format(const struct klpgen_meta *m, size_t *len);
+/*
+ * Read the .klpgen.meta of module @path.  0 on success; 1 if the module
+ * has no such section (not built by klpgen); -1 after a message naming
+ * the file (unreadable, malformed).
+ */
+int meta_read_module(const char *path, struct klpgen_meta *m);
+void meta_free(struct klpgen_meta *m);
+
+/* Building a record set: names are copied. */
+void meta_add_object(struct klpgen_meta *m, const char *obj);
+void meta_add_func(struct klpgen_meta *m, const char *obj, const char *name,
+		   unsigned long sympos);
+void meta_add_callback(struct klpgen_meta *m, const char *obj,
+		       const char *kind, const char *func);
+void meta_add_state(struct klpgen_meta *m, const struct meta_state *st);
+void meta_add_shadow(struct klpgen_meta *m, uint64_t id);
+void meta_add_patch(struct klpgen_meta *m, const char *name);
+
+#endif
