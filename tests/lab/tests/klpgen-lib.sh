@@ -45,7 +45,7 @@ klpgen_kernel_args() {
 		# (targeted mode, branch debian), skip with the reason.
 		"$KLPGEN" build --help 2>&1 | grep -q -- '--root' ||
 			{ echo "klpgen build has no --root/--kernel: no targeted build for a shipped kernel yet"; exit 77; }
-		printf '%s\n' --root "$KLAB_SYSROOT" --kernel "$KLAB_KREL" -s "$KLAB_SRC"
+		printf '%s\n' --targeted --root "$KLAB_SYSROOT" --kernel "$KLAB_KREL" -s "$KLAB_SRC"
 	else
 		printf '%s\n' -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC"
 	fi
@@ -65,6 +65,12 @@ klpgen_example() {
 		-n "$name" --explain "$@" "$path" \
 		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
 	cat "$KLAB_OUT/klpgen.out"
+	# A shipped kernel has no build: the module must come from a targeted one.
+	if [ $rc -eq 0 ] && [ "${KLAB_KIND:-built}" = shipped ] &&
+	   ! grep -Eq '^ +build +targeted' "$KLAB_OUT/klpgen.out"; then
+		echo "klpgen build did not say it made a targeted build"
+		rc=1
+	fi
 	return $rc
 }
 
