@@ -5,6 +5,8 @@
 #   make               build the tools into $(O) (default: build/)
 #   make check         unit tests (TAP, run by prove)
 #   make check SANITIZE=1   the same tests with ASan+UBSan (build-san/)
+#   make check SANITIZE=1 CC=clang   with clang (build-san-clang/)
+#   make fuzz FUZZ_RUNS=N   fuzz the tools built with ASan+UBSan (tests/fuzz/)
 #   make integration   the kernel lab: real kernels in QEMU
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
 #   make integration-debian Debian's cloud kernel as shipped, its CI test list
@@ -17,16 +19,17 @@ PREFIX	?= /usr/local
 DESTDIR	?=
 SANITIZE ?=
 
+# Each compiler and sanitizer choice builds in its own directory:
+# build, build-san, build-clang, build-san-clang.
+CC_SUFFIX := $(if $(findstring clang,$(notdir $(firstword $(CC)))),-clang)
 ifeq ($(SANITIZE),1)
-O	?= build-san
+O	?= build-san$(CC_SUFFIX)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
 else
-O	?= build
+O	?= build$(CC_SUFFIX)
 SANFLAGS :=
 endif
-
-CC	?= gcc
 CFLAGS	?= -O2 -g
 WARN	:= -Wall -Wextra -Werror -Wno-missing-field-initializers
 # -iquote: lib/elf.h must not shadow the system <elf.h>.
@@ -50,7 +53,12 @@ TEST_TOOLS := $(TEST_TOOL_SRCS:tests/tools/%.c=$(O)/tests/%)
 
 BINS	:= $(addprefix $(O)/bin/,$(TOOLS))
 
-all: $(BINS) $(TEST_TOOLS)
+# The fuzzer, one binary per tool with the tool built in (its main() renamed
+# fuzz_tool_main): tests/fuzz/README.md.
+FUZZ_OBJS := $(O)/tests/fuzz/klpfuzz.o $(O)/tests/fuzz/mutate.o
+FUZZ_BINS := $(addprefix $(O)/tests/fuzz-,$(TOOLS))
+
+all: $(BINS) $(TEST_TOOLS) $(FUZZ_BINS)
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,6 +74,17 @@ $(O)/bin/$(1): $(call tool_objs,$(1)) $(LIB_A)
 	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach t,$(TOOLS),$(eval $(call tool_rule,$(t))))
+
+define fuzz_rule
+$(O)/tests/fuzz/$(1)-main.o: $(1)/main.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_CFLAGS) -Dmain=fuzz_tool_main -c -o $$@ $$<
+$(O)/tests/fuzz-$(1): $(FUZZ_OBJS) $(O)/tests/fuzz/$(1)-main.o \
+		$(filter-out %/main.o,$(call tool_objs,$(1))) $(LIB_A)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS),$(eval $(call fuzz_rule,$(t))))
 
 $(O)/tests/%: $(O)/tests/tools/%.o $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -101,6 +120,16 @@ demo:
 	$(MAKE) all
 	$(TEST_ENV) tests/lab/demo
 
+# FUZZ_RUNS runs per tool, FUZZ_JOBS configurations at once, niced; each
+# run is capped in time and file size (tests/fuzz/README.md).
+FUZZ_RUNS ?= 3000
+FUZZ_JOBS ?= 1
+FUZZ_SAN_O := $(abspath build-san$(CC_SUFFIX))
+fuzz:
+	$(MAKE) all SANITIZE=1 O=$(FUZZ_SAN_O)
+	KLPGEN_BUILD=$(FUZZ_SAN_O) nice -n 19 tests/fuzz/run -n $(FUZZ_RUNS) \
+		-j $(FUZZ_JOBS) $(FUZZ_ARGS)
+
 bench: all
 	$(TEST_ENV) tests/bench/run
 
@@ -117,8 +146,8 @@ install: all
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang build-san-clang
 
-.PHONY: all check integration integration-6.12 integration-debian demo bench deps install clean
+.PHONY: all check fuzz integration integration-6.12 integration-debian demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

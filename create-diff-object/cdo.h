@@ -3,6 +3,7 @@
  * create-diff-object: shared state of the phases.
  *
  *   correlate.c  twins between ORIG and PATCHED (sections, symbols)
+ *   statics.c    numbered static locals paired by content
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
  *   compare.c    per-function verdicts
@@ -12,9 +13,15 @@
  *   output.c     the ET_REL output
  *   explain.c    --explain JSON
  *   kernel.c     the running kernel: symbol table, Module.symvers, DWARF
+ *   crc.c        export CRCs (MODVERSIONS) the patch changes
  *
- * Every phase is one pass over sections, symbols or relocations with hash
- * look-ups; nothing rescans the symbol table per symbol.
+ * Every phase is one pass over sections, symbols or relocations.  The
+ * relocations of a part of a section (a function, a special-section
+ * entry, an alternative's replacement) come from the per-section index
+ * sorted by offset (elf_range_relocs()), never from another scan of the
+ * section; names are hash look-ups; output sections grow in place
+ * (elf_append_data()).  So the time is O(n log n) in the size of the
+ * inputs (tests/bench/cdo.bench measures it up to 64,000 functions).
  */
 #ifndef KLPGEN_CDO_H
 #define KLPGEN_CDO_H
@@ -115,6 +122,8 @@ struct cdo {
 	const char *symbols_path;
 	const char *symvers_path;
 	const char *explain_path;
+	const char *crcs_path;		/* --crcs */
+	const char *patch_symbols_path;	/* --patch-symbols */
 	const char *orig_path, *patched_path, *out_path;
 	struct entsize_opt *entsizes;
 	size_t nr_entsizes;
@@ -131,15 +140,18 @@ struct cdo {
 	size_t nr_specials;
 
 	struct refusal *refusals;
-	size_t nr_refusals;
+	size_t nr_refusals, cap_refusals;
 	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
+	struct hashmap patch_syms;	/* --patch-symbols names */
 
 	/* include phase results */
 	size_t nr_changed, nr_new;
 	bool has_klpgen;
 
-	/* kernel.c private */
+	/* kernel.c, crc.c private */
 	void *kernel;
+	void *crcs;
+	void *statics_users[2];	/* statics.c: ORIG, PATCHED */
 
 	/* strings to free at exit */
 	char **owned;
@@ -153,6 +165,16 @@ void refuse(struct cdo *c, const char *fmt, ...)
 
 /* correlate.c */
 void correlate(struct cdo *c);
+void correlate_pair(struct symbol *o, struct symbol *p);
+/* @name with its numbers (".12", __UNIQUE_ID counters) as "#"; has any? */
+void norm_name(struct strbuf *sb, const char *name);
+bool has_number(const char *name);
+
+/* statics.c: pass 0..3 over one group of numbered statics (see there) */
+#define STATICS_PASSES	4
+void pair_by_content(struct cdo *c, struct symbol **o, size_t no,
+		     struct symbol **p, size_t np, int pass);
+void statics_free(struct cdo *c);
 const char *clone_suffix(const char *name);	/* ".cold", ".part.0" ... */
 char *clone_parent_name(const char *name);	/* malloc'd; NULL if no clone */
 
@@ -199,6 +221,10 @@ void compare_funcs(struct cdo *c);
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
+/* The same for the relocations alone (where they are, what they target). */
+char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
+		      struct section *ps, uint64_t poff, uint64_t len,
+		      uint64_t *diff_at);
 
 /* special.c */
 const struct special_desc *special_desc(const char *name);
@@ -228,12 +254,21 @@ int write_output(struct cdo *c);
 /* explain.c */
 int write_explain(struct cdo *c);
 
+/* crc.c: export CRCs the patch changes */
+/* A plain (exported) reference from relocation @r of PATCHED. */
+void crc_check_reference(struct cdo *c, const char *name,
+			 const struct reloc *r);
+void crc_check_exports(struct cdo *c);	/* changed exported functions */
+void crc_close(struct cdo *c);
+
 /* kernel.c */
 int kernel_open(struct cdo *c);
 void kernel_close(struct cdo *c);
 /* Exported per Module.symvers; *module gets the exporter ("vmlinux" ...). */
 bool kernel_exported(struct cdo *c, const char *name, const char **module);
 bool kernel_has_symvers(struct cdo *c);
+/* CRC of  in --symvers (the running kernel). */
+bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc);
 /* Symbol defined in the --symbols file? */
 bool kernel_defines(struct cdo *c, const char *name);
 bool kernel_symbols_is_vmlinux(struct cdo *c);

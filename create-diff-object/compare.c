@@ -139,6 +139,15 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
 
+char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
+		      struct section *ps, uint64_t poff, uint64_t len,
+		      uint64_t *diff_at)
+{
+	struct cmp_opts opt = { 0, len, -1 };
+
+	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
 /*
  * Compare the special-section entries of @o (ORIG) and @p (PATCHED).
  * Returns a reason or NULL; *line_only is set when only __bug_table lines

@@ -120,7 +120,7 @@ void collect_funcs(struct cdo *c)
  * "__UNIQUE_ID_<prefix><counter>" names (__COUNTER__ shifts whenever one
  * is added above) digits before a '.' or the end become "#" too.
  */
-static void norm_name(struct strbuf *sb, const char *name)
+void norm_name(struct strbuf *sb, const char *name)
 {
 	const char *p = name;
 	bool unique = str_starts_with(name, "__UNIQUE_ID_");
@@ -153,7 +153,7 @@ static void norm_name(struct strbuf *sb, const char *name)
 	}
 }
 
-static bool has_number(const char *name)
+bool has_number(const char *name)
 {
 	const char *p;
 
@@ -207,6 +207,7 @@ static const char **referrers(struct elf_file *elf)
 }
 
 struct group {
+	char *key;
 	struct symbol **v[2];
 	size_t n[2], cap[2];
 };
@@ -242,7 +243,7 @@ static void sym_key(struct strbuf *sb, const struct symbol *sym,
 	strbuf_add(sb, "", 1);
 }
 
-static void pair(struct symbol *o, struct symbol *p)
+void correlate_pair(struct symbol *o, struct symbol *p)
 {
 	o->twin = p;
 	p->twin = o;
@@ -266,6 +267,18 @@ static bool in_round(const struct symbol *sym, int round)
 		return true;
 	return !sym->twin && sym->bind == STB_LOCAL && sym->type != STT_FUNC &&
 	       !sym_is_undefined(sym) && has_number(sym->name);
+}
+
+/* More than one on a side of numbered, local data symbols (statics.c). */
+static bool is_statics_group(const struct group *g)
+{
+	const struct symbol *s;
+
+	if (!g->n[0] || !g->n[1] || (g->n[0] == 1 && g->n[1] == 1))
+		return false;
+	s = g->v[0][0];
+	return s->bind == STB_LOCAL && s->type == STT_OBJECT &&
+	       has_number(s->name);
 }
 
 static void correlate_round(struct cdo *c, int round)
@@ -293,7 +306,8 @@ static void correlate_round(struct cdo *c, int round)
 			g = hash_find(&groups, sb.buf);
 			if (!g) {
 				g = xcalloc(1, sizeof(*g));
-				hash_add(&groups, cdo_own(c, xstrdup(sb.buf)), g);
+				g->key = xstrdup(sb.buf);
+				hash_add(&groups, g->key, g);
 				if (nr_all == cap_all) {
 					cap_all = cap_all ? cap_all * 2 : 256;
 					all = xrealloc(all, cap_all * sizeof(*all));
@@ -310,13 +324,19 @@ static void correlate_round(struct cdo *c, int round)
 		free(ref);
 	}
 
+	/* numbered statics of one user: by content before names */
+	for (k = 0; k < STATICS_PASSES; k++)
+		for (i = 0; i < nr_all; i++)
+			if (is_statics_group(all[i]))
+				pair_by_content(c, all[i]->v[0], all[i]->n[0],
+						all[i]->v[1], all[i]->n[1], k);
 	for (i = 0; i < nr_all; i++) {
 		struct group *g = all[i];
 		struct symbol *lo = NULL, *lp = NULL;
 		size_t no = 0, np = 0;
 
 		if (g->n[0] == 1 && g->n[1] == 1) {
-			pair(g->v[0][0], g->v[1][0]);
+			correlate_pair(g->v[0][0], g->v[1][0]);
 		} else if (g->n[0] && g->n[1] && round == 1) {
 			/* exact names first: mark the group through ->status */
 			for (j = 0; j < g->n[0]; j++)
@@ -324,12 +344,14 @@ static void correlate_round(struct cdo *c, int round)
 			for (j = 0; j < g->n[1]; j++) {
 				struct symbol *p = g->v[1][j], *o;
 
+				if (p->twin)
+					continue;
 				for (o = elf_find_symbol(c->orig, p->name); o;
 				     o = elf_find_symbol_next(c->orig, o))
 					if (o->status == 1 && !o->twin)
 						break;
 				if (o)
-					pair(o, p);
+					correlate_pair(o, p);
 			}
 			for (j = 0; j < g->n[0]; j++) {
 				g->v[0][j]->status = 0;
@@ -344,13 +366,14 @@ static void correlate_round(struct cdo *c, int round)
 					np++;
 				}
 			if (no == 1 && np == 1)
-				pair(lo, lp);
+				correlate_pair(lo, lp);
 			else if (no || np)
 				DEBUG("correlate: %zu/%zu symbols like %s stay unpaired",
 				      no, np, (lo ? lo : lp)->name);
 		}
 		free(g->v[0]);
 		free(g->v[1]);
+		free(g->key);
 		free(g);
 	}
 	free(all);
@@ -459,5 +482,6 @@ void correlate(struct cdo *c)
 {
 	correlate_round(c, 1);
 	correlate_round(c, 2);
+	statics_free(c);	/* users are looked up in the rounds only */
 	correlate_sections(c);
 }

@@ -33,6 +33,9 @@ struct work {
 	size_t done;
 	struct symbol **ext;	/* objects copied out of shared sections */
 	size_t nr_ext, cap_ext, done_ext;
+	/* splittable(): function starts grouped by section, each sorted */
+	uint64_t *starts;
+	size_t *first_start;	/* per PATCHED section index, into starts */
 };
 
 static void include_sec(struct work *w, struct section *sec, const char *why)
@@ -117,6 +120,30 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* One pass over the functions: their starts, per section, sorted. */
+static void build_starts(struct work *w)
+{
+	size_t *fill, i, n = w->c->patched->nr_secs;
+
+	w->first_start = xcalloc(n + 1, sizeof(*w->first_start));
+	for (i = 0; i < n; i++)
+		w->first_start[i + 1] = w->first_start[i] + w->nr_funcs[i];
+	w->starts = xmalloc((w->first_start[n] + 1) * sizeof(*w->starts));
+	fill = xmalloc((n + 1) * sizeof(*fill));
+	memcpy(fill, w->first_start, (n + 1) * sizeof(*fill));
+	for (i = 0; i < w->c->nr_funcs; i++) {
+		struct symbol *s = w->c->funcs[i].sym;
+
+		if (w->c->funcs[i].is_patched && s->sec->index < n)
+			w->starts[fill[s->sec->index]++] = s->sym.st_value;
+	}
+	for (i = 0; i < n; i++)
+		if (w->nr_funcs[i] > 1)
+			qsort(w->starts + w->first_start[i], w->nr_funcs[i],
+			      sizeof(*w->starts), cmp_u64);
+	free(fill);
+}
+
 /*
  * Can @sym be copied alone out of a text section it shares with other
  * functions (.sched.text, .noinstr.text ...)?  Not if its code reaches
@@ -132,30 +159,25 @@ static bool splittable(struct work *w, struct symbol *sym)
 	static const int tails[] = { 4, 5, 6, 8 };
 	struct section *sec = sym->sec;
 	uint64_t lo = sym->sym.st_value, hi = lo + sym->sym.st_size, i;
-	uint64_t *starts = NULL;
-	size_t n = 0, k, nr, j;
+	uint64_t from = lo >= 8 ? lo - 8 : 0, *starts;
+	size_t n, k, nr, j;
 	unsigned char *covered;
 	struct reloc **rv;
 	bool ok = true;
 
 	if (!sec->data || !sym->sym.st_size || hi > sec->size)
 		return false;
-	for (j = 0; j < w->c->nr_funcs; j++) {
-		struct symbol *s = w->c->funcs[j].sym;
-
-		if (w->c->funcs[j].is_patched && s->sec == sec && s != sym) {
-			starts = xrealloc(starts, (n + 1) * sizeof(*starts));
-			starts[n++] = s->sym.st_value;
-		}
-	}
-	qsort(starts, n, sizeof(*starts), cmp_u64);
+	if (!w->starts)
+		build_starts(w);
+	/* its own start is among them: inside [lo, hi), never a hit */
+	starts = w->starts + w->first_start[sec->index];
+	n = w->nr_funcs[sec->index];
 	covered = xcalloc(1, sym->sym.st_size + 8);
-	rv = sec->rela ? elf_sorted_relocs(sec, &nr) : NULL;
-	for (j = 0; rv && j < nr; j++) {
+	/* relocations starting up to 8 bytes before it may reach in */
+	rv = elf_range_relocs(sec, from, hi - from, &nr);
+	for (j = 0; j < nr; j++) {
 		unsigned int wd = reloc_width(rv[j]->type);
 
-		if (rv[j]->offset + 8 < lo || rv[j]->offset >= hi)
-			continue;
 		for (k = 0; k < (wd ? wd : 4); k++)
 			if (rv[j]->offset + k >= lo && rv[j]->offset + k < hi)
 				covered[rv[j]->offset + k - lo] = 1;
@@ -186,7 +208,6 @@ static bool splittable(struct work *w, struct symbol *sym)
 		}
 	}
 	free(covered);
-	free(starts);
 	return ok;
 }
 
@@ -258,7 +279,8 @@ static void visit_reloc(struct work *w, struct reloc *r)
 
 static void drain(struct work *w)
 {
-	size_t j;
+	struct reloc **rv;
+	size_t j, n;
 
 	while (w->done < w->nr || w->done_ext < w->nr_ext) {
 		for (; w->done < w->nr; w->done++) {
@@ -276,14 +298,9 @@ static void drain(struct work *w)
 			uint64_t hi = lo + sym->sym.st_size;
 
 			w->from = sym->sec;
-			if (!sym->sec->rela)
-				continue;
-			for (j = 0; j < sym->sec->rela->nr_relocs; j++) {
-				struct reloc *r = &sym->sec->rela->relocs[j];
-
-				if (r->offset >= lo && r->offset < hi)
-					visit_reloc(w, r);
-			}
+			rv = elf_range_relocs(sym->sec, lo, hi - lo, &n);
+			for (j = 0; j < n; j++)
+				visit_reloc(w, rv[j]);
 		}
 	}
 }
@@ -376,12 +393,9 @@ void include_all(struct cdo *c)
 			    !rsec->rela)
 				continue;
 			w.from = rsec;
-			for (k = 0; k < rsec->rela->nr_relocs; k++) {
-				struct reloc *r = &rsec->rela->relocs[k];
-
-				if (r->offset >= roff && r->offset < roff + rlen)
-					visit_reloc(&w, r);
-			}
+			rv = elf_range_relocs(rsec, roff, rlen, &n);
+			for (k = 0; k < n; k++)
+				visit_reloc(&w, rv[k]);
 		}
 	}
 	drain(&w);
@@ -398,6 +412,8 @@ void include_all(struct cdo *c)
 	}
 	free(w.v);
 	free(w.ext);
+	free(w.starts);
+	free(w.first_start);
 	free(w.nr_funcs);
 	free(w.has_existing);
 }

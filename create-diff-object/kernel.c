@@ -32,7 +32,11 @@ int kernel_open(struct cdo *c)
 
 	c->kernel = k;
 	hash_init(&k->sizes, 16);
-	k->ss = symsource_open(c->symbols_path, c->is_vmlinux);
+	/* --symbols defaults to ORIG: one model of it is enough */
+	if (!strcmp(c->symbols_path, c->orig_path))
+		k->ss = symsource_of(c->orig, c->is_vmlinux);
+	else
+		k->ss = symsource_open(c->symbols_path, c->is_vmlinux);
 	if (!k->ss)
 		return -1;
 	if (c->symvers_path) {
@@ -128,4 +132,16 @@ size_t kernel_struct_size(struct cdo *c, const char *name)
 	hash_add(&k->sizes, name, (void *)(uintptr_t)(size + 1));
 	DEBUG("DWARF: struct %s is %zu bytes", name, size);
 	return size;
+}
+
+bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc)
+{
+	const struct symvers_entry *e;
+
+	if (!K(c)->sv)
+		return false;
+	e = symvers_find(K(c)->sv, name);
+	if (e)
+		*crc = e->crc;
+	return e != NULL;
 }

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cdo.h"
+#include "fs.h"
 #include "klpgen-abi.h"
 
 static void usage(FILE *out)
@@ -28,6 +29,11 @@ static void usage(FILE *out)
 "                         with a symbol table; default: ORIG.o)\n"
 "  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
 "      --explain FILE     write every verdict as JSON\n"
+"      --crcs FILE        export CRCs of the patched build (Module.symvers\n"
+"                         format); referenced exports whose CRC changed are\n"
+"                         refused\n"
+"      --patch-symbols FILE  globals the patch defines in its other objects\n"
+"                         (one a line): references to them stay plain\n"
 "      --entsize SEC=N    entry size of special section SEC (repeatable)\n"
 "      --debug            print decisions (twice: also every correlation)\n"
 "  -h, --help             this text\n"
@@ -62,8 +68,11 @@ void refuse(struct cdo *c, const char *fmt, ...)
 		return;
 	}
 	hash_add(&c->refusal_set, msg, msg);
-	c->refusals = xrealloc(c->refusals,
-			       (c->nr_refusals + 1) * sizeof(*c->refusals));
+	if (c->nr_refusals == c->cap_refusals) {
+		c->cap_refusals = c->cap_refusals ? c->cap_refusals * 2 : 16;
+		c->refusals = xrealloc(c->refusals, c->cap_refusals *
+				       sizeof(*c->refusals));
+	}
 	c->refusals[c->nr_refusals++].msg = msg;
 }
 
@@ -86,14 +95,35 @@ static void parse_entsize(struct cdo *c, const char *arg)
 	c->nr_entsizes++;
 }
 
+/*
+ * OUT.o never replaces an input: the original objects are what the next
+ * run compares against, and a half-finished patch must not destroy them.
+ */
+static void check_out_path(const struct cdo *c)
+{
+	const char *inputs[] = { c->orig_path, c->patched_path,
+				 c->symbols_path, c->symvers_path,
+				 c->explain_path };
+	size_t i;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++)
+		if (inputs[i] && fs_same_file(c->out_path, inputs[i]))
+			die_code(EXIT_BAD_INPUT,
+				 "%s: OUT.o is the same file as %s; refusing to overwrite an input",
+				 c->out_path, inputs[i]);
+}
+
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE };
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS,
+	       OPT_PATCH_SYMBOLS };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
 		{ "symbols", required_argument, NULL, 's' },
 		{ "symvers", required_argument, NULL, 'S' },
 		{ "explain", required_argument, NULL, OPT_EXPLAIN },
+		{ "crcs", required_argument, NULL, OPT_CRCS },
+		{ "patch-symbols", required_argument, NULL, OPT_PATCH_SYMBOLS },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
@@ -116,6 +146,12 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_EXPLAIN:
 			c->explain_path = optarg;
+			break;
+		case OPT_CRCS:
+			c->crcs_path = optarg;
+			break;
+		case OPT_PATCH_SYMBOLS:
+			c->patch_symbols_path = optarg;
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
@@ -149,11 +185,13 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
+	check_out_path(c);
 }
 
+/* Read-only inputs: their debug relocations are never looked at. */
 static struct elf_file *open_rel(const char *path)
 {
-	struct elf_file *elf = elf_open(path);
+	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_NO_DEBUG_RELOCS);
 
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
@@ -205,6 +243,8 @@ static void cleanup(struct cdo *c)
 	free(c->specials);
 	if (c->refusal_set.buckets)
 		hash_free(&c->refusal_set);
+	if (c->patch_syms.buckets)
+		hash_free(&c->patch_syms);
 	for (i = 0; i < c->nr_refusals; i++)
 		free(c->refusals[i].msg);
 	free(c->refusals);
@@ -214,6 +254,8 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_entsizes; i++)
 		free(c->entsizes[i].sec);
 	free(c->entsizes);
+	crc_close(c);
+	statics_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -244,6 +286,7 @@ int main(int argc, char **argv)
 	compare_funcs(&c);
 	phase("compare");
 	refuse_unsafe(&c);
+	crc_check_exports(&c);
 	include_all(&c);
 	special_include_entries(&c);
 	check_hazards(&c);

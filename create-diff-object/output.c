@@ -45,7 +45,8 @@ static struct section *copy_sec(struct out *o, struct section *s)
 	return n;
 }
 
-static struct symbol *ref_sym(struct out *o, struct symbol *psym)
+static struct symbol *ref_sym(struct out *o, struct symbol *psym,
+			      const struct reloc *r)
 {
 	struct symbol *s;
 	char *name;
@@ -63,6 +64,8 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym)
 							      psym->type;
 
 		s = elf_add_symbol(o->e, name, STB_GLOBAL, type, NULL, 0, 0);
+		if (!klp)	/* resolved by name, checked by CRC */
+			crc_check_reference(o->c, name, r);
 		hash_add(&o->refs, s->name, s);
 		DEBUG("reference: %s -> %s", psym->name, name);
 	}
@@ -81,7 +84,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 	if (sym->type != STT_SECTION) {
 		if ((sym->sec && sym->sec->include) || sym->include)
 			return o->symmap[sym->index];
-		return ref_sym(o, sym);
+		return ref_sym(o, sym, r);
 	}
 	if (sym->sec && sym->sec->include)
 		return elf_section_symbol(o->e, o->secmap[sym->sec->index]);
@@ -90,7 +93,7 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		*addend = t.off;
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
-		return ref_sym(o, t.sym);
+		return ref_sym(o, t.sym, r);
 	}
 	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
 	       r->sec->base->name, (unsigned long long)r->offset,
@@ -128,7 +131,8 @@ static bool copy_repl(struct out *o, struct special *sp, size_t idx,
 {
 	struct section *rs;
 	uint64_t off, len, base;
-	size_t i;
+	struct reloc **rv;
+	size_t i, n;
 
 	if (!special_alt_repl(sp, idx, &rs, &off, &len)) {
 		refuse(o->c, "%s entry %zu: unreadable replacement",
@@ -140,23 +144,10 @@ static bool copy_repl(struct out *o, struct special *sp, size_t idx,
 					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 					  sane_align(o, rs), 0, NULL, 0);
 	}
-	base = o->repl->size;
-	{
-		unsigned char *buf = xmalloc(base + len + 1);
-
-		if (base)
-			memcpy(buf, o->repl->data, base);
-		memcpy(buf + base, (unsigned char *)rs->data + off, len);
-		elf_set_data(o->repl, buf, base + len);
-		free(buf);
-	}
-	if (rs->rela)
-		for (i = 0; i < rs->rela->nr_relocs; i++) {
-			struct reloc *r = &rs->rela->relocs[i];
-
-			if (r->offset >= off && r->offset < off + len)
-				copy_reloc(o, o->repl, base + r->offset - off, r);
-		}
+	base = elf_append_data(o->repl, (unsigned char *)rs->data + off, len, 1);
+	rv = elf_range_relocs(rs, off, len, &n);
+	for (i = 0; i < n; i++)
+		copy_reloc(o, o->repl, base + rv[i]->offset - off, rv[i]);
 	*new_off = base;
 	return true;
 }
@@ -167,9 +158,11 @@ static void copy_special(struct out *o, struct special *sp)
 	unsigned char *buf;
 	size_t j, k, n, nr = sp->nr_included, es = sp->entsize;
 	struct reloc **rv;
+	uint64_t align;
 
 	if (!nr)
 		return;
+	align = sane_align(o, sp->sec);	/* may exit: before allocating */
 	buf = xmalloc(nr * es);
 	for (j = 0, n = 0; j < sp->nr; j++)
 		if (sp->include[j])
@@ -177,8 +170,7 @@ static void copy_special(struct out *o, struct special *sp)
 			       (unsigned char *)sp->sec->data + j * es, es);
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-			      sane_align(o, sp->sec), sp->sec->sh.sh_entsize,
-			      buf, nr * es);
+			      align, sp->sec->sh.sh_entsize, buf, nr * es);
 	free(buf);
 	o->secmap[sp->sec->index] = dst;
 	if (sp->sec->link && sp->sec->link->include)
@@ -216,13 +208,13 @@ static void extract_objects(struct out *o)
 {
 	struct elf_file *p = o->c->patched;
 	struct section **split = xcalloc(p->nr_secs + 1, sizeof(*split));
-	size_t i, j;
+	struct reloc **rv;
+	size_t i, j, n;
 
 	for (i = 1; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
 		struct section *ps = s->sec, *d;
-		uint64_t align, off;
-		unsigned char *buf;
+		uint64_t off;
 
 		if (!s->include || !ps || ps->include)
 			continue;
@@ -231,16 +223,9 @@ static void extract_objects(struct out *o)
 			d = split[ps->index] = elf_add_section(o->e, ps->name,
 				ps->sh.sh_type, ps->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 				sane_align(o, ps), ps->sh.sh_entsize, NULL, 0);
-		align = sane_align(o, ps);
-		off = (d->size + align - 1) / align * align;
-		buf = xcalloc(1, off + s->sym.st_size + 1);
-		if (d->data)
-			memcpy(buf, d->data, d->size);
-		if (ps->data)
-			memcpy(buf + off, (unsigned char *)ps->data +
-			       s->sym.st_value, s->sym.st_size);
-		elf_set_data(d, buf, off + s->sym.st_size);
-		free(buf);
+		off = elf_append_data(d, ps->data ? (unsigned char *)ps->data +
+				      s->sym.st_value : NULL,
+				      s->sym.st_size, sane_align(o, ps));
 		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
 					      d, off, s->sym.st_size);
 		s->status = (int)off;	/* where its relocations go */
@@ -249,16 +234,12 @@ static void extract_objects(struct out *o)
 		struct symbol *s = p->syms[i];
 		struct section *ps = s->sec;
 
-		if (!s->include || !ps || ps->include || !ps->rela)
+		if (!s->include || !ps || ps->include)
 			continue;
-		for (j = 0; j < ps->rela->nr_relocs; j++) {
-			struct reloc *r = &ps->rela->relocs[j];
-
-			if (r->offset >= s->sym.st_value &&
-			    r->offset < s->sym.st_value + s->sym.st_size)
-				copy_reloc(o, split[ps->index], r->offset -
-					   s->sym.st_value + s->status, r);
-		}
+		rv = elf_range_relocs(ps, s->sym.st_value, s->sym.st_size, &n);
+		for (j = 0; j < n; j++)
+			copy_reloc(o, split[ps->index], rv[j]->offset -
+				   s->sym.st_value + s->status, rv[j]);
 	}
 	free(split);
 }

@@ -9,7 +9,9 @@
  *  - undefined symbols of PATCHED that are not exported are non-exported
  *    vmlinux globals (or, for a module, the module's own globals);
  *  - a module's own symbols are always klp symbols of the module: it may
- *    load after the livepatch.
+ *    load after the livepatch;
+ *  - new globals the patch defines in another of its objects
+ *    (--patch-symbols) stay plain: the livepatch module defines them.
  *
  * Also the loader-order hazards: __jump_table, .static_call_sites and
  * .altinstructions are applied while the livepatch module loads
@@ -20,6 +22,7 @@
  * relocations against a module's symbols are applied only when that module
  * loads, too late for these sections: those are refused.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +57,42 @@ static char *klp_name(struct cdo *c, const char *obj, const char *name,
 	return xasprintf(KLP_SYM_PREFIX "%s.%s,%ld", obj, name, pos);
 }
 
+
+/*
+ * --patch-symbols FILE: global symbols the patch defines in its other
+ * objects (klpgen build lists the new globals of every rebuilt object).
+ * A reference to one stays plain: the diff objects are linked into one
+ * livepatch module, which resolves it.
+ */
+static bool patch_defines(struct cdo *c, const char *name)
+{
+	char *line;
+	size_t len;
+
+	if (!c->patch_symbols_path)
+		return false;
+	if (!c->patch_syms.buckets) {
+		FILE *f = fopen(c->patch_symbols_path, "r");
+		size_t cap = 0;
+		ssize_t n;
+
+		if (!f)
+			die_code(EXIT_BAD_INPUT, "%s: cannot read: %m",
+				 c->patch_symbols_path);
+		hash_init(&c->patch_syms, 64);
+		line = NULL;
+		while ((n = getline(&line, &cap, f)) > 0) {
+			len = strcspn(line, " \t\r\n");
+			if (len)
+				hash_add(&c->patch_syms,
+					 cdo_own(c, xstrndup(line, len)), c);
+		}
+		free(line);
+		fclose(f);
+	}
+	return hash_find(&c->patch_syms, name) != NULL;
+}
+
 char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 {
 	const char *mod = NULL;
@@ -61,7 +100,7 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 
 	*is_klp = false;
 	if (sym_is_undefined(psym)) {
-		if (!kernel_has_symvers(c))
+		if (!kernel_has_symvers(c) || patch_defines(c, psym->name))
 			return xstrdup(psym->name);
 		if (kernel_exported(c, psym->name, &mod) &&
 		    (c->is_vmlinux || !module_is(mod, c->objname)))
@@ -160,17 +199,12 @@ void check_hazards(struct cdo *c)
 				struct section *rs;
 				uint64_t off, len;
 
-				if (!special_alt_repl(sp, j, &rs, &off, &len) ||
-				    !rs->rela)
+				if (!special_alt_repl(sp, j, &rs, &off, &len))
 					continue;
-				for (k = 0; k < rs->rela->nr_relocs; k++) {
-					struct reloc *r = &rs->rela->relocs[k];
-
-					if (r->offset >= off &&
-					    r->offset < off + len)
-						hazard(c, sp, j, r,
-						       "replacement target");
-				}
+				rv = elf_range_relocs(rs, off, len, &n);
+				for (k = 0; k < n; k++)
+					hazard(c, sp, j, rv[k],
+					       "replacement target");
 			}
 		}
 	}

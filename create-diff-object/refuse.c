@@ -29,7 +29,7 @@ static bool ignored_data_section(const struct section *sec)
 }
 
 /* SIZE bytes at OFF of SEC are zero and no relocation writes there. */
-static bool range_is_zero(const struct section *sec, uint64_t off,
+static bool range_is_zero(struct section *sec, uint64_t off,
 			  uint64_t size)
 {
 	const unsigned char *d = sec->data;
@@ -40,12 +40,8 @@ static bool range_is_zero(const struct section *sec, uint64_t off,
 	for (i = 0; i < size; i++)
 		if (d[off + i])
 			return false;
-	if (sec->rela)
-		for (i = 0; i < sec->rela->nr_relocs; i++)
-			if (sec->rela->relocs[i].offset >= off &&
-			    sec->rela->relocs[i].offset < off + size)
-				return false;
-	return true;
+	elf_range_relocs(sec, off, size, &i);
+	return i == 0;
 }
 
 static void check_data(struct cdo *c)

@@ -180,8 +180,9 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr)
 {
-	*first = sp->relocs + sp->first_reloc[idx];
 	*nr = sp->first_reloc[idx + 1] - sp->first_reloc[idx];
+	/* No relocations: no pointer arithmetic on NULL either. */
+	*first = *nr ? sp->relocs + sp->first_reloc[idx] : NULL;
 }
 
 /* Replacement bytes of .altinstructions entry @idx: section, offset, len. */

@@ -107,6 +107,17 @@ static int insn_tail(const struct section *text, uint64_t off)
 	return 4;
 }
 
+/* Addresses wrap modulo 2^64, as the linker computes them. */
+static int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static int64_t wrap_sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
 void reloc_target(const struct elf_file *elf, const struct reloc *r,
 		  struct target *t)
 {
@@ -122,14 +133,15 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 	 * strings too; named objects there keep their identity */
 	if (sym->sec && sym->type == STT_NOTYPE && sym->bind == STB_LOCAL &&
 	    is_mergeable(sym->sec)) {
-		addr = (int64_t)sym->sym.st_value + r->addend - bias;
+		addr = wrap_sub(wrap_add((int64_t)sym->sym.st_value, r->addend),
+			       bias);
 	} else if (sym->type != STT_SECTION || !sym->sec) {
 		t->kind = T_SYM;
 		t->sym = sym;
 		t->off = r->addend;
 		return;
 	} else {
-		addr = r->addend - bias;
+		addr = wrap_sub(r->addend, bias);
 	}
 	if (is_mergeable(sym->sec)) {
 		struct section *s = sym->sec;
@@ -154,7 +166,7 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 	t->sym = sym_at(elf, sym->sec, addr);
 	if (t->sym) {
 		t->kind = T_SYM;
-		t->off = r->addend - (int64_t)t->sym->sym.st_value;
+		t->off = wrap_sub(r->addend, (int64_t)t->sym->sym.st_value);
 		return;
 	}
 	t->kind = T_SEC;
@@ -225,7 +237,7 @@ char *target_desc(const struct target *t)
 		if (t->off == t->bias)
 			return xstrdup(t->sym->name);
 		return xasprintf("%s%+lld", t->sym->name,
-				 (long long)(t->off - t->bias));
+				 (long long)wrap_sub(t->off, t->bias));
 	case T_STR:
 		if (!t->str)
 			return xasprintf("%s%+lld", t->sec->name,

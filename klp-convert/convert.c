@@ -17,12 +17,16 @@
 #include "util.h"
 
 int conv_status;
+/* The object being converted: every error names it. */
+static const char *conv_path;
 
 void conv_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
 	fprintf(stderr, "%s: error: ", tool_name);
+	if (conv_path)
+		fprintf(stderr, "%s: ", conv_path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -163,21 +167,54 @@ static struct ksym *ksym_of(struct symbol *sym)
 	return sym->priv;
 }
 
-/* Point every relocation against @from at @to. */
-static void redirect_relocs(struct elf_file *elf, struct symbol *from,
-			    struct symbol *to)
-{
-	size_t i, j;
+/*
+ * Symbols whose relocations move to another symbol: collected, then
+ * applied in one pass over the relocations (not one pass per symbol).
+ */
+struct redirects {
+	struct symbol **to;	/* by symbol index; NULL: stays */
+	size_t nr;
+	bool any;
+};
 
-	for (i = 0; i < elf->nr_secs; i++) {
+static void redirects_init(struct redirects *rd, struct elf_file *elf)
+{
+	rd->nr = elf->nr_syms;
+	rd->to = xcalloc(rd->nr + 1, sizeof(*rd->to));
+	rd->any = false;
+}
+
+/* Every relocation against @from will point at @to. */
+static void redirect(struct redirects *rd, struct symbol *from,
+		     struct symbol *to)
+{
+	if (from->index >= rd->nr)
+		DIE("redirect: symbol %s is not in the table", from->name);
+	rd->to[from->index] = to;
+	rd->any = true;
+}
+
+static void redirects_apply(struct redirects *rd, struct elf_file *elf)
+{
+	size_t i, j, hops;
+
+	for (i = 0; rd->any && i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
 		if (!is_rela_section(sec) || sec->removed)
 			continue;
-		for (j = 0; j < sec->nr_relocs; j++)
-			if (sec->relocs[j].sym == from)
-				sec->relocs[j].sym = to;
+		for (j = 0; j < sec->nr_relocs; j++) {
+			struct symbol *s = sec->relocs[j].sym;
+
+			/* a target may have moved on too; never loop */
+			for (hops = 0; s->index < rd->nr && rd->to[s->index] &&
+			     hops < rd->nr; hops++)
+				s = rd->to[s->index];
+			sec->relocs[j].sym = s;
+		}
 	}
+	free(rd->to);
+	rd->to = NULL;
 }
 
 static bool is_defined(const struct symbol *sym)
@@ -188,8 +225,10 @@ static bool is_defined(const struct symbol *sym)
 /* --sym NAME=OBJ[,POS]: plain undefined NAME becomes a klp symbol. */
 static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 {
+	struct redirects rd;
 	size_t i;
 
+	redirects_init(&rd, elf);
 	for (i = 0; i < o->nr_syms; i++) {
 		struct user_sym *us = &o->syms[i];
 		struct symbol *sym, *klp, *next;
@@ -227,7 +266,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			seen = true;
 			klp = elf_find_symbol(elf, kname);
 			if (klp && klp != sym) {
-				redirect_relocs(elf, sym, klp);
+				redirect(&rd, sym, klp);
 				sym->removed = true;
 			} else {
 				elf_rename_symbol(elf, sym, kname);
@@ -241,6 +280,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			     us->name, elf->path);
 		free(kname);
 	}
+	redirects_apply(&rd, elf);
 }
 
 /*
@@ -253,6 +293,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			  struct symbol **ksyms, size_t nr)
 {
 	bool versioned = elf_find_section(elf, "__versions") != NULL;
+	struct redirects rd;
 	struct symvers *sv;
 	size_t i;
 
@@ -264,6 +305,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			conv_status = EXIT_BAD_INPUT;
 		return;
 	}
+	redirects_init(&rd, elf);
 	for (i = 0; i < nr; i++) {
 		struct symbol *sym = ksyms[i], *plain;
 		struct ksym *ks = ksym_of(sym);
@@ -291,7 +333,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			if (!plain->removed && !is_defined(plain))
 				break;
 		if (plain) {
-			redirect_relocs(elf, sym, plain);
+			redirect(&rd, sym, plain);
 			sym->removed = true;
 		} else {
 			elf_rename_symbol(elf, sym, ks->kn.name);
@@ -302,6 +344,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 		ks->valid = false;
 		sym->status = 1;	/* no longer a klp symbol */
 	}
+	redirects_apply(&rd, elf);
 	symvers_free(sv);
 }
 
@@ -547,6 +590,29 @@ static void move_relocs(struct elf_file *elf)
 	}
 }
 
+/*
+ * A group's signature must stay a symbol of the output: not one that
+ * --sym or --symvers folded into another, nor a klp symbol (which would
+ * become SHN_LIVEPATCH).
+ */
+static void check_group_sigs(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *g = elf->secs[i];
+		struct symbol *sig = g->group_sig;
+
+		if (g->sh.sh_type != SHT_GROUP || !sig)
+			continue;
+		if (sig->removed || (is_klp_sym_name(sig->name) && !sig->status))
+			conv_error(EXIT_BAD_INPUT, "group section %s: its signature %s %s",
+				   g->name, sig->name, sig->removed ?
+				   "would be folded into another symbol" :
+				   "is a klp symbol");
+	}
+}
+
 /* Final check of every klp relocation section. */
 static void check_klp_relas(struct elf_file *elf)
 {
@@ -597,6 +663,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	struct elf_file *elf;
 	int ret;
 
+	conv_path = in;
 	elf = elf_open(in);
 	if (!elf)
 		return EXIT_BAD_INPUT;
@@ -654,6 +721,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	}
 
 	apply_symvers(o, elf, ksyms, nr);
+	check_group_sigs(elf);
 	verify_ksyms(o, ksyms, nr);
 	if (!o->prelink) {
 		move_relocs(elf);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs.h"
 #include "klp-convert.h"
 #include "util.h"
 
@@ -109,6 +110,20 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 		  xstrdup("vmlinux");
 }
 
+/* OUT may be IN (converted in place), never a file checked against. */
+static void check_out_path(const struct conv_opts *o, const char *out)
+{
+	size_t i;
+
+	for (i = 0; i < o->nr_targets; i++)
+		if (fs_same_file(out, o->targets[i].path))
+			die_code(EXIT_BAD_INPUT, "%s: OUT is the same file as %s (%s); refusing to overwrite it",
+				 out, o->targets[i].name, o->targets[i].path);
+	if (o->symvers && fs_same_file(out, o->symvers))
+		die_code(EXIT_BAD_INPUT, "%s: OUT is the same file as --symvers %s; refusing to overwrite it",
+			 out, o->symvers);
+}
+
 int main(int argc, char **argv)
 {
 	enum { OPT_VMLINUX = 256, OPT_MODULE, OPT_SYMVERS, OPT_SYM, OPT_DEBUG,
@@ -177,6 +192,7 @@ int main(int argc, char **argv)
 			 argc - optind);
 	if (vmlinux)
 		add_target(&o, "vmlinux", vmlinux);
+	check_out_path(&o, argv[optind + 1]);
 
 	ret = klp_convert(&o, argv[optind], argv[optind + 1]);
 

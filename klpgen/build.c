@@ -53,6 +53,10 @@ static void usage(FILE *out)
 "      --keep-work         keep the work directory and print its path\n"
 "      --skip-compiler-check  build even if gcc differs from the one that\n"
 "                          built the vmlinux\n"
+"      --package rpm|deb   also package the module (klpgen package)\n"
+"      --version V         the module's (and package's) version (default:\n"
+"                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
+"      --release R         the package's release (default: 1)\n"
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
@@ -62,7 +66,7 @@ static void usage(FILE *out)
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC,
+	OPT_SKIPCC, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
 
 static char *absolute(const char *path)
@@ -93,6 +97,9 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "package", required_argument, NULL, OPT_PACKAGE },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "release", required_argument, NULL, OPT_RELEASE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,6 +122,9 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case OPT_PACKAGE: b->package = optarg; break;
+		case OPT_VERSION: b->version = xstrdup(optarg); break;
+		case OPT_RELEASE: b->release = optarg; break;
 		case 'j':
 			b->jobs = strtol(optarg, &end, 10);
 			if (*end || b->jobs < 1 || b->jobs > 4096)
@@ -136,6 +146,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 	for (; optind < argc; optind++)
 		sl_add_own(&b->patches, need_path(argv[optind], "patch",
 						  S_IFREG));
+	kb_package_check(b);
 }
 
 static char *first_existing(char **cands, size_t n)
@@ -168,6 +179,39 @@ static char *need_path(const char *given, const char *what, mode_t type)
 		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
 			 strerror(errno));
 	return p;
+}
+
+/*
+ * Whether , which need not exist yet, is  (absolute, resolved)
+ * or below it: its deepest existing ancestor is resolved, and the rest,
+ * which does not exist, cannot be a symbolic link.
+ */
+static bool in_tree(const char *tree, const char *path)
+{
+	char *p = xstrdup(path), *cut, *real, *full;
+	const char *rest;
+	size_t n = strlen(tree);
+	bool in, slash;
+
+	while (!(real = absolute(*p ? p : "."))) {
+		if (!*p) {		/* no working directory */
+			real = xstrdup(".");
+			break;
+		}
+		cut = strrchr(p, '/');
+		if (!cut)
+			*p = '\0';		/* relative: from "." */
+		else
+			cut[cut == p] = '\0';	/* "/x" leaves "/" */
+	}
+	rest = path + strlen(p);
+	slash = *rest && *rest != '/' && real[strlen(real) - 1] != '/';
+	full = xasprintf("%s%s%s", real, slash ? "/" : "", rest);
+	in = str_starts_with(full, tree) && (!full[n] || full[n] == '/');
+	free(full);
+	free(real);
+	free(p);
+	return in;
 }
 
 static char *default_name(const char *patch)
@@ -260,6 +304,10 @@ static void resolve_inputs(struct build *b)
 	} else {
 		b->cache = xstrdup(b->cache);
 	}
+	/* Checked before anything is created: the tree is never written. */
+	if (in_tree(b->srcdir, b->cache))
+		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
+			 "tree: give --cache elsewhere", b->cache);
 	if (fs_mkdir_p(b->cache) < 0)
 		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
 			 strerror(errno));
@@ -269,10 +317,6 @@ static void resolve_inputs(struct build *b)
 		b->cache = need_path(given, "cache", S_IFDIR);
 		free(given);
 	}
-	if (str_starts_with(b->cache, b->srcdir) &&
-	    b->cache[strlen(b->srcdir)] == '/')
-		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
-			 "tree: give --cache elsewhere", b->cache);
 	env = getenv("KCFLAGS");
 	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
 		xstrdup(FSECTIONS);
@@ -407,20 +451,6 @@ static void open_cache_entry(struct build *b)
 	b->work = tmpl;
 }
 
-static void show_log_tail(struct build *b, int lines)
-{
-	char *t = fs_read_text(b->log, NULL), *p;
-	int n = 0;
-
-	if (!t)
-		return;
-	for (p = t + strlen(t); p > t; p--)
-		if (p[-1] == '\n' && p[0] && ++n > lines)
-			break;
-	fprintf(stderr, "%s", p);
-	free(t);
-}
-
 /* End a failed phase: the log's tail, its path, the exit. */
 static void fail(struct build *b, int rc, int code, const char *what)
 {
@@ -429,7 +459,7 @@ static void fail(struct build *b, int rc, int code, const char *what)
 	phase_end(NULL);
 	fprintf(stderr, "[klpgen] error: %s (exit %d); last lines of the log:\n",
 		what, rc);
-	show_log_tail(b, 20);
+	kb_log_tail(b->log, 20);
 	fprintf(stderr, "[klpgen] full log: %s\n", b->log);
 	b->keep_work = b->keep_work || debug_level;
 	build_exit(b, code);
@@ -570,6 +600,8 @@ int cmd_build(int argc, char **argv)
 	apply_patches(&b);
 	patched_build(&b);
 	generate(&b);
+	if (b.package && kb_package(&b))
+		build_exit(&b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(&b);
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
 	       kb_now() - start, b.post_cc_seconds);

@@ -43,6 +43,9 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	const char *package;	/* --package rpm|deb, or NULL */
+	char *version;		/* --version, else pkg_default_version() */
+	const char *release;	/* --release (packages) */
 
 	/* Derived. */
 	char *kcflags;
@@ -71,6 +74,8 @@ void phase_end(const char *note);
 void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 double kb_now(void);
 double phase_elapsed(void);
+/* The last @lines lines of the log file @log, on stderr. */
+void kb_log_tail(const char *log, int lines);
 /* Leave cleanly: restore the farm, drop the work dir, exit with @code. */
 void build_exit(struct build *b, int code) __attribute__((noreturn));
 
@@ -105,5 +110,10 @@ int kb_diff_objects(struct build *b);
 int kb_explain_write(struct build *b);
 int kb_make_module(struct build *b);
 void kb_print_summary(struct build *b);
+
+/* package.c: check --package, --version, --release (exit 2 if bad). */
+void kb_package_check(struct build *b);
+/* package.c: the packages of --package, from the module written. */
+int kb_package(struct build *b);
 
 #endif

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "elf.h"
 #include "klpgen.h"
 #include "module.h"
+#include "objcrcs.h"
 
 static bool same_contents(const char *a, const char *b)
 {
@@ -49,8 +51,109 @@ static char *flat_name(const char *obj)
 	return f;
 }
 
+
+static bool defines_global(const struct elf_file *elf, const char *name)
+{
+	const struct symbol *s;
+
+	for (s = elf ? elf_find_symbol(elf, name) : NULL; s;
+	     s = elf_find_symbol_next(elf, s))
+		if (s->sec && s->bind != STB_LOCAL)
+			return true;
+	return false;
+}
+
+/* Globals  (patched) defines and  (original) did not. */
+static size_t new_globals(const struct elf_file *oe,
+			  const struct elf_file *pe, struct strbuf *sb)
+{
+	size_t i, n = 0;
+
+	for (i = 1; pe && i < pe->nr_syms; i++) {
+		const struct symbol *s = pe->syms[i];
+
+		if (!s->sec || s->bind == STB_LOCAL || !s->name[0] ||
+		    (s->type != STT_FUNC && s->type != STT_OBJECT &&
+		     s->type != STT_NOTYPE) || defines_global(oe, s->name))
+			continue;
+		strbuf_addf(sb, "%s\n", s->name);
+		n++;
+	}
+	return n;
+}
+
+static char *write_list(struct build *b, const char *name,
+			struct strbuf *sb, size_t n)
+{
+	char *path = xasprintf("%s/%s", b->work, name);
+
+	if (n && !write_file_atomic(path, sb->buf, sb->len, 0644)) {
+		DEBUG("%zu entries: %s", n, path);
+		return path;
+	}
+	free(path);
+	return NULL;
+}
+
+/*
+ * One pass over the rebuilt objects, for create-diff-object:
+ *  - export CRCs the patch changes (an exporter the patched build did not
+ *    rebuild kept its CRCs): <work>/crcs.symvers for --crcs;
+ *  - globals the patch adds (a new function of cmdline.o that meminfo.o
+ *    calls): <work>/patch-symbols for --patch-symbols.
+ * Each path is NULL when its list is empty.
+ */
+static void scan_rebuilt(struct build *b, char **crcs, char **syms,
+			 struct strlist *crc_objs)
+{
+	struct strbuf sb, gl;
+	size_t i, j, n = 0, ng = 0;
+
+	strbuf_init(&sb);
+	strbuf_init(&gl);
+	for (i = 0; i < b->objects.n; i++) {
+		char *o = xasprintf("%s/%s", b->orig, b->objects.v[i]);
+		char *p = xasprintf("%s/%s", b->patched, b->objects.v[i]);
+		struct elf_file *oe = access(o, R_OK) ? NULL :
+			elf_open_flags(o, ELF_OPEN_NO_DEBUG_RELOCS);
+		struct elf_file *pe = access(p, R_OK) ? NULL :
+			elf_open_flags(p, ELF_OPEN_NO_DEBUG_RELOCS);
+		struct objcrcs *oc = objcrcs_read(o, oe);
+		struct objcrcs *pc = objcrcs_read(p, pe);
+
+		for (j = 0; j < pc->nr; j++) {
+			uint32_t crc;
+
+			if (objcrcs_find(oc, pc->v[j].name, &crc) &&
+			    crc == pc->v[j].crc)
+				continue;
+			strbuf_addf(&sb, "0x%08x\t%s\t%s\tEXPORT_SYMBOL\t\n",
+				    pc->v[j].crc, pc->v[j].name,
+				    b->objects.v[i]);
+			n++;
+			if (!sl_has(crc_objs, b->objects.v[i]))
+				sl_add(crc_objs, b->objects.v[i]);
+		}
+		DEBUG("%s: %zu export CRCs, %zu in the original", p, pc->nr,
+		      oc->nr);
+		ng += new_globals(oe, pe, &gl);
+		objcrcs_free(oc);
+		objcrcs_free(pc);
+		elf_close(oe);
+		elf_close(pe);
+		free(o);
+		free(p);
+	}
+	*crcs = write_list(b, "crcs.symvers", &sb, n);
+	*syms = write_list(b, "patch-symbols", &gl, ng);
+	strbuf_free(&sb);
+	strbuf_free(&gl);
+}
+
 /* Returns 0 changed, EXIT_NO_CHANGE, or the failure code. */
-static int diff_one(struct build *b, const char *obj, char **cdo)
+static int diff_one(struct build *b, const char *obj, char **cdo,
+		    const char *crcs, const char *syms,
+		    const struct strlist *crc_objs)
 {
 	char *orig = xasprintf("%s/%s", b->orig, obj);
 	char *patched = xasprintf("%s/%s", b->patched, obj);
@@ -58,7 +161,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 	char *out = xasprintf("%s/%s", b->work, flat);
 	char *json = xasprintf("%s/%s.json", b->work, flat);
 	char *log = xasprintf("%s/%s.log", b->work, flat);
-	char *argv[16];
+	char *argv[20];
 	int n = 0, rc, fd;
 
 	if (access(orig, R_OK)) {
@@ -67,7 +170,8 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 		rc = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if (same_contents(orig, patched)) {
+	/* identical code, yet an export's CRC changed: cdo refuses that */
+	if (same_contents(orig, patched) && !sl_has(crc_objs, obj)) {
 		DEBUG("%s: identical after the rebuild", obj);
 		rc = EXIT_NO_CHANGE;
 		goto out;
@@ -82,6 +186,14 @@ static int diff_one(struct build *b, const char *obj, char **cdo)
 	argv[n++] = b->symvers;
 	argv[n++] = "--explain";
 	argv[n++] = json;
+	if (crcs) {
+		argv[n++] = "--crcs";
+		argv[n++] = (char *)crcs;
+	}
+	if (syms) {
+		argv[n++] = "--patch-symbols";
+		argv[n++] = (char *)syms;
+	}
 	if (debug_level)
 		argv[n++] = "--debug";
 	argv[n++] = orig;
@@ -118,11 +230,15 @@ out:
 int kb_diff_objects(struct build *b)
 {
 	char *cdo = klpgen_sibling_tool("create-diff-object");
+	struct strlist crc_objs = { 0 };
+	char *crcs, *syms;
 	int worst = 0;
 	size_t i;
 
+	scan_rebuilt(b, &crcs, &syms, &crc_objs);
 	for (i = 0; i < b->objects.n; i++) {
-		int rc = diff_one(b, b->objects.v[i], &cdo);
+		int rc = diff_one(b, b->objects.v[i], &cdo, crcs, syms,
+				  &crc_objs);
 
 		if (rc == EXIT_INTERRUPTED) {
 			worst = rc;
@@ -133,6 +249,9 @@ int kb_diff_objects(struct build *b)
 				rc : EXIT_INTERNAL;
 	}
 	free(cdo);
+	free(crcs);
+	free(syms);
+	sl_free(&crc_objs);
 	if (!worst && !b->diffs.n)
 		worst = EXIT_NO_CHANGE;
 	return worst;
@@ -174,11 +293,24 @@ int kb_explain_write(struct build *b)
 	return ret;
 }
 
+/* A patch as .klpgen.meta names it: its file name, one printable token. */
+static char *patch_record(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *name = xstrndup(slash ? slash + 1 : path, 255), *c;
+
+	for (c = name; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f)
+			*c = '_';
+	return name;
+}
+
 int kb_make_module(struct build *b)
 {
 	struct module_opts o = { 0 };
 	struct module_input *mods = NULL, *diffs;
 	struct strlist seen = { 0 };
+	struct strlist patches = { 0 };
 	char *mwork = xasprintf("%s/module", b->work);
 	size_t i, nr_mods = 0;
 	int rc;
@@ -215,6 +347,11 @@ int kb_make_module(struct build *b)
 	o.nr_diffs = b->diffs.n;
 	o.work = mwork;
 	o.quiet = true;		/* build prints its own summary */
+	o.version = b->version;
+	for (i = 0; i < b->patches.n; i++)
+		sl_add_own(&patches, patch_record(b->patches.v[i]));
+	o.patches = patches.v;
+	o.nr_patches = patches.n;
 	rc = klpgen_make_module(&o);
 	for (i = 0; i < nr_mods; i++) {
 		free(mods[i].obj);
@@ -226,6 +363,7 @@ int kb_make_module(struct build *b)
 	}
 	free(mods);
 	free(diffs);
+	sl_free(&patches);
 	sl_free(&seen);
 	free(mwork);
 	return rc;

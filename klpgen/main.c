@@ -18,6 +18,7 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "build", cmd_build, "build a livepatch module from source patches" },
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
+	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
 };
 
 static void usage(FILE *out)

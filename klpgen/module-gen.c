@@ -243,6 +243,27 @@ static int cmp_u64(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
+/*
+ * The module loader places sections relative to page-aligned memory: it
+ * cannot honour more, and ld -r would pad its output to any alignment.
+ */
+#define MODULE_ALIGN_MAX	4096
+
+static int check_alignment(const struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++)
+		if (elf->secs[i]->sh.sh_addralign > MODULE_ALIGN_MAX) {
+			WARN("%s: section %s: alignment %llu is more than a module can have (%d)",
+			     elf->path, elf->secs[i]->name,
+			     (unsigned long long)elf->secs[i]->sh.sh_addralign,
+			     MODULE_ALIGN_MAX);
+			return EXIT_BAD_INPUT;
+		}
+	return 0;
+}
+
 int patch_read(const struct module_opts *o, struct patch_desc *pd)
 {
 	size_t i, j;
@@ -267,6 +288,8 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 			WARN("%s: not a relocatable object", in->path);
 			ret = EXIT_BAD_INPUT;
 		}
+		if (!ret)
+			ret = check_alignment(elf);
 		for (j = 0; j < elf->nr_syms && !ret; j++) {
 			struct symbol *sym = elf->syms[j];
 
@@ -311,6 +334,9 @@ void patch_free(struct patch_desc *pd)
 			free(po->cb[j]);
 		free(po->name);
 	}
+	for (i = 0; i < pd->nr_ns; i++)
+		free(pd->ns[i]);
+	free(pd->ns);
 	free(pd->objs);
 	free(pd->states);
 	free(pd->shadows);
@@ -474,6 +500,26 @@ int check_states(const struct patch_desc *pd)
 	return 0;
 }
 
+/* The release the module is built for: what its vermagic will say. */
+static char *kbuild_release(const char *kbuild)
+{
+	char *path, line[256];
+	FILE *f;
+
+	if (!kbuild)
+		return NULL;
+	path = xasprintf("%s/include/config/kernel.release", kbuild);
+	f = fopen(path, "r");
+	free(path);
+	if (!f)
+		return NULL;
+	if (!fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+	return meta_token_ok(line) ? xstrdup(line) : NULL;
+}
+
 char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 {
 	struct klpgen_meta m = { 0 };
@@ -483,6 +529,10 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 
 	m.module = xstrdup(o->name);
 	m.replace = pd->replace;
+	m.version = o->version ? xstrdup(o->version) : NULL;
+	m.kernel = kbuild_release(o->kbuild);
+	for (i = 0; i < o->nr_patches; i++)
+		meta_add_patch(&m, o->patches[i]);
 	for (i = 0; i < pd->nr_objs; i++)
 		meta_add_object(&m, pd->objs[i].name);
 	for (i = 0; i < pd->nr_objs; i++) {
@@ -585,6 +635,14 @@ char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
 				    meta_callback_kinds[k],
 				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
 
+	strbuf_addf(&sb, "\n/* X(\"namespace\"): MODULE_IMPORT_NS */\n"
+		    "#define KLPGEN_IMPORT_NS(X) \\\n");
+	for (i = 0; i < pd->nr_ns; i++) {
+		strbuf_add(&sb, "\tX(", 3);
+		add_c_string(&sb, pd->ns[i]);
+		strbuf_addf(&sb, ") \\\n");
+	}
+	strbuf_addf(&sb, "\t/* end */\n");
 	strbuf_addf(&sb, "\n/* X(id, version, block_disable, is_shadow) */\n"
 		    "#define KLPGEN_NR_STATES %zu\n#define KLPGEN_STATES(X) \\\n",
 		    pd->nr_states);

@@ -47,6 +47,8 @@ struct patch_desc {
 	uint64_t *shadows;
 	size_t nr_shadows;
 	size_t nr_funcs, nr_cbs;
+	char **ns;		/* namespaces to import (module-ns.c) */
+	size_t nr_ns;
 	bool replace;
 	struct state_fields fields;
 };
@@ -61,5 +63,7 @@ int check_states(const struct patch_desc *pd);
 /* The .klpgen.meta text and klpgen-generated.h contents (malloc'd). */
 char *patch_meta(const struct module_opts *o, const struct patch_desc *pd);
 char *patch_header(const struct module_opts *o, const struct patch_desc *pd);
+/* The namespaces of the exports the diff objects use; 0 or an exit code. */
+int patch_namespaces(const struct module_opts *o, struct patch_desc *pd);
 
 #endif

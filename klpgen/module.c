@@ -25,10 +25,12 @@
 
 #include "klpgen.h"
 #include "klpgen-abi.h"
+#include "klpgen-meta.h"
 #include "module-gen.h"
 #include "module.h"
 #include "fs.h"
 #include "spawn.h"
+#include "template.h"
 #include "util.h"
 
 /* --templates DIR, else the templates/ that klpgen_datafile() finds. */
@@ -87,36 +89,23 @@ static int write_text(const char *path, const char *text)
 /* Kbuild from the template, @NAME@ replaced. */
 static int write_kbuild(const char *tdir, const char *work, const char *name)
 {
-	char *in = xasprintf("%s/Kbuild.in", tdir), *out, *p, *at;
-	struct strbuf sb, text;
-	char buf[4096];
-	FILE *f = fopen(in, "r");
-	size_t n;
+	const char *const vars[] = { "NAME", name, NULL };
+	char *in = xasprintf("%s/Kbuild.in", tdir), *out, *filled;
+	char *text = fs_read_text(in, NULL);
 	int ret;
 
-	if (!f) {
+	if (!text) {
 		WARN("%s: %s", in, strerror(errno));
 		free(in);
 		return -1;
 	}
-	strbuf_init(&text);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&text, buf, n);
-	strbuf_add(&text, "", 1);
-	fclose(f);
 	free(in);
-	strbuf_init(&sb);
-	for (p = text.buf; (at = strstr(p, "@NAME@")); p = at + 6) {
-		strbuf_add(&sb, p, at - p);
-		strbuf_add(&sb, name, strlen(name));
-	}
-	strbuf_add(&sb, p, strlen(p));
-	strbuf_add(&sb, "", 1);
+	filled = template_fill(text, vars);
 	out = xasprintf("%s/Kbuild", work);
-	ret = write_text(out, sb.buf);
+	ret = write_text(out, filled);
 	free(out);
-	strbuf_free(&sb);
-	strbuf_free(&text);
+	free(filled);
+	free(text);
 	return ret;
 }
 
@@ -222,6 +211,9 @@ int klpgen_make_module(const struct module_opts *o)
 	ret = check_states(&pd);
 	if (ret)
 		goto out;
+	ret = patch_namespaces(o, &pd);
+	if (ret)
+		goto out;
 
 	tdir = find_templates(o);
 	if (o->work) {
@@ -287,7 +279,8 @@ int klpgen_make_module(const struct module_opts *o)
 	rc = run(argv, NULL);
 	if (rc) {
 		WARN("ld -r of the diff objects failed");
-		ret = step_failed(rc);
+		/* They were read already: ld rejecting one is bad input. */
+		ret = rc > 0 && rc < 126 ? EXIT_BAD_INPUT : step_failed(rc);
 		goto out;
 	}
 	if (o->symvers)
@@ -389,6 +382,8 @@ static void usage(FILE *out)
 "                         the source tree, " KLPGEN_DATADIR "/templates)\n"
 "      --livepatch-h FILE struct klp_state from FILE (default: the\n"
 "                         kernel tree of -k)\n"
+"      --version V        record V as the module's version (.klpgen.meta)\n"
+"      --patch NAME       record a source patch it is built from (repeatable)\n"
 "      --no-build         stop after writing the work directory\n"
 "      --debug            say more\n"
 "  -h, --help             this help\n");
@@ -436,7 +431,8 @@ static void free_inputs(struct module_input *v, size_t n)
 int cmd_module(int argc, char **argv)
 {
 	enum { OPT_VMLINUX = 256, OPT_SYMVERS, OPT_MODULE, OPT_WORK,
-	       OPT_TEMPLATES, OPT_NO_BUILD, OPT_DEBUG, OPT_LIVEPATCH_H };
+	       OPT_TEMPLATES, OPT_NO_BUILD, OPT_DEBUG, OPT_LIVEPATCH_H,
+	       OPT_VERSION, OPT_PATCH };
 	static const struct option longopts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "kbuild", required_argument, NULL, 'k' },
@@ -449,6 +445,8 @@ int cmd_module(int argc, char **argv)
 		{ "work", required_argument, NULL, OPT_WORK },
 		{ "templates", required_argument, NULL, OPT_TEMPLATES },
 		{ "livepatch-h", required_argument, NULL, OPT_LIVEPATCH_H },
+		{ "version", required_argument, NULL, OPT_VERSION },
+		{ "patch", required_argument, NULL, OPT_PATCH },
 		{ "no-build", no_argument, NULL, OPT_NO_BUILD },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
@@ -492,6 +490,20 @@ int cmd_module(int argc, char **argv)
 		case OPT_LIVEPATCH_H:
 			o.livepatch_h = optarg;
 			break;
+		case OPT_VERSION:
+			if (!meta_token_ok(optarg))
+				die_code(EXIT_BAD_INPUT, "--version '%s': printable, "
+					 "no space, at most 255 bytes", optarg);
+			o.version = optarg;
+			break;
+		case OPT_PATCH:
+			if (!meta_token_ok(optarg))
+				die_code(EXIT_BAD_INPUT, "--patch '%s': printable, "
+					 "no space, at most 255 bytes", optarg);
+			o.patches = xrealloc(o.patches, (o.nr_patches + 1) *
+					     sizeof(*o.patches));
+			o.patches[o.nr_patches++] = optarg;
+			break;
 		case OPT_NO_BUILD:
 			o.no_build = true;
 			break;
@@ -531,5 +543,6 @@ int cmd_module(int argc, char **argv)
 out:
 	free_inputs(o.diffs, o.nr_diffs);
 	free_inputs(o.mods, o.nr_mods);
+	free(o.patches);
 	return ret;
 }

@@ -29,6 +29,9 @@ struct module_opts {
 	const char *work;		/* --work: keep the work dir there */
 	const char *templates;		/* --templates; NULL: default search */
 	const char *livepatch_h;	/* --livepatch-h: struct klp_state source */
+	const char *version;		/* --version: .klpgen.meta version */
+	char **patches;			/* --patch: source patches, by name */
+	size_t nr_patches;
 	bool no_build;			/* --no-build: stop after the work dir */
 	bool quiet;			/* no summary on stdout */
 };

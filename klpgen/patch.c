@@ -9,8 +9,11 @@
 
 #include "build.h"
 
-/* "a/fs/x.c\t2024-..." -> "fs/x.c"; NULL for /dev/null or unsafe names. */
-static char *strip_name(const char *s, int strip)
+/*
+ * "a/fs/x.c\t2024-..." -> "fs/x.c"; NULL for /dev/null or no name, and for
+ * a name leaving the tree ("../x", "/x"), which *escape then holds.
+ */
+static char *strip_name(const char *s, int strip, char **escape)
 {
 	size_t len = strcspn(s, "\t\n");
 	char *name, *p, *ret;
@@ -32,8 +35,14 @@ static char *strip_name(const char *s, int strip)
 		}
 		p = slash + 1;
 	}
-	if (!*p || *p == '/' || !strcmp(p, "..") || strstr(p, "../") == p ||
-	    strstr(p, "/../")) {
+	if (*p == '/' || !strcmp(p, "..") || str_starts_with(p, "../") ||
+	    strstr(p, "/../") || str_ends_with(p, "/..")) {
+		if (!*escape)
+			*escape = xstrdup(name);
+		free(name);
+		return NULL;
+	}
+	if (!*p) {
 		free(name);
 		return NULL;
 	}
@@ -57,6 +66,7 @@ static void add_unique(struct strlist *l, char *s, size_t *found)
 int patch_files(const char *patch, struct strlist *files)
 {
 	char *text = fs_read_text(patch, NULL), *line, *next, *save = NULL;
+	char *escape = NULL;
 	size_t found = 0;
 
 	if (!text) {
@@ -69,18 +79,26 @@ int patch_files(const char *patch, struct strlist *files)
 		next = strtok_r(NULL, "\n", &save);
 		if (str_starts_with(line, "--- ") && next &&
 		    str_starts_with(next, "+++ ")) {
-			add_unique(files, strip_name(line + 4, 1), &found);
-			add_unique(files, strip_name(next + 4, 1), &found);
+			add_unique(files, strip_name(line + 4, 1, &escape),
+				   &found);
+			add_unique(files, strip_name(next + 4, 1, &escape),
+				   &found);
 			next = strtok_r(NULL, "\n", &save);
 		} else if (str_starts_with(line, "rename from ") ||
 			   str_starts_with(line, "rename to ")) {
 			add_unique(files, strip_name(strchr(line + 7, ' ') + 1,
-						     0), &found);
+						     0, &escape), &found);
 		} else if (str_starts_with(line, "copy to ")) {
-			add_unique(files, strip_name(line + 8, 0), &found);
+			add_unique(files, strip_name(line + 8, 0, &escape),
+				   &found);
 		}
 	}
 	free(text);
+	if (escape) {
+		WARN("%s: file %s leaves the source tree", patch, escape);
+		free(escape);
+		return -1;
+	}
 	if (!found) {
 		WARN("%s: not a unified diff (no file names found)", patch);
 		return -1;

@@ -106,3 +106,17 @@ void build_exit(struct build *b, int code)
 			spawn_interrupted == SIGINT ? " (SIGINT)" : "");
 	exit(code);
 }
+
+void kb_log_tail(const char *log, int lines)
+{
+	char *t = fs_read_text(log, NULL), *p;
+	int n = 0;
+
+	if (!t)
+		return;
+	for (p = t + strlen(t); p > t; p--)
+		if (p[-1] == '\n' && p[0] && ++n > lines)
+			break;
+	fprintf(stderr, "%s", p);
+	free(t);
+}

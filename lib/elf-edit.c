@@ -129,6 +129,8 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 			       elf_rela_section(elf, sec);
 	struct reloc *r;
 
+	if (rela->nr_relocs >= UINT32_MAX)
+		DIE("section %s: too many relocations", rela->name);
 	if (rela->nr_relocs == rela->cap_relocs) {
 		rela->cap_relocs = rela->cap_relocs ? rela->cap_relocs * 2 : 16;
 		rela->relocs = xrealloc(rela->relocs, rela->cap_relocs *
@@ -201,6 +203,48 @@ void elf_set_data(struct section *sec, const void *data, size_t size)
 		free(sec->data);
 	sec->data = copy;
 	sec->data_owned = copy != NULL;
+	sec->data_cap = copy ? size : 0;
 	sec->size = size;
 	sec->sh.sh_size = size;
+}
+
+uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
+			 uint64_t align)
+{
+	uint64_t off;
+	size_t need, cap;
+
+	if (!align)
+		align = 1;
+	off = (sec->size + align - 1) / align * align;
+	if (off < sec->size || off + len < off)
+		DIE("section %s: appending %zu bytes overflows", sec->name, len);
+	need = off + len;
+	if (sec->sh.sh_type != SHT_NOBITS && need) {
+		cap = sec->data_owned ? sec->data_cap : 0;
+		if (need > cap) {
+			cap = cap ? cap : 64;
+			while (cap < need)
+				cap *= 2;
+			if (sec->data_owned) {
+				sec->data = xrealloc(sec->data, cap);
+			} else {
+				void *copy = xmalloc(cap);
+
+				if (sec->size)
+					memcpy(copy, sec->data, sec->size);
+				sec->data = copy;
+				sec->data_owned = true;
+			}
+			sec->data_cap = cap;
+		}
+		memset((char *)sec->data + sec->size, 0, off - sec->size);
+		if (data)
+			memcpy((char *)sec->data + off, data, len);
+		else
+			memset((char *)sec->data + off, 0, len);
+	}
+	sec->size = need;
+	sec->sh.sh_size = need;
+	return off;
 }

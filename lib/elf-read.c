@@ -153,6 +153,25 @@ static bool is_strtab_ok(const struct section *sec)
 	       (!sec->size || ((char *)sec->data)[sec->size - 1] == '\0');
 }
 
+/* A relocation section applies to a section with contents, not a table. */
+static bool can_relocate(const struct section *base,
+			 const struct section *rela)
+{
+	switch (base->sh.sh_type) {
+	case SHT_NULL:
+	case SHT_NOBITS:
+	case SHT_RELA:
+	case SHT_REL:
+	case SHT_SYMTAB:
+	case SHT_DYNSYM:
+	case SHT_STRTAB:
+	case SHT_GROUP:
+	case SHT_SYMTAB_SHNDX:
+		return false;
+	}
+	return base != rela;
+}
+
 static int check_links(struct elf_file *elf, struct section *sec)
 {
 	const GElf_Shdr *sh = &sec->sh;
@@ -169,6 +188,11 @@ static int check_links(struct elf_file *elf, struct section *sec)
 				return elf_err(elf, "section %s (index %zu): sh_info %u is not a valid section index (%zu sections)",
 					       sec->name, sec->index,
 					       sh->sh_info, n);
+		if (elf->ehdr.e_type == ET_REL &&
+		    !can_relocate(elf->secs[sh->sh_info], sec))
+			return elf_err(elf, "section %s (index %zu): sh_info %u names section %s, which cannot be relocated",
+				       sec->name, sec->index, sh->sh_info,
+				       elf->secs[sh->sh_info]->name);
 		return check_table(elf, sec, sizeof(Elf64_Rela), 8);
 	case SHT_SYMTAB:
 	case SHT_DYNSYM:
@@ -219,12 +243,19 @@ static int read_sections(struct elf_file *elf)
 	}
 	elf->nr_secs = shnum;
 
+	if (elf->secs[0]->sh.sh_type != SHT_NULL)
+		return elf_err(elf, "section 0: sh_type %u, expected SHT_NULL (0)",
+			       elf->secs[0]->sh.sh_type);
 	shstr = elf->secs[shstrndx];
+	/* Checked before any pointer into the file is formed. */
+	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->size)
+		return elf_err(elf, "section name table (index %zu) is not a non-empty SHT_STRTAB",
+			       shstrndx);
 	if (check_range(elf, shstrndx, &shstr->sh, "(section names)"))
 		return -1;
 	shstr->data = (char *)base + shstr->sh.sh_offset;
 	if (!is_strtab_ok(shstr))
-		return elf_err(elf, "section name table (index %zu) is not a NUL-terminated SHT_STRTAB",
+		return elf_err(elf, "section name table (index %zu) is not NUL-terminated",
 			       shstrndx);
 	elf->shstrtab = shstr;
 
@@ -326,6 +357,37 @@ void elf_index_symbol(struct elf_file *elf, struct symbol *sym)
 		sym->name_ent = hash_insert(&elf->sym_by_name, sym->name, sym);
 }
 
+/*
+ * In an object (ET_REL) st_value is an offset into the defining section,
+ * which holds code or data: the symbol must lie inside it.  Linked files place linker-script symbols
+ * anywhere, so they are not checked.
+ */
+static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
+			       size_t i)
+{
+	const struct section *sec = sym->sec;
+	uint64_t v = sym->sym.st_value, sz = sym->sym.st_size;
+
+	if (elf->ehdr.e_type != ET_REL || !sec || sym->type == STT_SECTION ||
+	    sym->type == STT_FILE)
+		return 0;
+	/*
+	 * Code and data (.bss too), or a group (gcc -g3 signs .debug_macro
+	 * groups with symbols defined in them); not a table writers rebuild.
+	 */
+	if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_type != SHT_GROUP &&
+	    !can_relocate(sec, NULL))
+		return elf_err(elf, "symbol %s (index %zu): defined in section %s, which holds no code or data",
+			       sym->name[0] ? sym->name : "(unnamed)", i,
+			       sec->name);
+	if (v > sec->size || sz > sec->size - v)
+		return elf_err(elf, "symbol %s (index %zu): value %#lx size %#lx lies outside its section %s (%#lx bytes)",
+			       sym->name[0] ? sym->name : "(unnamed)", i,
+			       (unsigned long)v, (unsigned long)sz, sec->name,
+			       (unsigned long)sec->size);
+	return 0;
+}
+
 static int read_symbols(struct elf_file *elf)
 {
 	struct section *symtab = find_symtab(elf), *strtab;
@@ -374,7 +436,8 @@ static int read_symbols(struct elf_file *elf)
 			    es[i].st_name : (char *)"";
 		sym->bind = GELF_ST_BIND(es[i].st_info);
 		sym->type = GELF_ST_TYPE(es[i].st_info);
-		if (i && symbol_section(elf, sym, &es[i], i))
+		if (i && (symbol_section(elf, sym, &es[i], i) ||
+			  check_symbol_extent(elf, sym, i)))
 			return -1;
 		if (sym->type == STT_SECTION && sym->sec && !sym->name[0])
 			sym->name = sym->sec->name;
@@ -382,6 +445,14 @@ static int read_symbols(struct elf_file *elf)
 			elf_index_symbol(elf, sym);
 	}
 	return 0;
+}
+
+/* Whether the field of @er reaches past the end of the section it patches. */
+static bool reloc_past_end(const struct section *base, const Elf64_Rela *er)
+{
+	uint64_t w = reloc_width(ELF64_R_TYPE(er->r_info));
+
+	return er->r_offset > base->size || w > base->size - er->r_offset;
 }
 
 static int read_relocs(struct elf_file *elf, struct section *rela)
@@ -392,6 +463,9 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "section %s (index %zu): sh_link %u is not the symbol table",
 			       rela->name, rela->index, rela->sh.sh_link);
+	if (n > UINT32_MAX)
+		return elf_err(elf, "section %s (index %zu): %zu relocations, more than this tool handles",
+			       rela->name, rela->index, n);
 	rela->base = elf->secs[rela->sh.sh_info];
 	if (!rela->base->rela)
 		rela->base->rela = rela;
@@ -406,6 +480,12 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 				       rela->name, i,
 				       (unsigned long)er[i].r_offset,
 				       (unsigned long)symi, elf->nr_syms);
+		if (reloc_past_end(rela->base, &er[i]))
+			return elf_err(elf, "section %s: relocation %zu (offset %#lx, %s) lies past the end of %s (%zu bytes)",
+				       rela->name, i,
+				       (unsigned long)er[i].r_offset,
+				       reloc_type_name(ELF64_R_TYPE(er[i].r_info)),
+				       rela->base->name, rela->base->size);
 		r->sec = rela;
 		r->offset = er[i].r_offset;
 		r->type = ELF64_R_TYPE(er[i].r_info);
@@ -429,6 +509,9 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		return elf_err(elf, "group section %s (index %zu): signature symbol index %u out of range (%zu symbols)",
 			       grp->name, grp->index, grp->sh.sh_info,
 			       elf->nr_syms);
+	if (!grp->sh.sh_info)
+		return elf_err(elf, "group section %s (index %zu): no signature symbol (sh_info 0)",
+			       grp->name, grp->index);
 	grp->group_sig = elf->syms[grp->sh.sh_info];
 	grp->group_flags = w[0];
 	grp->members = xmalloc(n * sizeof(*grp->members));
@@ -440,9 +523,40 @@ static int read_group(struct elf_file *elf, struct section *grp)
 				       grp->name, grp->index, w[i],
 				       elf->nr_secs);
 		m = elf->secs[w[i]];
+		/* Each member once, in one group, and never a group itself. */
+		if (m->sh.sh_type == SHT_GROUP)
+			return elf_err(elf, "group section %s (index %zu): member %u (%s) is a group section",
+				       grp->name, grp->index, w[i], m->name);
+		if (m->group)
+			return elf_err(elf, "group section %s (index %zu): member %u (%s) is already a member of group %s",
+				       grp->name, grp->index, w[i], m->name,
+				       m->group->name);
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
+	return 0;
+}
+
+/*
+ * sh_link of any other section.  In an object only SHF_LINK_ORDER gives it
+ * a meaning (the section it goes with, which must have contents); a stray
+ * value elsewhere is ignored, and written as 0.
+ */
+static int read_link(struct elf_file *elf, struct section *sec)
+{
+	struct section *to = elf->secs[sec->sh.sh_link];
+
+	if (elf->ehdr.e_type != ET_REL) {
+		sec->link = to;
+		return 0;
+	}
+	if (!(sec->sh.sh_flags & SHF_LINK_ORDER))
+		return 0;
+	if (!can_relocate(to, sec))
+		return elf_err(elf, "section %s (index %zu): SHF_LINK_ORDER link %u names section %s, which has no contents",
+			       sec->name, sec->index, sec->sh.sh_link,
+			       to->name);
+	sec->link = to;
 	return 0;
 }
 
@@ -455,7 +569,16 @@ static int read_links(struct elf_file *elf)
 
 		switch (sec->sh.sh_type) {
 		case SHT_RELA:
-			if (elf->ehdr.e_type == ET_REL && read_relocs(elf, sec))
+			if (elf->ehdr.e_type != ET_REL)
+				break;
+			if (elf->skipped_debug_relocs && is_debug_section(sec)) {
+				/* linked, not parsed: a reader's choice */
+				sec->base = elf->secs[sec->sh.sh_info];
+				if (!sec->base->rela)
+					sec->base->rela = sec;
+				break;
+			}
+			if (read_relocs(elf, sec))
 				return -1;
 			break;
 		case SHT_GROUP:
@@ -466,8 +589,8 @@ static int read_links(struct elf_file *elf)
 		case SHT_SYMTAB_SHNDX:
 			break;
 		default:
-			if (sec->sh.sh_link)
-				sec->link = elf->secs[sec->sh.sh_link];
+			if (sec->sh.sh_link && read_link(elf, sec))
+				return -1;
 		}
 	}
 	return 0;
@@ -497,12 +620,13 @@ static int map_file(struct elf_file *elf)
 	return 0;
 }
 
-struct elf_file *elf_open(const char *path)
+struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 {
 	struct elf_file *elf = xcalloc(1, sizeof(*elf));
 
 	elf->path = xstrdup(path);
 	elf->fd = -1;
+	elf->skipped_debug_relocs = flags & ELF_OPEN_NO_DEBUG_RELOCS;
 	if (map_file(elf) || check_ehdr(elf) || read_sections(elf) ||
 	    read_symbols(elf) || read_links(elf)) {
 		elf_close(elf);
@@ -519,4 +643,9 @@ Elf *elf_libelf(struct elf_file *elf)
 		elf->elf = elf_memory(elf->map, elf->map_size);
 	}
 	return elf->elf;
+}
+
+struct elf_file *elf_open(const char *path)
+{
+	return elf_open_flags(path, 0);
 }

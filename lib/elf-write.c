@@ -79,9 +79,12 @@ static int mark_symbols(struct wctx *w)
 		w->keep_sym[i] = !sym->removed;
 		if (!w->keep_sym[i] || !sym->sec || w->keep_sec[sym->sec->index])
 			continue;
-		if (sym->type != STT_SECTION)
+		/* Section symbols and symbols inside a dropped group go with it. */
+		if (sym->type != STT_SECTION &&
+		    sym->sec->sh.sh_type != SHT_GROUP)
 			return elf_err(elf, "symbol %s is defined in removed section %s",
-				       sym->name, sym->sec->name);
+				       sym->name[0] ? sym->name : "(unnamed)",
+				       sym->sec->name);
 		w->keep_sym[i] = false;
 	}
 	return 0;
@@ -146,8 +149,11 @@ static void bury_section(struct elf_file *elf, struct section *sec)
 {
 	if (sec->name[0])
 		hash_remove(&elf->sec_by_name, sec->name, sec);
-	elf->dead_secs = xrealloc(elf->dead_secs, (elf->nr_dead_secs + 1) *
-				  sizeof(*elf->dead_secs));
+	if (elf->nr_dead_secs == elf->cap_dead_secs) {
+		elf->cap_dead_secs = elf->cap_dead_secs ? elf->cap_dead_secs * 2 : 64;
+		elf->dead_secs = xrealloc(elf->dead_secs, elf->cap_dead_secs *
+					  sizeof(*elf->dead_secs));
+	}
 	elf->dead_secs[elf->nr_dead_secs++] = sec;
 	sec->removed = true;
 }
@@ -157,8 +163,11 @@ static void bury_symbol(struct elf_file *elf, struct symbol *sym)
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
 	sym->name_ent = NULL;
-	elf->dead_syms = xrealloc(elf->dead_syms, (elf->nr_dead_syms + 1) *
-				  sizeof(*elf->dead_syms));
+	if (elf->nr_dead_syms == elf->cap_dead_syms) {
+		elf->cap_dead_syms = elf->cap_dead_syms ? elf->cap_dead_syms * 2 : 64;
+		elf->dead_syms = xrealloc(elf->dead_syms, elf->cap_dead_syms *
+					  sizeof(*elf->dead_syms));
+	}
 	elf->dead_syms[elf->nr_dead_syms++] = sym;
 	sym->removed = true;
 }
@@ -372,6 +381,7 @@ static void strtab_finish(struct strtab *t, struct section *sec)
 		free(sec->data);
 	sec->data = t->sb.buf;
 	sec->data_owned = true;
+	sec->data_cap = t->sb.len;
 	sec->size = sec->sh.sh_size = t->sb.len;
 }
 
@@ -381,6 +391,7 @@ static void own_data(struct section *sec, void *data, size_t size)
 		free(sec->data);
 	sec->data = data;
 	sec->data_owned = data != NULL;
+	sec->data_cap = size;
 	sec->size = sec->sh.sh_size = size;
 }
 
@@ -477,7 +488,7 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 	for (i = 0; i < elf->nr_secs; i++)
 		strtab_add(&st, elf->secs[i]->name);
 	strtab_layout(&st);
-	for (i = 0; i < elf->nr_secs; i++) {
+	for (i = 1; i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
 		sec->sh.sh_name = strtab_off(&st, sec->name);
@@ -485,7 +496,7 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 			build_rela(elf, sec);
 		else if (sec->sh.sh_type == SHT_GROUP)
 			build_group(elf, sec);
-		else if (sec != elf->symtab && sec != elf->symtab_shndx && i)
+		else if (sec != elf->symtab && sec != elf->symtab_shndx)
 			sec->sh.sh_link = sec->link ? sec->link->index : 0;
 	}
 	strtab_finish(&st, elf->shstrtab);
@@ -510,6 +521,21 @@ static uint64_t align_up(uint64_t v, uint64_t a)
 	return a > 1 ? (v + a - 1) / a * a : v;
 }
 
+/*
+ * File offsets are aligned as gas aligns them, but to a page at most: the
+ * alignment of a section in memory is no reason for padding in the file,
+ * and a hostile sh_addralign must not turn a small object into gigabytes
+ * of zeros.  Sections without file contents take no room at all.
+ */
+#define FILE_ALIGN_MAX	4096
+
+static uint64_t file_align(const struct section *sec)
+{
+	uint64_t a = sec->sh.sh_addralign;
+
+	return a < FILE_ALIGN_MAX ? a : FILE_ALIGN_MAX;
+}
+
 static int emit(struct elf_file *elf, FILE *f)
 {
 	Elf64_Ehdr eh = elf->ehdr;
@@ -521,11 +547,14 @@ static int emit(struct elf_file *elf, FILE *f)
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
-		off = align_up(off, sec->sh.sh_addralign);
-		sec->sh.sh_offset = off;
 		sec->sh.sh_size = sec->size;
-		if (sec->sh.sh_type != SHT_NOBITS)
-			off += sec->size;
+		if (sec->sh.sh_type == SHT_NOBITS || !sec->size) {
+			sec->sh.sh_offset = off;
+			continue;
+		}
+		off = align_up(off, file_align(sec));
+		sec->sh.sh_offset = off;
+		off += sec->size;
 	}
 	off = align_up(off, 8);
 	eh.e_shoff = off;
@@ -551,6 +580,9 @@ static int emit(struct elf_file *elf, FILE *f)
 
 		if (sec->sh.sh_type == SHT_NOBITS || !sec->size)
 			continue;
+		if (sec->sh.sh_offset < off)	/* never: laid out above */
+			return elf_err(elf, "section %s: overlapping file layout",
+				       sec->name);
 		if (write_zeros(f, sec->sh.sh_offset - off) ||
 		    fwrite(sec->data, 1, sec->size, f) != sec->size)
 			return -1;
@@ -624,6 +656,8 @@ int elf_write(struct elf_file *elf, const char *path)
 
 	if (elf->ehdr.e_type != ET_REL)
 		return elf_err(elf, "only ET_REL objects can be written");
+	if (elf->skipped_debug_relocs)
+		return elf_err(elf, "opened without its debug relocations: cannot be written");
 	ensure_tables(elf);
 	w.keep_sec = xcalloc(elf->nr_secs + 1, sizeof(bool));
 	w.keep_sym = xcalloc(elf->nr_syms, sizeof(bool));

@@ -6,9 +6,15 @@
  * Reading: elf_open() reads an x86_64 ELF (ET_REL objects and .ko files for
  * editing; ET_EXEC/ET_DYN such as vmlinux for symbol look-ups), builds
  * arrays of sections and symbols indexed by their ELF index, parses every
- * SHT_RELA section into struct reloc, and indexes sections and symbols by
+ * SHT_RELA section into struct reloc (.rela.debug_* too, unless
+ * elf_open_flags() is told not to), and indexes sections and symbols by
  * name in hash maps.  Malformed input is reported with the file name and the
  * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ * Besides the bounds of every header, table and index: section 0 must be
+ * SHT_NULL, and an object (ET_REL) must have relocation sections relocating a
+ * section with contents (not themselves, a table or SHT_NOBITS), relocation
+ * fields and symbols inside their sections, and groups whose members are
+ * non-group sections listed once, in one group.
  * Relocations are parsed for ET_REL only (a vmlinux built with
  * --emit-relocs has millions; look-ups do not need them).
  *
@@ -17,7 +23,10 @@
  * the contents of every SHT_RELA section from its reloc array, sh_link /
  * sh_info of relocation and group sections, SHT_GROUP member lists, and
  * all indexes.  Output goes to a temporary file renamed over the target, so
- * a failed write leaves no output.
+ * a failed write leaves no output (util.h: open_temp_beside()).  The output
+ * is bounded by the model: each section's file offset is aligned to its
+ * sh_addralign but to a page at most, and SHT_NOBITS or empty sections take
+ * no room.
  *
  * Ownership: names and data may point into libelf's buffers of the file
  * that was read; everything that is added or replaced is owned by the
@@ -46,10 +55,10 @@ struct symbol;
 struct reloc {
 	struct section *sec;	/* the SHT_RELA section holding this reloc */
 	uint64_t offset;	/* r_offset in the base section */
-	uint32_t type;		/* R_X86_64_* */
 	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
-	size_t index;		/* position in sec->relocs */
+	uint32_t type;		/* R_X86_64_* */
+	uint32_t index;		/* position in sec->relocs */
 };
 
 struct section {
@@ -91,6 +100,7 @@ struct section {
 
 	/* Private to the ELF layer. */
 	bool name_owned;
+	size_t data_cap;		/* bytes allocated at data, when owned */
 	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
 	size_t nr_sorted_relocs;
 	const struct reloc *sorted_for;	/* relocs array they were built for */
@@ -154,10 +164,20 @@ struct elf_file {
 	size_t nr_dead_secs;		/* by elf_close() */
 	struct symbol **dead_syms;
 	size_t nr_dead_syms;
+	size_t cap_dead_secs, cap_dead_syms;
+	bool skipped_debug_relocs;	/* ELF_OPEN_NO_DEBUG_RELOCS */
 };
 
 /* Reading and lifetime. */
 struct elf_file *elf_open(const char *path);
+/*
+ * ELF_OPEN_NO_DEBUG_RELOCS: leave the relocations of .rela.debug_*
+ * sections unparsed (nr_relocs 0; they are most of a -g object's
+ * relocations) for readers that never look at them.  Such a file cannot
+ * be written back: elf_write() refuses it.
+ */
+#define ELF_OPEN_NO_DEBUG_RELOCS	1u
+struct elf_file *elf_open_flags(const char *path, unsigned int flags);
 struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
 void elf_close(struct elf_file *elf);
 /*
@@ -255,6 +275,14 @@ void elf_rename_section(struct elf_file *elf, struct section *sec,
 			const char *name);
 /* Replace section contents (copied). */
 void elf_set_data(struct section *sec, const void *data, size_t size);
+/*
+ * Append @len bytes (zeros when @data is NULL) at the next multiple of
+ * @align, growing the buffer geometrically: n appends cost O(total size).
+ * Returns the offset they landed at.  Pointers into sec->data are only
+ * valid until the next append.
+ */
+uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
+			 uint64_t align);
 
 /* Helpers. */
 bool is_text_section(const struct section *sec);	/* SHF_EXECINSTR */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -151,4 +152,34 @@ int fs_list_dir(const char *path, struct strlist *names)
 	ret = fs_list_dirfd(fd, names);
 	close(fd);
 	return ret;
+}
+
+/* @p with its directory resolved (@p itself need not exist); NULL if not. */
+static char *canonical_path(const char *p)
+{
+	char *dcopy = xstrdup(p), *bcopy = xstrdup(p), *dir, *res = NULL;
+
+	dir = realpath(dirname(dcopy), NULL);
+	if (dir)
+		res = xasprintf("%s/%s", dir, basename(bcopy));
+	free(dir);
+	free(dcopy);
+	free(bcopy);
+	return res;
+}
+
+bool fs_same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	char *ca, *cb;
+	bool same;
+
+	if (!stat(a, &sa) && !stat(b, &sb))
+		return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	ca = canonical_path(a);
+	cb = canonical_path(b);
+	same = ca && cb && !strcmp(ca, cb);
+	free(ca);
+	free(cb);
+	return same;
 }

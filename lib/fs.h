@@ -7,6 +7,7 @@
 #ifndef KLPGEN_FS_H
 #define KLPGEN_FS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "strlist.h"
@@ -21,5 +22,10 @@ char *fs_read_text(const char *path, size_t *len);
 int fs_list_dir(const char *path, struct strlist *names);
 /* The same for an open directory, read from its current position. */
 int fs_list_dirfd(int dirfd, struct strlist *names);
+/*
+ * Whether @a and @b name the same file: the same inode when both exist,
+ * else the same path once directories and symbolic links are resolved.
+ */
+bool fs_same_file(const char *a, const char *b);
 
 #endif

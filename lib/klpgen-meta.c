@@ -39,8 +39,7 @@ static bool symname_ok(const char *s)
 	return n && n <= KLP_SYMNAME_MAX;
 }
 
-/* A free-form field: printable, no space, at most 255 bytes. */
-static bool token_ok(const char *s)
+bool meta_token_ok(const char *s)
 {
 	size_t n = strlen(s), i;
 
@@ -195,12 +194,12 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 	} else if (!strcmp(f[0], "version") || !strcmp(f[0], "kernel")) {
 		char **dst = f[0][0] == 'v' ? &m->version : &m->kernel;
 
-		if (n != 2 || !token_ok(f[1]) || *dst)
+		if (n != 2 || !meta_token_ok(f[1]) || *dst)
 			return f[0][0] == 'v' ? "malformed version record" :
 				"malformed kernel record";
 		*dst = xstrdup(f[1]);
 	} else if (!strcmp(f[0], "patch")) {
-		if (n != 2 || !token_ok(f[1]))
+		if (n != 2 || !meta_token_ok(f[1]))
 			return "malformed patch record";
 		meta_add_patch(m, f[1]);
 	}

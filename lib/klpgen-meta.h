@@ -20,6 +20,11 @@
  * Readers ignore records with other keywords (kept in ->extra, so a
  * newer writer's records survive a read and re-format); a new incompatible
  * format gets a new version number.  man klp-convert(1) documents it.
+ *
+ * klpgen package installs a copy beside each module
+ * (/usr/lib/klpgen/<kver>/<module>.klpgen-meta, version and kernel filled
+ * in), whose replace and version records the boot-time loader
+ * (templates/package/klpgen-load) reads with sed.
  */
 #ifndef KLPGEN_META_H
 #define KLPGEN_META_H
@@ -74,6 +79,8 @@ extern const char *const meta_callback_kinds[4];
 
 /* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
 bool meta_objname_ok(const char *obj);
+/* A version, kernel or patch field: printable, no space, 1..255 bytes. */
+bool meta_token_ok(const char *s);
 
 /*
  * Parse @len bytes of section text.  0 on success; else -1 with *line

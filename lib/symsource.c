@@ -53,17 +53,25 @@ static void find_files(struct symsource *ss)
 	ss->whole.end = elf->nr_syms;
 }
 
-struct symsource *symsource_open(const char *path, bool is_vmlinux)
+struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux)
 {
-	struct symsource *ss;
-	struct elf_file *elf = elf_open(path);
+	struct symsource *ss = xcalloc(1, sizeof(*ss));
 
-	if (!elf)
-		return NULL;
-	ss = xcalloc(1, sizeof(*ss));
 	ss->elf = elf;
 	ss->is_vmlinux = is_vmlinux;
 	find_files(ss);
+	return ss;
+}
+
+struct symsource *symsource_open(const char *path, bool is_vmlinux)
+{
+	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_NO_DEBUG_RELOCS);
+	struct symsource *ss;
+
+	if (!elf)
+		return NULL;
+	ss = symsource_of(elf, is_vmlinux);
+	ss->owns_elf = true;
 	return ss;
 }
 
@@ -71,7 +79,8 @@ void symsource_close(struct symsource *ss)
 {
 	if (!ss)
 		return;
-	elf_close(ss->elf);
+	if (ss->owns_elf)
+		elf_close(ss->elf);
 	free(ss->files);
 	free(ss);
 }

@@ -30,6 +30,7 @@ struct symsource_file {
 struct symsource {
 	struct elf_file *elf;
 	bool is_vmlinux;
+	bool owns_elf;		/* opened by symsource_open() */
 	struct symsource_file *files;
 	size_t nr_files;
 	struct symsource_file whole;	/* every symbol: no STT_FILE blocks */
@@ -40,6 +41,8 @@ struct symsource {
 
 /* @is_vmlinux: rank same-named symbols by address, not table order. */
 struct symsource *symsource_open(const char *path, bool is_vmlinux);
+/* The same over a file already open; @elf must outlive it. */
+struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux);
 void symsource_close(struct symsource *ss);
 
 /*

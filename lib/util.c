@@ -2,14 +2,17 @@
 /*
  * Allocation, messages and small string helpers shared by all tools.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -167,6 +170,57 @@ void strbuf_free(struct strbuf *sb)
 	strbuf_init(sb);
 }
 
+/*
+ * Temporary files are ".<base>.klpgen<pid>-XXXXXX" beside their target.
+ * A run killed before it could rename or unlink its temporary (SIGKILL)
+ * leaves one behind; the next write to the same target removes it, but
+ * only when it is surely ours and surely dead: a regular file of ours
+ * with that exact name, whose writer (the pid in its name) no longer
+ * exists here and which has not been written to for STALE_TEMP_SECS (a
+ * writer on another machine sharing the directory keeps writing to it).
+ */
+#define TEMP_TAG	"klpgen"
+#define STALE_TEMP_SECS	60
+
+static bool is_stale_temp(int dfd, const char *name, const char *base)
+{
+	size_t lb = strlen(base), lt = strlen(TEMP_TAG);
+	const char *p = name + 1 + lb + 1 + lt;
+	char *end;
+	struct stat st;
+	long pid;
+
+	if (name[0] != '.' || strncmp(name + 1, base, lb) ||
+	    name[1 + lb] != '.' || strncmp(name + 2 + lb, TEMP_TAG, lt) ||
+	    *p < '1' || *p > '9')
+		return false;
+	pid = strtol(p, &end, 10);
+	if (*end != '-' || strlen(end + 1) != 6 || pid <= 0 || pid > INT32_MAX ||
+	    pid == getpid())
+		return false;
+	if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return false;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1)
+		return false;
+	return time(NULL) - st.st_mtime >= STALE_TEMP_SECS;
+}
+
+static void remove_stale_temps(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (is_stale_temp(dirfd(d), de->d_name, base) &&
+		    !unlinkat(dirfd(d), de->d_name, 0))
+			DEBUG("%s/%s: removed a stale temporary file", dir,
+			      de->d_name);
+	closedir(d);
+}
+
 int open_temp_beside(const char *path, char **tmp_path)
 {
 	char *copy = xstrdup(path);
@@ -175,10 +229,12 @@ int open_temp_beside(const char *path, char **tmp_path)
 	char *base = basename(base_copy);
 	int fd;
 
-	*tmp_path = xasprintf("%s/.%s.XXXXXX", dir, base);
+	remove_stale_temps(dir, base);
+	*tmp_path = xasprintf("%s/.%s." TEMP_TAG "%d-XXXXXX", dir, base,
+			      (int)getpid());
 	free(copy);
 	free(base_copy);
-	fd = mkstemp(*tmp_path);
+	fd = mkostemp(*tmp_path, O_CLOEXEC);
 	if (fd < 0) {
 		WARN("%s: cannot create temporary file: %s", path,
 		     strerror(errno));

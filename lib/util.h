@@ -61,9 +61,10 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode);
 
 /*
  * The steps of write_file_atomic() for writers that stream: create
- * ".<base>.XXXXXX" beside @path (fd, *tmp_path set), then either
- * commit_temp() (chmod @mode & ~umask, close, rename; frees *tmp_path) or
- * abort_temp() (close, unlink, free).
+ * ".<base>.klpgen<pid>-XXXXXX" beside @path (fd, *tmp_path set; stale
+ * temporaries of killed runs for the same @path are removed first), then
+ * either commit_temp() (chmod @mode & ~umask, close, rename; frees
+ * *tmp_path) or abort_temp() (close, unlink, free).
  */
 #include <sys/types.h>
 int open_temp_beside(const char *path, char **tmp_path);

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # TAP helpers for lab guest scripts (busybox sh compatible; no bashisms).
 # guest.sh runs in /lab with this file next to it:

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables for the files sourcing this one
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the kernel lab scripts (bash; sourced, not run).
 #
@@ -30,9 +31,9 @@ lab_die()  { echo "[lab] error: $*" >&2; exit 1; }
 lab_load_kernel() {
 	local ver=$1 conf=$KLAB_KERNELS/$1.conf
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
-	KVER_KIND=built KVER_PACKAGE= KVER_TARBALL= KVER_TARDIR= KVER_FRAGMENT= KVER_BASECONFIG=tinyconfig
+	KVER_KIND=built KVER_PACKAGE='' KVER_TARBALL='' KVER_TARDIR='' KVER_FRAGMENT='' KVER_BASECONFIG=tinyconfig
 	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000 KVER_CI_TESTS=
-	KVER_SERIES= KVER_FLAVOUR= KVER_MEM=
+	KVER_SERIES='' KVER_FLAVOUR='' KVER_MEM=''
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf

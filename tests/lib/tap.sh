@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # variables for the files sourcing this one
 # SPDX-License-Identifier: GPL-2.0
 # Minimal TAP helpers for klpgen's shell tests.  Source this file; call
 # plan N (or done_testing at the end), then ok/is/like/... per assertion.

@@ -54,7 +54,9 @@ static int check_sections(struct elf_file *elf)
 		f = elf_find_section(elf, s->name);
 		if (!f || strcmp(f->name, s->name))
 			return WARN("section %s: not found by name", s->name), 1;
-		if (!is_rela_section(s) || !s->base)
+		/* elf_find_reloc() searches the base's first RELA section only
+		 * (not the .klp.rela sections of a livepatch module) */
+		if (!is_rela_section(s) || !s->base || s->base->rela != s)
 			continue;
 		for (j = 0; j < s->nr_relocs; j++) {
 			struct reloc *r = elf_find_reloc(s->base,

@@ -9,6 +9,8 @@
  *   libquery structsize FILE NAME...       "name size"
  *   libquery containing FILE SEC OFF       symbol containing SEC+OFF | "-"
  *   libquery reloc FILE SEC OFF LEN        "offset type sym" | "-"
+ *   libquery append FILE SEC               elf_append_data() self-test
+ *   libquery nodebug FILE OUT              ELF_OPEN_NO_DEBUG_RELOCS counts
  *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
  */
 #include <stdio.h>
@@ -183,6 +185,90 @@ static int do_elf(const char *cmd, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * append FILE SEC: elf_append_data() on SEC of FILE (data in the mapped
+ * file at first), 1000 appends of 3 bytes at alignment 4, then the bytes
+ * are checked; prints "ok SIZE".
+ */
+static int do_append(int argc, char **argv)
+{
+	struct elf_file *elf;
+	struct section *sec;
+	size_t i, base, at;
+	unsigned char *orig;
+
+	if (argc < 2 || !(elf = elf_open(argv[0])))
+		return EXIT_BAD_INPUT;
+	sec = elf_find_section(elf, argv[1]);
+	if (!sec || !sec->data) {
+		elf_close(elf);
+		return EXIT_BAD_INPUT;
+	}
+	base = sec->size;
+	orig = xmalloc(base + 1);
+	memcpy(orig, sec->data, base);
+	for (i = 0; i < 1000; i++) {
+		unsigned char b[3] = { i & 0xff, 0xa5, (i >> 8) & 0xff };
+
+		at = elf_append_data(sec, b, 3, 4);
+		if (at != (base + 3) / 4 * 4 + i * 4) {
+			printf("misaligned at %zu\n", at);
+			return 1;
+		}
+	}
+	if (memcmp(sec->data, orig, base)) {
+		printf("old contents lost\n");
+		return 1;
+	}
+	for (i = 0, at = (base + 3) / 4 * 4; i < 1000; i++, at += 4) {
+		const unsigned char *p = (const unsigned char *)sec->data + at;
+
+		if (p[0] != (i & 0xff) || p[1] != 0xa5 || p[2] != ((i >> 8) & 0xff) ||
+		    (i < 999 && p[3])) {
+			printf("bad bytes at %zu\n", at);
+			return 1;
+		}
+	}
+	printf("ok %zu\n", sec->size);
+	free(orig);
+	elf_close(elf);
+	return 0;
+}
+
+/*
+ * nodebug FILE OUT: open FILE with ELF_OPEN_NO_DEBUG_RELOCS; prints the
+ * relocations parsed in debug and other sections and whether writing OUT
+ * was refused.
+ */
+static int do_nodebug(int argc, char **argv)
+{
+	struct elf_file *elf;
+	size_t i, dbg = 0, other = 0, unparsed = 0;
+	int w;
+
+	if (argc < 2 ||
+	    !(elf = elf_open_flags(argv[0], ELF_OPEN_NO_DEBUG_RELOCS)))
+		return EXIT_BAD_INPUT;
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *s = elf->secs[i];
+
+		if (!is_rela_section(s))
+			continue;
+		if (is_debug_section(s)) {
+			dbg += s->nr_relocs;
+			unparsed += !s->nr_relocs && s->size && s->base &&
+				    s->base->rela;
+		} else {
+			other += s->nr_relocs;
+		}
+	}
+	w = elf_write(elf, argv[1]);
+	printf("debug %zu other %zu unparsed %zu write %s\n", dbg, other,
+	       unparsed, w ? "refused" : "done");
+	elf_close(elf);
+	return 0;
+}
+
 static char *read_whole(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "r");
@@ -260,6 +346,10 @@ int main(int argc, char **argv)
 		return do_meta(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "structsize"))
 		return do_structsize(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "append"))
+		return do_append(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "nodebug"))
+		return do_nodebug(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "containing") || !strcmp(argv[1], "reloc"))
 		return do_elf(argv[1], argc - 2, argv + 2);
 	return EXIT_BAD_INPUT;

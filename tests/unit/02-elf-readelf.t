@@ -18,6 +18,7 @@ same_as_readelf() {	# OBJ DESC
 kcc "$TMP/plain.o" "$FIX/kernelish.c" || bail "cannot compile"
 kcc "$TMP/debug.o" "$FIX/kernelish.c" -g -fpatchable-function-entry=2
 kcc "$TMP/ko.o" "$FIX/fake-ko.c"
+kcc "$TMP/klp.o" "$FIXTURES/klp-convert/conv-basic.c"
 ld -r -o "$TMP/fake.ko" "$TMP/ko.o"
 ld -r -o "$TMP/linked.o" "$TMP/plain.o" "$TMP/ko.o"
 
@@ -44,14 +45,25 @@ like "$r" "^$(printf '0x%x' "$first") " "elf_find_reloc: an offset inside a relo
 is "$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy 0 1)" - \
 	"elf_find_reloc: no reloc at offset 0"
 
-# A lab kernel's real modules and vmlinux, when the lab has built one.
+# A livepatch module, on purpose: klp-convert's SHN_LIVEPATCH symbols
+# (eu-readelf says LOOS+0) and .klp.rela sections.
+ld -r -o "$TMP/lp.o" "$TMP/ko.o" "$TMP/klp.o"
+"$BIN/klp-convert" "$TMP/lp.o" "$TMP/livepatch.ko" || bail "klp-convert failed"
+same_as_readelf "$TMP/livepatch.ko" "livepatch module (SHN_LIVEPATCH symbols, .klp.rela sections)"
+ok_desc "every look-up agrees with the tables (livepatch module)" \
+	"$TOOLS/elfcheck" "$TMP/livepatch.ko"
+
+# Named modules of the lab kernel, when the lab has built it: a plain
+# module and the kernel's own livepatch sample (never whatever else the
+# lab's results hold).
 LAB=${KLPGEN_LAB_BUILD:-$HOME/.cache/klpgen/lab/linux-6.1/build}
-ko=$(find "$LAB/.." -name '*.ko' 2>/dev/null | head -1)
-if [ -n "$ko" ]; then
-	same_as_readelf "$ko" "lab kernel module $(basename "$ko")"
-else
-	skip "no lab kernel module built"
-fi
+for ko in fs/binfmt_misc.ko samples/livepatch/livepatch-sample.ko; do
+	if [ -f "$LAB/$ko" ]; then
+		same_as_readelf "$LAB/$ko" "lab kernel module $ko"
+	else
+		skip "lab kernel module $ko not built"
+	fi
+done
 if [ -f "$LAB/vmlinux" ]; then
 	ok_desc "vmlinux (ET_EXEC) opens and indexes" "$TOOLS/elfcheck" "$LAB/vmlinux"
 else

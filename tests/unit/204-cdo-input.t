@@ -44,7 +44,7 @@ crashed=0
 codes=""
 for i in $(seq 1 150); do
 	cp "$P" "$TMP/fuzz.o"
-	for j in 1 2 3 4; do
+	for _ in 1 2 3 4; do
 		off=$(( (RANDOM * 32768 + RANDOM) % size ))
 		printf "\\x$(printf %02x $((RANDOM % 256)))" |
 			dd of="$TMP/fuzz.o" bs=1 seek="$off" conv=notrunc 2>/dev/null
@@ -60,5 +60,74 @@ for i in $(seq 1 150); do
 	codes="$codes $rc"
 done
 is "$crashed" 0 "150 corrupted objects: no crash, exit in {0,2,3,4}"
+
+# The inputs that crashed create-diff-object or misled it (tests/fuzz/corpus,
+# issue 15), with their documented exit codes and no sanitizer report.
+C=$KLPGEN_SRC/tests/fuzz/corpus
+L=$FIXTURES/cdo/lab
+LABARGS="-n vmlinux -s $L/cmdline.orig.o -S $L/Module.symvers"
+clean_exit() {	# DESC WANT CMD...: exit WANT, no sanitizer report
+	local d=$1 want=$2 rc; shift 2
+	"$@" >/dev/null 2>"$TMP/stderr"; rc=$?
+	if [ "$rc" -eq "$want" ] && ! grep -Eq 'Sanitizer|runtime error' "$TMP/stderr"; then
+		_tap_result 0 "$d"
+	else
+		diag "rc=$rc, want $want: $(head -c 400 "$TMP/stderr")"
+		_tap_result 1 "$d"
+	fi
+}
+# shellcheck disable=SC2086 # LABARGS is a list of words
+clean_exit "addend near INT64_MIN (signed overflow in target_desc): a refusal naming it" 4 \
+	"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/cdo-target228-overflow--input" "$TMP/x.o"
+like "$(cat "$TMP/stderr")" "now targets __fentry__-9223372036854775808" "... with the wrapped addend"
+for f in cdo-target228-overflow--input-afl2 cdo-target228-overflow--input-afl4; do
+	# shellcheck disable=SC2086
+	clean_exit "large addends (signed overflow in reloc_target): $f" 0 \
+		"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/$f" "$TMP/x.o"
+done
+for f in cdo-target132-overflow--input1.o cdo-target132-overflow--input3.o; do
+	clean_exit "large addends as ORIG and --symbols: $f" 0 \
+		"$CDO" -n vmlinux -s "$C/$f" "$C/$f" "$L/cmdline.patched.o" "$TMP/x.o"
+done
+clean_exit "large addends found by klpfuzz (as ORIG)" 2 \
+	"$CDO" -n vmlinux -S "$L/Module.symvers" --entsize __bug_table=12 \
+	"$C/cdo-target-overflow--klpfuzz-orig.o" "$L/cmdline.patched.o" "$TMP/x.o"
+# shellcheck disable=SC2086
+clean_exit "section aligned to 128 KiB: bad input, and no leak" 2 \
+	"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/cdo-leak-copy_special--input.o" "$TMP/x.o"
+like "$(cat "$TMP/stderr")" "cdo-leak-copy_special--input.o: section __mcount_loc: bad alignment 131072" \
+	"... naming the file and the section"
+clean_exit "section name table past the file (pointer overflow) as --symbols" 2 \
+	"$CDO" -n vmlinux -s "$C/cdo-elfread225-ptroverflow--input1.o" "$L/cmdline.orig.o" \
+	"$L/cmdline.patched.o" "$TMP/x.o"
+# The lab pair itself: clang's UBSan saw a zero offset added to NULL here.
+# shellcheck disable=SC2086
+clean_exit "the lab cmdline pair (valid input)" 0 \
+	"$CDO" $LABARGS --entsize __bug_table=12 "$L/cmdline.orig.o" "$L/cmdline.patched.o" "$TMP/x.o"
+
+# A symbol outside its section and a relocation past its section's end:
+# bad input naming the file, not a refusal (exit 4) or a copy.
+PP="perl $FIXTURES/lib/patch.pl"
+cp "$P" "$TMP/symout.o"
+$PP set "$TMP/symout.o" $(($($PP symoff "$TMP/symout.o" f) + 8)) 8 0x100000
+exit_is "symbol outside its section" 2 "$CDO" --entsize __bug_table=12 "$O" "$TMP/symout.o" "$TMP/x.o"
+like "$("$CDO" --entsize __bug_table=12 "$O" "$TMP/symout.o" "$TMP/x.o" 2>&1)" \
+	"symout.o: symbol f \(index [0-9]+\): value 0x100000 .* lies outside its section" "... naming file and symbol"
+cp "$P" "$TMP/relpast.o"
+ri=$($PP secidx "$TMP/relpast.o" .rela__bug_table) || bail "no .rela__bug_table"
+$PP set "$TMP/relpast.o" "$($PP secoff "$TMP/relpast.o" "$ri")" 8 0x100000
+exit_is "relocation past its section's end" 2 "$CDO" --entsize __bug_table=12 "$O" "$TMP/relpast.o" "$TMP/x.o"
+cp "$P" "$TMP/relself.o"
+$PP set "$TMP/relself.o" $(($($PP shdr "$TMP/relself.o" "$ri") + 44)) 4 "$ri"
+exit_is "relocation section relocating itself" 2 "$CDO" --entsize __bug_table=12 "$O" "$TMP/relself.o" "$TMP/x.o"
+
+# OUT.o never overwrites an input.
+cp "$O" "$TMP/o-copy.o"
+exit_is "OUT.o equal to ORIG.o is refused" 2 "$CDO" --entsize __bug_table=12 "$TMP/o-copy.o" "$P" "$TMP/o-copy.o"
+ok_desc "... and ORIG.o is untouched" cmp "$O" "$TMP/o-copy.o"
+exit_is "OUT.o equal to PATCHED.o (another path) is refused" 2 \
+	"$CDO" --entsize __bug_table=12 "$O" "$P" "$TMP/patched/../patched/ok.o"
+exit_is "OUT.o equal to --explain is refused" 2 \
+	"$CDO" --entsize __bug_table=12 --explain "$TMP/e.json" "$O" "$P" "$TMP/e.json"
 
 done_testing

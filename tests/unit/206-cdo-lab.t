@@ -133,7 +133,8 @@ if [ -f "$FS/kernel/.fork.o.cmd" ]; then
 		"pr_warn_once state referenced with its sympos in vmlinux"
 	like "$syms" '^__func__\.[0-9]+ LOCAL OBJECT' "__func__ copied"
 	like "$(out_sections "$TMP/fork.o")" '^__jump_table$' "jump labels on exported tracepoint keys kept"
-	ok_desc "fork diff links" check_out "$TMP/fork.o" $(out_symbols "$TMP/fork.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	mapfile -t und < <(out_symbols "$TMP/fork.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	ok_desc "fork diff links" check_out "$TMP/fork.o" "${und[@]}"
 	n=${syms#*.klp.sym.vmlinux.__already_done.}
 	sympos=${n%% *}; sympos=${sympos#*,}
 	name=__already_done.${n%%,*}
@@ -154,7 +155,8 @@ if [ -f "$FS/kernel/.fork.o.cmd" ]; then
 	syms=$(out_symbols "$TMP/ft.o")
 	like "$syms" '^\.LC[0-9]+ LOCAL NOTYPE \.rodata\.[a-z_]+\.str1\.1$' ".LC label copied with its string section"
 	unlike "$syms" '\.klp\.sym\.[^ ]*\.LC' "no klp symbol for a .LC label"
-	ok_desc "free_task diff links" check_out "$TMP/ft.o" $(out_symbols "$TMP/ft.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	mapfile -t und < <(out_symbols "$TMP/ft.o" | awk '$4 == "UND" && $1 !~ /^\.klp/ { print $1 }')
+	ok_desc "free_task diff links" check_out "$TMP/ft.o" "${und[@]}"
 else
 	skip "no kernel/fork.o in $FS"
 fi

@@ -139,6 +139,17 @@ is "$?" 2 "-k without a kernel Makefile is refused early"
 "$K" module --help >/dev/null
 is "$?" 0 "klpgen module --help"
 
+# --version, --patch and the kernel release of -k go into .klpgen.meta.
+mkdir -p "$TMP/kb/include/config"
+: >"$TMP/kb/Makefile"
+echo 6.1.192-test >"$TMP/kb/include/config/kernel.release"
+"$K" module -n lp4 --no-build --work "$TMP/w4" -k "$TMP/kb" --version 2.1 \
+	--patch a.patch --patch b.patch vmlinux="$TMP/diff-vmlinux.o" >/dev/null 2>&1
+is "$?" 0 "--version and --patch"
+like "$(cat "$TMP/w4/klpgen-meta.txt")" $'\nversion 2\\.1\nkernel 6\\.1\\.192-test\npatch a\\.patch\npatch b\\.patch$' \
+	"meta: version, kernel (from -k), patches"
+unlike "$(cat "$W/klpgen-meta.txt")" '^(version|kernel|patch) ' "without them and -k: no such records"
+
 # --show-meta on files without or with a broken section.
 exit_is "--show-meta without a .klpgen.meta section" 2 "$BIN/klp-convert" --show-meta "$TMP/diff-empty.o"
 printf 'klpgen-meta 1\nfunc vmlinux\n' >"$TMP/bad.meta"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # A tiny stand-in for a kernel tree, for klpgen build's unit tests: a
 # Makefile that understands `make -C SRC O=OUT KCFLAGS=... TARGET...` for

@@ -132,15 +132,17 @@ out=$("${KB[@]}" "$TMP/add.patch" 2>&1); rc=$?
 is "$rc" 3 "a new file that nothing builds: nothing to patch"
 ok_desc "added file removed from the copy" farm_ok
 
-# 8. a patch through a symbolic link inside the tree changes the copy only;
-#    one leading out of the tree is refused
+# 8. a patch through a symbolic link is refused (GNU patch will not patch a
+#    symbolic link), whether it stays in the tree or leads out of it
 ln -s a.c "$SRC/fs/link.c"
 ln -s "$TMP/outside.c" "$SRC/fs/out.c"
 echo 'int outside;' >"$TMP/outside.c"
 before=$(snapshot)
 mkpatch vialink fs/link.c 's/x + FAKE_VALUE/x - FAKE_VALUE/'
 out=$("${KB[@]}" "$TMP/vialink.patch" 2>&1); rc=$?
-unlike "$out" "error" "a patch through an in-tree link builds ($rc)"
+is "$rc" 2 "a patch through an in-tree link does not apply (exit 2)"
+like "$out" "vialink.patch does not apply" "... naming the patch"
+like "$out" "fs/link.c is not a regular file" "... and why"
 is "$(snapshot)" "$before" "user tree untouched by a patch through a link"
 ok_desc "private copy restored" farm_ok
 mkpatch viaout fs/out.c 's/outside/inside/'

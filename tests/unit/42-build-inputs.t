@@ -99,6 +99,21 @@ is "$rc" 2 "a missing patch file is bad input"
 exit_is "-j must be a number" 2 kb "$TMP/vm-same" -j x "$TMP/comment.patch"
 out=$(kb "$TMP/vm-same" --cache "$SRC/cache" "$TMP/comment.patch" 2>&1); rc=$?
 is "$rc" 2 "a cache inside the source tree is refused"
+like "$out" "cache .*/cache is inside the source tree" "... saying so"
+ok_desc "... before creating it there" test ! -e "$SRC/cache"
+out=$(kb "$TMP/vm-same" --cache "$SRC/fs/../new/deeper" "$TMP/comment.patch" 2>&1); rc=$?
+is "$rc" 2 "a new cache dir below the tree, named through '..', is refused"
+ok_desc "... and nothing is created" test ! -e "$SRC/new"
+(cd "$SRC/fs" && kb "$TMP/vm-same" --cache rel-cache "$TMP/comment.patch") >/dev/null 2>&1
+is "$?" 2 "a relative cache inside the tree (from a subdirectory) is refused"
+ok_desc "... and not created" test ! -e "$SRC/fs/rel-cache"
 rm -rf "$SRC/cache"
+
+# a patch whose file names leave the tree
+printf -- '--- a/../outside.c\n+++ b/../outside.c\n@@ -1 +1 @@\n-a\n+b\n' >"$TMP/escape.patch"
+out=$(kb "$TMP/vm-same" "$TMP/escape.patch" 2>&1); rc=$?
+is "$rc" 2 "a patch of ../outside.c is refused"
+like "$out" "escape.patch: file a/\.\./outside\.c leaves the source tree" \
+	"... as leaving the tree, not as 'not a unified diff'"
 
 done_testing

@@ -41,7 +41,10 @@ before=$(snapshot)
 out=$("${KB[@]}" "$TMP/real.patch" 2>&1); rc=$?
 like "$out" "copying it instead" "falls back to a real copy"
 like "$out" "source copy .*copied" "and says so on the progress line"
-like "$out" "patched build" "goes on to the patched build (rc=$rc)"
+like "$out" "patched build" "goes on to the patched build"
+# The fake vmlinux has no fake_a: the run ends in that documented refusal.
+is "$rc" 4 "and ends refusing the change (exit 4)"
+like "$out" "changed function fake_a .* is not found in .*/vmlinux" "... because vmlinux has no fake_a"
 is "$(snapshot)" "$before" "user tree untouched"
 ok_desc "copy restored to the user's contents" copy_ok
 

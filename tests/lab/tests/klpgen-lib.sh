@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
 # Host-side helpers for the klpgen-* lab tests (sourced by their setup or
 # host-test).  Each test builds one patch of examples/ with `klpgen build`
@@ -75,30 +76,32 @@ klpgen_example() {
 }
 
 # klpgen_refusal PATCH NAME REGEX: the build must be refused (exit 4) with
-# a reason matching REGEX, and write no module.  Prints TAP (a host-test:
-# a refusal is the host's verdict, there is nothing to boot).
+# a reason matching REGEX, and write no module.  For host-test: prints TAP
+# (klpgen's output is in $KLAB_OUT/klpgen.out) and fails if any check does.
+# Nothing is booted: a refusal happens on the host.
 klpgen_refusal() {
-	local patch=$1 name=$2 re=$3 rc=0 kargs
-	_r_n=0 _r_failed=0
-	# A skip says why on stdout, before the TAP.
+	local patch=$1 name=$2 re=$3 rc=0 n=0 failed=0 kargs
+	# A skip says why on stdout, before any TAP.
 	kargs=$(klpgen_kernel_args) || { echo "$kargs"; exit 77; }
 	klpgen_example "$patch" "$name" >/dev/null || rc=$?
-	_refusal_check "klpgen build $patch exits 4 (refused as unsafe; got $rc)" [ $rc -eq 4 ]
-	_refusal_check "the reason names $re" grep -Eq -- "$re" "$KLAB_OUT/klpgen.out"
-	_refusal_check "no module written" test ! -e "$KLAB_OUT/$name.ko"
-	_refusal_check "the explain report names it too" grep -Eq -- "$re" "$KLAB_OUT/$name.explain.json"
-	echo "1..$_r_n"
-	[ $_r_failed -eq 0 ] || { sed 's/^/# /' "$KLAB_OUT/klpgen.out" | tail -n 20; return 1; }
-}
-
-_refusal_check() {
-	local desc=$1
-	shift
-	_r_n=$((_r_n + 1))
-	if "$@" 2>/dev/null; then
-		echo "ok $_r_n - $desc"
-	else
-		echo "not ok $_r_n - $desc"
-		_r_failed=$((_r_failed + 1))
-	fi
+	_check() {	# STATUS DESC
+		n=$((n + 1))
+		if [ "$1" -eq 0 ]; then
+			echo "ok $n - $2"
+		else
+			echo "not ok $n - $2"
+			failed=$((failed + 1))
+		fi
+	}
+	[ "$rc" -eq 4 ]
+	_check $? "klpgen build $patch exits 4, refused as unsafe (rc=$rc)"
+	grep -Eq -- "$re" "$KLAB_OUT/klpgen.out"
+	_check $? "the reason names $re"
+	[ ! -e "$KLAB_OUT/$name.ko" ]
+	_check $? "no module written"
+	grep -Eq -- "$re" "$KLAB_OUT/$name.explain.json" 2>/dev/null
+	_check $? "the explain report names it too"
+	[ "$failed" -eq 0 ] || tail -n 20 "$KLAB_OUT/klpgen.out" | sed 's/^/# /'
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # fs/binfmt_misc.ko is the lab's in-tree module for module-patching tests.
 # Observable from userspace without any device:
 #   - /proc/filesystems gains a "nodev	binfmt_misc" line when it loads;

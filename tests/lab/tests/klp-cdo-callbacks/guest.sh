@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # Callbacks declared in kernel source with <linux/klpgen-patch.h>, through
 # create-diff-object and klpgen module: order on enable and disable.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # create-diff-object + klpgen module on examples/cmdline-banner.patch.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # A klpgen module for a function of binfmt_misc.ko, loaded before the
 # module: the kernel patches binfmt_misc when it loads.

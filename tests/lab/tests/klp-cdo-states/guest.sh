@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # A module whose klp_patch.states comes from KLPGEN_STATE in kernel source
 # (checked on the host); here: it loads, patches and unloads.

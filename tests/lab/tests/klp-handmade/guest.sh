@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # A klpgen module from a hand-made diff object: load, check /proc/cmdline,
 # disable, unload.

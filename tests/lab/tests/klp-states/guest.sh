@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # SPDX-License-Identifier: GPL-2.0
 # States, shadow ids and callbacks of klpgen modules; atomic replace.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/callbacks.patch: the four callbacks print in order.
 . ./guest-lib.sh
 P=klp_callbacks

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/cmdline-banner.patch, built by klpgen build: /proc/cmdline gains
 # a banner while the livepatch is enabled.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/module-function.patch patches bm_status_read() in binfmt_misc.ko;
 # the livepatch is loaded once before and once after the module.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/new-function.patch: version_proc_show() calls a function that
 # only the livepatch module has.
 . ./guest-lib.sh

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/shadow-variable.patch: tasks forked while the patch is enabled
 # get a shadow variable shown in /proc/<pid>/status; it is freed on
 # disable by the post-unpatch callback.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/static-local.patch: a changed function keeps a count in a static
 # local variable; the count persists from one call to the next.
 . ./guest-lib.sh

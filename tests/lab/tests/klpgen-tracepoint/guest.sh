@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/tracepoint.patch: __set_oom_adj() keeps its tracepoint on the
 # non-exported key __tracepoint_oom_score_adj_update.  The module's jump
 # label is registered against the vmlinux key (klp relocation applied by the

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/warn.patch: a WARN_ONCE in a patched function reports through the
 # module's own __bug_table entry (file and line), and the kernel goes on.
 . ./guest-lib.sh

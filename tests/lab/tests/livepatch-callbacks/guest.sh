@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # samples/livepatch/livepatch-callbacks-{demo,mod,busymod}: (un)patching
 # callbacks for vmlinux and for target modules loaded before and after the
 # patch; a failing pre-patch callback makes the module loader refuse a target.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # samples/livepatch/livepatch-sample.c replaces cmdline_proc_show():
 # /proc/cmdline reads "this has been live patched" while it is enabled.
 . ./guest-lib.sh

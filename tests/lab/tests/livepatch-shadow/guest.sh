@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # samples/livepatch/livepatch-shadow-{mod,fix1,fix2}: a module that leaks
 # memory, a fix that tracks the leak with a shadow variable (SV_LEAK), a second
 # fix that adds a counter shadow variable (SV_COUNTER).  The module allocates
