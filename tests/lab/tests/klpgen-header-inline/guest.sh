@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # examples/header-inline.patch, built by klpgen build: timens_add_boottime()
 # in include/linux/time_namespace.h adds 10000 days, and both of its users
 # show it: /proc/uptime (fs/proc/uptime.c) and sysinfo(2) (kernel/sys.c,

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Debian's own kernel, booted as shipped (KREL and PKGVER are set by setup):
 # it comes up untainted, modprobe loads the image's own (signed) modules,
 # and an unsigned out-of-tree livepatch loads with the taints the kernel
