@@ -13,11 +13,13 @@
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
-#   make install       PREFIX=/usr/local DESTDIR=
+#   make install       PREFIX=/usr/local DESTDIR=  (KPATCH_COMPAT=1: also a
+#                      kpatch-build link to klpgen and its man page)
 
 PREFIX	?= /usr/local
 DESTDIR	?=
 SANITIZE ?=
+KPATCH_COMPAT ?=
 
 # Each compiler and sanitizer choice builds in its own directory:
 # build, build-san, build-clang, build-san-clang.
@@ -144,6 +146,10 @@ install: all
 	cp -r templates $(DESTDIR)$(PREFIX)/share/klpgen/
 	install -m 644 templates/klpgen-patch.h $(DESTDIR)$(PREFIX)/include/klpgen/
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+ifeq ($(KPATCH_COMPAT),1)
+	ln -sf klpgen $(DESTDIR)$(PREFIX)/bin/kpatch-build
+	echo '.so man1/klpgen.1' >$(DESTDIR)$(PREFIX)/share/man/man1/kpatch-build.1
+endif
 
 clean:
 	rm -rf build build-san build-clang build-san-clang

@@ -13,6 +13,7 @@
  *   output.c     the ET_REL output
  *   explain.c    --explain JSON
  *   kernel.c     the running kernel: symbol table, Module.symvers, DWARF
+ *   kpatch.c     kpatch-macros.h annotations (.kpatch.* sections)
  *   crc.c        export CRCs (MODVERSIONS) the patch changes
  *
  * Every phase is one pass over sections, symbols or relocations.  The
@@ -45,6 +46,7 @@ enum verdict {
 	V_IGNORED_LINE,
 	V_REFUSED,
 	V_CLONE,		/* clone of a changed function */
+	V_IGNORED,		/* KPATCH_IGNORE_FUNCTION/SECTION: not compared */
 };
 
 const char *verdict_name(enum verdict v);
@@ -152,6 +154,8 @@ struct cdo {
 	void *kernel;
 	void *crcs;
 	void *statics_users[2];	/* statics.c: ORIG, PATCHED */
+	/* kpatch.c private */
+	void *kpatch;
 
 	/* strings to free at exit */
 	char **owned;
@@ -260,6 +264,18 @@ void crc_check_reference(struct cdo *c, const char *name,
 			 const struct reloc *r);
 void crc_check_exports(struct cdo *c);	/* changed exported functions */
 void crc_close(struct cdo *c);
+
+/*
+ * kpatch.c: the .kpatch.* sections of kpatch-macros.h (see the file).
+ * kpatch_read() runs after correlate(); kpatch_forgive() is asked by
+ * refuse(); forcing ends before check_hazards().
+ */
+#define KPATCH_SEC_PREFIX	".kpatch."
+void kpatch_read(struct cdo *c);
+bool kpatch_section_ignored(struct cdo *c, const struct section *sec);
+bool kpatch_forgive(struct cdo *c, const char *msg);
+void kpatch_end_forcing(struct cdo *c);
+void kpatch_free(struct cdo *c);
 
 /* kernel.c */
 int kernel_open(struct cdo *c);

@@ -34,6 +34,8 @@ const char *verdict_name(enum verdict v)
 		return "refused";
 	case V_CLONE:
 		return "clone-of-changed";
+	case V_IGNORED:
+		return "ignored";
 	}
 	return "?";
 }
@@ -333,6 +335,18 @@ static void check_fentry(struct cdo *c)
 			continue;
 		for (j = 0; j < o->entries.nr && !has; j++)
 			has = is_fentry_table(o->entries.v[j].sp);
+		/* an alias at the same address (SYSCALL_DEFINE0's stubs) may
+		 * own the entry */
+		for (j = 0; j < c->nr_funcs && !has; j++) {
+			struct func *a = &c->funcs[j];
+			size_t k;
+
+			if (a->is_patched || a == o || a->sym->sec != o->sym->sec ||
+			    a->sym->sym.st_value != o->sym->sym.st_value)
+				continue;
+			for (k = 0; k < a->entries.nr && !has; k++)
+				has = is_fentry_table(a->entries.v[k].sp);
+		}
 		if (has)
 			continue;
 		refuse(c, "changed function %s (section %s) has no fentry call in the original (notrace): livepatch cannot redirect it",
@@ -346,7 +360,8 @@ void compare_funcs(struct cdo *c)
 	size_t i;
 
 	for (i = 0; i < c->nr_funcs; i++)
-		if (c->funcs[i].is_patched)
+		if (c->funcs[i].is_patched &&
+		    c->funcs[i].verdict != V_IGNORED)
 			compare_one(c, &c->funcs[i]);
 
 	/* a changed .cold part changes its parent */

@@ -356,6 +356,7 @@ void include_all(struct cdo *c)
 			   !str_starts_with(s->sec->name, "___ksymtab") &&
 			   !str_starts_with(s->sec->name, "__ksymtab") &&
 			   !str_starts_with(s->sec->name, ".discard") &&
+			   !str_starts_with(s->sec->name, KPATCH_SEC_PREFIX) &&
 			   strcmp(s->sec->name, ".modinfo")) {
 			c->nr_new++;
 			visit_sym(&w, s);

@@ -61,6 +61,10 @@ void refuse(struct cdo *c, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) < 0)
 		DIE("out of memory");
 	va_end(ap);
+	if (kpatch_forgive(c, msg)) {	/* KPATCH_FORCE_UNSAFE */
+		free(msg);
+		return;
+	}
 	if (!c->refusal_set.buckets)
 		hash_init(&c->refusal_set, 64);
 	if (hash_find(&c->refusal_set, msg)) {
@@ -256,6 +260,7 @@ static void cleanup(struct cdo *c)
 	free(c->entsizes);
 	crc_close(c);
 	statics_free(c);
+	kpatch_free(c);
 	kernel_close(c);
 	if (c->out)
 		elf_close(c->out);
@@ -281,6 +286,7 @@ int main(int argc, char **argv)
 	collect_funcs(&c);
 	correlate(&c);
 	phase("correlate");
+	kpatch_read(&c);
 	special_parse(&c);
 	phase("special");
 	compare_funcs(&c);
@@ -289,6 +295,7 @@ int main(int argc, char **argv)
 	crc_check_exports(&c);
 	include_all(&c);
 	special_include_entries(&c);
+	kpatch_end_forcing(&c);
 	check_hazards(&c);
 	phase("include");
 

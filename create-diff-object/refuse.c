@@ -57,7 +57,8 @@ static void check_data(struct cdo *c)
 
 		if (!os || !ps->sec || !os->sec ||
 		    (ps->type != STT_OBJECT && ps->type != STT_TLS) ||
-		    ignored_data_section(ps->sec))
+		    ignored_data_section(ps->sec) ||
+		    kpatch_section_ignored(c, ps->sec))
 			continue;
 		kind = sec_is_init(ps->sec) ? "__init data" : "initial data";
 		if (ps->sym.st_size != os->sym.st_size) {

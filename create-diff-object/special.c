@@ -67,6 +67,8 @@ bool is_special_candidate(const struct section *sec)
 		"_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
 		".ref.data", ".meminit.", ".export_symbol", ".BTF",
 		".llvm", ".group", "__kstrtab",
+		KPATCH_SEC_PREFIX,	/* kpatch-macros.h annotations */
+		"_error_injection_whitelist",	/* names the original function */
 	};
 	size_t i;
 
@@ -280,7 +282,8 @@ void special_include_entries(struct cdo *c)
 		struct section *rs = p->secs[i];
 
 		if (!is_rela_section(rs) || !rs->base ||
-		    !is_special_candidate(rs->base))
+		    !is_special_candidate(rs->base) ||
+		    kpatch_section_ignored(c, rs->base))
 			continue;
 		for (j = 0; j < rs->nr_relocs; j++) {
 			struct target t;

@@ -80,6 +80,17 @@ static char *absolute(const char *path)
 
 static char *need_path(const char *given, const char *what, mode_t type);
 
+/* -j N of both command lines: 1 to 4096. */
+int build_jobs(const char *arg)
+{
+	char *end;
+	long n = strtol(arg, &end, 10);
+
+	if (*end || end == arg || n < 1 || n > 4096)
+		die_code(EXIT_BAD_INPUT, "bad -j '%s'", arg);
+	return n;
+}
+
 static void parse_options(struct build *b, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -103,7 +114,6 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int opt;
 
 	b->replace = true;
@@ -125,11 +135,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_PACKAGE: b->package = optarg; break;
 		case OPT_VERSION: b->version = xstrdup(optarg); break;
 		case OPT_RELEASE: b->release = optarg; break;
-		case 'j':
-			b->jobs = strtol(optarg, &end, 10);
-			if (*end || b->jobs < 1 || b->jobs > 4096)
-				die_code(EXIT_BAD_INPUT, "bad -j '%s'", optarg);
-			break;
+		case 'j': b->jobs = build_jobs(optarg); break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -279,17 +285,23 @@ static void resolve_inputs(struct build *b)
 		if (!b->config)
 			die_code(EXIT_BAD_INPUT, "no kernel config: give -c FILE");
 	}
-	cands[0] = xasprintf("%s/Module.symvers", vmdir);
-	b->symvers = first_existing(cands, 1);
+	if (!b->symvers) {	/* kpatch-build --oot-module gives the kernel's */
+		cands[0] = xasprintf("%s/Module.symvers", vmdir);
+		b->symvers = first_existing(cands, 1);
+	}
 	free(vmdir);
 
 	if (!b->name)
 		b->name = default_name(b->patches.v[0]);
-	normalize_name(b->name);
-	if (!*b->name || strlen(b->name) > 55 || strspn(b->name, "abcdefghijklmnopqrstuvwxyz"
-		"0123456789_") != strlen(b->name))
+	/* kpatch-build names files as kpatch does (kpatch-build.c) */
+	if (!b->kpatch)
+		normalize_name(b->name);
+	if (!*b->name || strlen(b->name) > 55 ||
+	    strspn(b->name, b->kpatch ? KPATCH_NAME_CHARS : KLPGEN_NAME_CHARS) !=
+	    strlen(b->name))
 		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
-			 "digits and '_', at most 55)", b->name);
+			 "digits and '_'%s, at most 55)", b->name,
+			 b->kpatch ? ", '-'" : "");
 	if (!b->jobs) {
 		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 		b->jobs = ncpu > 0 ? ncpu : 1;
@@ -333,9 +345,11 @@ static void make_outdir(struct build *b)
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
 }
 
-/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours? */
+/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
+ * Of the module, when patching an out-of-tree one. */
 static void check_compiler(struct build *b)
 {
+	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
 	struct elf_file *elf;
 	struct section *sec;
 	char *cc = kb_compiler_version(), *want;
@@ -345,7 +359,7 @@ static void check_compiler(struct build *b)
 	if (!cc)
 		die_code(EXIT_BAD_INPUT, "gcc --version failed: is gcc installed?");
 	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
-	elf = elf_open(b->vmlinux);
+	elf = elf_open(target);
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	sec = elf_find_section(elf, ".comment");
@@ -360,14 +374,14 @@ static void check_compiler(struct build *b)
 				same = true;
 			else if (!same)
 				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
-					b->vmlinux, (int)strnlen(p + 5, end - p - 5),
+					target, (int)strnlen(p + 5, end - p - 5),
 					p + 5);
 		}
 	}
 	elf_close(elf);
 	if (!found)
 		WARN("%s names no GCC in .comment; compiler not checked",
-		     b->vmlinux);
+		     target);
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
@@ -517,8 +531,9 @@ static void original_build(struct build *b)
 	int rc;
 
 	if (!kbuild_orig_cached(b))
-		fprintf(stderr, "[klpgen] building the kernel once for this cache "
-			"entry (minutes); output in %s\n", b->log);
+		fprintf(stderr, "[klpgen] building the %s once for this cache "
+			"entry%s; output in %s\n", b->oot_ko ? "module" : "kernel",
+			b->oot_ko ? "" : " (minutes)", b->log);
 	phase_begin("original build");
 	rc = kbuild_orig(b);
 	if (rc < 0 || rc > 1)
@@ -572,42 +587,57 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
-int cmd_build(int argc, char **argv)
+void build_init(struct build *b)
 {
-	struct build b = { 0 };
+	memset(b, 0, sizeof(*b));
+	b->logfd = -1;
+	b->lockfd = -1;
+	b->replace = true;
+}
+
+void build_run(struct build *b)
+{
 	double start;
 
-	b.logfd = -1;
-	b.lockfd = -1;
-	parse_options(&b, argc, argv);
 	spawn_signals_install();
 	start = kb_now();
-	resolve_inputs(&b);
-	if (!b.skip_cc_check || debug_level)
-		check_compiler(&b);
+	resolve_inputs(b);
+	if (b->oot_ko)
+		oot_resolve(b);
+	if (!b->skip_cc_check || debug_level)
+		check_compiler(b);
 	else
-		check_vmlinux(&b);
-	make_outdir(&b);
+		check_vmlinux(b);
+	make_outdir(b);
 	phase_begin("cache key");
-	if (cache_key(&b) < 0)
+	if (cache_key(b) < 0)
 		exit(EXIT_BAD_INPUT);
-	phase_end(b.key);
-	open_cache_entry(&b);
+	phase_end(b->key);
+	open_cache_entry(b);
 	phase_begin("source copy");
-	if (farm_prepare(&b) < 0)
-		fail(&b, -1, EXIT_INTERNAL, "cannot copy the source tree");
-	original_build(&b);
-	apply_patches(&b);
-	patched_build(&b);
-	generate(&b);
-	if (b.package && kb_package(&b))
-		build_exit(&b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
-	kb_print_summary(&b);
+	if (farm_prepare(b) < 0)
+		fail(b, -1, EXIT_INTERNAL, "cannot copy the source tree");
+	original_build(b);
+	apply_patches(b);
+	patched_build(b);
+	generate(b);
+	if (b->package && kb_package(b))
+		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
+	kb_print_summary(b);
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
-	       kb_now() - start, b.post_cc_seconds);
-	if (b.explain)
+	       kb_now() - start, b->post_cc_seconds);
+	if (b->explain)
 		printf("  %-20s%s/%s.explain.json\n", "explain report",
-		       b.outdir, b.name);
+		       b->outdir, b->name);
 	fflush(stdout);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	struct build b;
+
+	build_init(&b);
+	parse_options(&b, argc, argv);
+	build_run(&b);
 	build_exit(&b, EXIT_OK);
 }

@@ -3,6 +3,8 @@
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
  *   build.c    options, the phases in order, the summary
+ *   kpatch-build.c  kpatch-build's command line onto the same phases
+ *   oot.c      an out-of-tree module instead of the kernel tree
  *   run.c      phase progress lines, the exit path (tools are spawned by
  *              lib/spawn.c: own process group, signals)
  *   cache.c    the cache key (kernel version, config, compiler, flags,
@@ -27,6 +29,11 @@
 #include "strlist.h"
 #include "util.h"
 
+/* Module names: klpgen build's, and kpatch-build's file names (the
+ * kernel turns their '-' into '_'). */
+#define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
+#define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
+
 struct build {
 	/* Options. */
 	char *srcdir;		/* absolute, the user's tree: never written */
@@ -43,6 +50,13 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist targets;	/* make targets of the original build; none:
+				 * vmlinux modules (kpatch-build -t) */
+	bool kpatch;		/* kpatch-build: kpatch's module file names */
+	char *oot_ko;		/* kpatch-build --oot-module: the running module
+				 * (oot.c); NULL: the kernel tree */
+	char *kbuild;		/* kernel build dir the module builds against;
+				 * NULL: the original build */
 	const char *package;	/* --package rpm|deb, or NULL */
 	char *version;		/* --version, else pkg_default_version() */
 	const char *release;	/* --release (packages) */
@@ -67,6 +81,19 @@ struct build {
 	double orig_seconds;	/* recorded duration of the original build */
 	double post_cc_seconds;	/* diff + module generation */
 };
+
+/* build.c: zeroed options; the phases, returning only on success. */
+void build_init(struct build *b);
+void build_run(struct build *b);
+int build_jobs(const char *arg);	/* -j: 1 to 4096, else exit 2 */
+
+/* oot.c: the phases of kpatch-build --oot-module (see the file). */
+void oot_inputs(struct build *b, const char *kbuild);
+void oot_resolve(struct build *b);
+int oot_farm_prepare(struct build *b);
+int oot_build_orig(struct build *b);
+int oot_build_patched(struct build *b);
+char *oot_owner(struct build *b, char **ko);
 
 /* run.c */
 void phase_begin(const char *what);

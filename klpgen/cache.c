@@ -11,7 +11,10 @@
  *   - the KCFLAGS of the build,
  *   - the source tree's absolute path and its fingerprint: a hash over
  *     the relative path, type, size and mtime (ns) of every file, in
- *     sorted order (.git is skipped).
+ *     sorted order (.git is skipped),
+ *   - only when set: the original build's make targets (kpatch-build -t)
+ *     and, for an out-of-tree module, the kernel build directory it is
+ *     built against (whose release is then the version).
  * Editing, adding or removing any file of the tree gives a new key.
  */
 #include <errno.h>
@@ -172,32 +175,57 @@ char *kb_compiler_version(void)
 	return first_line_of(argv);
 }
 
+/* The release a kernel build directory was configured for. */
+static char *kbuild_release(const char *kbuild)
+{
+	char *path = xasprintf("%s/include/config/kernel.release", kbuild);
+	char *rel = fs_read_text(path, NULL);
+
+	free(path);
+	if (rel)
+		rel[strcspn(rel, "\n")] = '\0';
+	return rel;
+}
+
 int cache_key(struct build *b)
 {
 	char *kver, *cfg, *cc, *fp, *text;
+	struct strbuf extra;
 	struct fp h, ch;
-	size_t cfg_len;
+	size_t cfg_len, i;
 	int ret = -1;
 
-	kver = kernel_version(b->srcdir);
+	kver = b->kbuild ? kbuild_release(b->kbuild) : kernel_version(b->srcdir);
 	cfg = fs_read_text(b->config, &cfg_len);
 	cc = kb_compiler_version();
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
 		WARN("cannot compute the cache key: %s",
-		     !kver ? "no kernel Makefile in the source tree" :
+		     !kver ? (b->kbuild ? "no include/config/kernel.release in the kernel build directory" :
+			      "no kernel Makefile in the source tree") :
 		     !cfg ? "cannot read the config" :
 		     !cc ? "gcc --version failed" : "cannot walk the source tree");
 		goto out;
 	}
+	/* custom original-build targets (kpatch-build -t): an entry of their own */
+	strbuf_init(&extra);
+	strbuf_add(&extra, "", 0);
+	for (i = 0; i < b->targets.n; i++)
+		strbuf_addf(&extra, "%s%s", i ? " " : "targets ", b->targets.v[i]);
+	if (b->targets.n)
+		strbuf_add(&extra, "\n", 1);
+	/* an out-of-tree module: the kernel build it is built against */
+	if (b->kbuild)
+		strbuf_addf(&extra, "kbuild %s\n", b->kbuild);
 	fp_init(&ch);
 	fp_add(&ch, cfg, cfg_len);
 	free(cfg);
 	cfg = fp_hex(&ch);
 	text = xasprintf("kernel %s\nconfig %s\ncompiler %s\nlauncher %s\n"
-			 "kcflags %s\nsource %s\nfingerprint %s\n",
+			 "kcflags %s\nsource %s\nfingerprint %s\n%s",
 			 kver, cfg, cc, b->launcher ? b->launcher : "",
-			 b->kcflags, b->srcdir, fp);
+			 b->kcflags, b->srcdir, fp, extra.buf);
+	strbuf_free(&extra);
 	fp_init(&h);
 	fp_add(&h, text, strlen(text));
 	b->key = fp_hex(&h);

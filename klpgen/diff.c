@@ -41,6 +41,29 @@ static void show_log(const char *path, const char *prefix)
 	free(t);
 }
 
+/*
+ * create-diff-object's warnings and notes of a successful run (forced
+ * refusals, ignored functions that differ), under one header line.
+ */
+static void show_notes(const char *path, const char *obj, const char *objname)
+{
+	char *t = fs_read_text(path, NULL), *line, *save = NULL;
+	bool header = false;
+
+	if (!t)
+		return;
+	for (line = strtok_r(t, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strstr(line, ": warning: ") && !strstr(line, ": note: "))
+			continue;
+		if (!header)
+			phase_warn("%s (%s):", obj, objname);
+		header = true;
+		fprintf(stderr, "    %s\n", line);
+	}
+	free(t);
+}
+
 static char *flat_name(const char *obj)
 {
 	char *f = xstrdup(obj), *c;
@@ -209,6 +232,8 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 			    rc != EXIT_INTERRUPTED)) {
 		phase_warn("%s (%s):", obj, objname);
 		show_log(log, "    ");
+	} else if (rc == 0 || rc == EXIT_NO_CHANGE) {
+		show_notes(log, obj, objname);
 	}
 	if (!rc)
 		sl_add_own(&b->diffs, xasprintf("%s=%s", objname, out));
@@ -336,7 +361,7 @@ int kb_make_module(struct build *b)
 		}
 	}
 	o.name = b->name;
-	o.kbuild = b->orig;
+	o.kbuild = b->kbuild ? b->kbuild : b->orig;
 	o.outdir = b->outdir;
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;

@@ -97,6 +97,11 @@ int kbuild_orig(struct build *b)
 	double start = kb_now();
 	int rc;
 
+	if (b->oot_ko) {
+		free(done);
+		free(cfg);
+		return oot_build_orig(b);
+	}
 	s = fs_read_text(done, NULL);
 	if (s) {
 		b->orig_seconds = strtod(s, NULL);
@@ -109,7 +114,8 @@ int kbuild_orig(struct build *b)
 	if (!rc)
 		rc = kmake(b, b->orig, olddef, 1);
 	if (!rc)
-		rc = kmake(b, b->orig, all, 2);
+		rc = b->targets.n ? kmake(b, b->orig, b->targets.v, b->targets.n) :
+			kmake(b, b->orig, all, 2);
 	if (!rc) {
 		b->orig_seconds = kb_now() - start;
 		snprintf(secs, sizeof(secs), "%.1f", b->orig_seconds);
@@ -252,6 +258,8 @@ int kbuild_objects_for(struct build *b)
 
 int kbuild_patched(struct build *b)
 {
+	if (b->oot_ko)
+		return oot_build_patched(b);
 	double t = kb_now();
 	int rc = mirror_sync(b->orig, b->patched);
 
@@ -307,6 +315,8 @@ char *kbuild_owner(struct build *b, const char *obj, char **ko)
 	size_t i, ol = strlen(obj);
 
 	*ko = NULL;
+	if (b->oot_ko)
+		return oot_owner(b, ko);
 	for (i = 0; i < nr_mods; i++) {
 		const char *p = mods[i].objs;
 

@@ -5,6 +5,8 @@
 /* One function per subcommand; each lives in its own file. */
 int cmd_build(int argc, char **argv);	/* build.c: source patch -> module */
 int cmd_module(int argc, char **argv);	/* module.c: diff objects -> module */
+/* kpatch-build.c: kpatch-build's command line -> klpgen build */
+int cmd_kpatch_build(int argc, char **argv);
 int cmd_package(int argc, char **argv);	/* package.c: modules -> RPM or .deb */
 
 /* paths.c: where klpgen's own files are (one look-up order for all). */

@@ -18,6 +18,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "build", cmd_build, "build a livepatch module from source patches" },
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
+	{ "kpatch-build", cmd_kpatch_build,
+	  "kpatch-build's command line for klpgen build" },
 	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
 };
 
@@ -27,7 +29,7 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: klpgen <command> [options]\n\ncommands:\n");
 	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
-		fprintf(out, "  %-8s %s\n", subcommands[i].name,
+		fprintf(out, "  %-13s %s\n", subcommands[i].name,
 			subcommands[i].help);
 	fprintf(out, "\n'klpgen <command> --help' and man klpgen(1) say more.\n");
 }
@@ -35,8 +37,15 @@ static void usage(FILE *out)
 int main(int argc, char **argv)
 {
 	size_t i;
+	const char *base;
 
 	tool_name = "klpgen";
+	/* installed as a kpatch-build link (make install KPATCH_COMPAT=1) */
+	base = strrchr(argv[0], '/');
+	if (!strcmp(base ? base + 1 : argv[0], "kpatch-build")) {
+		tool_name = "kpatch-build";
+		return cmd_kpatch_build(argc, argv);
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_BAD_INPUT;

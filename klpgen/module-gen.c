@@ -525,9 +525,12 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 	struct klpgen_meta m = { 0 };
 	struct meta_state st;
 	size_t i, j;
-	char *text;
+	char *text, *p;
 
 	m.module = xstrdup(o->name);
+	for (p = m.module; *p; p++)	/* the kernel's name of NAME.ko */
+		if (*p == '-')
+			*p = '_';
 	m.replace = pd->replace;
 	m.version = o->version ? xstrdup(o->version) : NULL;
 	m.kernel = kbuild_release(o->kbuild);

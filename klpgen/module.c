@@ -369,7 +369,8 @@ static void usage(FILE *out)
 "Generates a livepatch module from create-diff-object output.  OBJNAME is\n"
 "vmlinux or the name of the module the diff object patches.\n"
 "\n"
-"  -n, --name NAME        module name ([a-z0-9_], at most 55 characters)\n"
+"  -n, --name NAME        NAME.ko ([A-Za-z0-9_-], at most 55 characters;\n"
+"                         the module name has '_' for each '-')\n"
 "  -k, --kbuild DIR       kernel build directory to build against\n"
 "  -o, --output DIR       where NAME.ko goes (default: .)\n"
 "  -R, --no-replace       not a cumulative (atomic replace) patch\n"
@@ -531,9 +532,9 @@ int cmd_module(int argc, char **argv)
 		goto out;
 	}
 	if (!*o.name || strlen(o.name) > KLP_OBJNAME_MAX ||
-	    strspn(o.name, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-	    strlen(o.name)) {
-		WARN("invalid module name '%s': [a-z0-9_], at most %d characters",
+	    strspn(o.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		   "0123456789_-") != strlen(o.name)) {
+		WARN("invalid module name '%s': [A-Za-z0-9_-], at most %d characters",
 		     o.name, KLP_OBJNAME_MAX);
 		ret = EXIT_BAD_INPUT;
 		goto out;

@@ -45,26 +45,37 @@ static int break_link(const char *path)
 	return ret;
 }
 
-static const char *src_copy_hdr = "include/linux/klpgen-patch.h";
+/*
+ * The headers patch authors include, placed where the kernel's own include
+ * path (-I$(srctree)/include) finds them in the private copy: no compiler
+ * flag changes, so the cache key and the original build stay the same.
+ */
+static const char *const farm_headers[][2] = {
+	{ "templates/klpgen-patch.h", "include/linux/klpgen-patch.h" },
+	{ "templates/kpatch-macros.h", "include/kpatch-macros.h" },
+	{ "templates/kpatch-syscall.h", "include/kpatch-syscall.h" },
+};
 
-/* Patch authors #include <linux/klpgen-patch.h>: give the copy one. */
-static int farm_add_header(struct build *b)
+/* One of farm_headers[] into the copy, rewritten only when it differs. */
+static int farm_add_header(struct build *b, const char *from, const char *rel)
 {
-	char *tmpl = klpgen_datafile("templates/klpgen-patch.h");
-	char *dst = xasprintf("%s/%s", b->farm, src_copy_hdr);
+	char *tmpl = klpgen_datafile(from);
+	char *dst = xasprintf("%s/%s", b->farm, rel);
 	char *want, *have;
 	size_t len;
 	int ret = 0;
 
 	if (!tmpl) {
-		DEBUG("templates/klpgen-patch.h not found; not added");
+		DEBUG("%s not found; not added", from);
 		free(dst);
 		return 0;
 	}
 	want = fs_read_text(tmpl, &len);
 	have = fs_read_text(dst, NULL);
 	if (want && (!have || strcmp(want, have))) {
-		char *dir = xasprintf("%s/include/linux", b->farm);
+		char *dir = xstrdup(dst);
+
+		*strrchr(dir, '/') = '\0';
 
 		ret = fs_mkdir_p(dir);
 		if (!ret)
@@ -83,8 +94,11 @@ int farm_prepare(struct build *b)
 	char *done = xasprintf("%s/src.done", b->keydir);
 	char *tmp = xasprintf("%s.tmp", b->farm);
 	struct stat st;
+	size_t i;
 	int ret = 0;
 
+	if (b->oot_ko)
+		return oot_farm_prepare(b);
 	if (access(done, F_OK) || stat(b->farm, &st) < 0) {
 		char *const cp[] = { "cp", "-al", "--", b->srcdir, tmp, NULL };
 		char *const full[] = { "cp", "-a", "--reflink=auto", "--",
@@ -113,8 +127,8 @@ int farm_prepare(struct build *b)
 	} else {
 		phase_end("cached");
 	}
-	if (!ret)
-		ret = farm_add_header(b);
+	for (i = 0; !ret && i < sizeof(farm_headers) / sizeof(farm_headers[0]); i++)
+		ret = farm_add_header(b, farm_headers[i][0], farm_headers[i][1]);
 	free(done);
 	free(tmp);
 	return ret;

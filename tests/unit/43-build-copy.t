@@ -30,7 +30,7 @@ snapshot() {
 copy_ok() {	# the copy has the user's contents again, and no journal
 	local farm
 	farm=$(echo "$CACHE"/builds/*/src)
-	[ ! -e "$(dirname "$farm")/journal" ] && diff -r "$SRC" "$farm" -x klpgen-patch.h -x linux >/dev/null
+	[ ! -e "$(dirname "$farm")/journal" ] && diff -r "$SRC" "$farm" -x klpgen-patch.h -x linux -x "kpatch-*.h" >/dev/null
 }
 mkdir -p "$TMP/p/a/fs" "$TMP/p/b/fs"
 cp "$SRC/fs/a.c" "$TMP/p/a/fs/"

@@ -105,3 +105,39 @@ klpgen_refusal() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]
 }
+
+# kpatch_example PATCH [kpatch-build options]: build examples/PATCH (or its
+# examples/$KLAB_VER/ variant) with `klpgen kpatch-build`, kpatch-build's
+# command line, into $KLAB_OUT; output as for klpgen_example.
+kpatch_example() {
+	local patch=$1 rc=0 path
+	shift
+	path=$(example_patch "$patch")
+	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
+	(cd "$KLAB_OUT" && "$KLPGEN" kpatch-build -v "$KLAB_BUILD/vmlinux" \
+		-s "$KLAB_SRC" --explain "$@" "$path") \
+		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
+	cat "$KLAB_OUT/klpgen.out"
+	return $rc
+}
+
+# host_check DESC CMD...: a check of the build on the host, reported as a
+# TAP line by the guest (host_checks_first puts them in front of guest.sh).
+host_check() {
+	local d=$1 r=fail
+	shift
+	"$@" >/dev/null 2>&1 && r=pass
+	printf "%s '%s'\n" "$r" "${d//\'/}" >>"$KLAB_OUT/host-checks"
+}
+host_checks_first() {
+	{
+		echo '. ./guest-lib.sh'
+		cat "$KLAB_OUT/host-checks"
+		grep -v '^\. \./guest-lib\.sh$' "$KLAB_OUT/guest.sh"
+	} >"$KLAB_OUT/guest.sh.new"
+	mv "$KLAB_OUT/guest.sh.new" "$KLAB_OUT/guest.sh"
+}
+# explain_func NAME FUNC: FUNC's entry in the explain report NAME.explain.json
+explain_func() {
+	grep -o "{\"name\": \"$2\", [^}]*}" "$KLAB_OUT/$1.explain.json"
+}
