@@ -73,6 +73,9 @@ static void usage(FILE *out)
 "                          patched, included or refused\n"
 "      --debug             show every command and create-diff-object's reasoning\n"
 "      --keep-work         keep the work directory and print its path\n"
+"      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
+"                          order) before writing it, as klpgen check does\n"
+"      --no-check          write the module even if it is incompatible\n"
 "      --package rpm|deb   also package the module (klpgen package)\n"
 "      --version V         the module's (and package's) version (default:\n"
 "                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
@@ -81,14 +84,15 @@ static void usage(FILE *out)
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile,\n"
 "      inputs of different kernels), 3 nothing patchable changed, 4 refused\n"
-"      as unsafe, 130 interrupted, 1 other errors.  See klpgen(1).\n");
+"      as unsafe or incompatible with --prev, 130 interrupted, 1 other\n"
+"      errors.  See klpgen(1).\n");
 }
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
 	OPT_SKIPCC, OPT_ROOT, OPT_SYMVERS, OPT_MODULES, OPT_FULL,
 	OPT_TARGETED, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_KERNEL,
-	OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
+	OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
 
 /* -j N of both command lines: 1 to 4096. */
@@ -127,6 +131,8 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "prev", required_argument, NULL, OPT_PREV },
+		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 		{ "package", required_argument, NULL, OPT_PACKAGE },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "release", required_argument, NULL, OPT_RELEASE },
@@ -164,6 +170,11 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case OPT_PREV:
+			sl_add_own(&b->prevs, need_path(optarg, "--prev module",
+							S_IFREG));
+			break;
+		case OPT_NO_CHECK: b->no_check = true; break;
 		case OPT_PACKAGE: b->package = optarg; break;
 		case OPT_VERSION: b->version = xstrdup(optarg); break;
 		case OPT_RELEASE: b->release = optarg; break;
@@ -488,6 +499,12 @@ static void clean_environment(void)
 		unsetenv(vars[i]);
 }
 
+/* klpgen build's command line into @b (klpgen series build's steps). */
+void build_options(struct build *b, int argc, char **argv)
+{
+	parse_options(b, argc, argv);
+}
+
 void build_init(struct build *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -532,6 +549,7 @@ void build_run(struct build *b)
 	apply_patches(b);
 	patched_build(b);
 	generate(b);
+	kb_publish_module(b);
 	if (b->package && kb_package(b))
 		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(b);

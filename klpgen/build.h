@@ -26,6 +26,7 @@
  *   diff.c      create-diff-object per changed object, explain merge,
  *               the module (klpgen_make_module(), in-process)
  *   summary.c   the one-screen summary read back from the diff objects
+ *   build-publish.c  --prev checks, then the module into the output dir
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -37,6 +38,7 @@
 
 #include "fs.h"
 #include "hash.h"
+#include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
 #include "util.h"
@@ -54,7 +56,7 @@ enum tree_state { TREE_PRISTINE, TREE_CONFIGURED, TREE_BUILT };
 struct kernel_id {
 	char *banner;		/* linux_banner without its newline, or NULL */
 	char *release;		/* its uname -r, from the banner */
-	struct strlist compilers;	/* .comment "GCC: " entries */
+	struct strlist compilers;	/* .comment "GCC: X" (as X), "... clang version ..." */
 	bool has_btf;
 };
 
@@ -98,6 +100,8 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist prevs;	/* --prev modules, absolute, in load order */
+	bool no_check;		/* --no-check */
 	struct strlist targets;	/* make targets of the original build; none:
 				 * vmlinux modules (kpatch-build -t) */
 	bool kpatch;		/* kpatch-build: kpatch's module file names */
@@ -113,13 +117,14 @@ struct build {
 	char *source_given;	/* the tree or tarball as found */
 	enum tree_state tree_state;
 	char *tree_version;	/* "6.1.192" from the tree's Makefile */
+	char *kernel_desc;	/* the vmlinux's release and versions, for messages */
 	struct kernel_id kid;
 	const char *krelease;	/* kid.release: KERNELRELEASE of the builds */
 	char *vmdir;		/* the vmlinux's directory */
 	char *dbg_modules;	/* usr/lib/debug/lib/modules/KVER (-dbg) */
-	char *cc;		/* compiler command: gcc-12, gcc */
 	bool targeted;
 	char *kcflags;
+	struct kb_toolchain tc;	/* the kernel's compiler (toolchain.c) */
 	char *key;
 	char *keydir;		/* <cache>/builds/<key> */
 	char *farm;		/* <keydir>/src */
@@ -175,7 +180,7 @@ char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
-char *kb_compiler_version(const char *cc);
+char *kb_compiler_version(const char *cc);	/* `cc --version`, line 1 */
 char *kb_tree_version(const char *srcdir);
 char *kb_hash_hex(const void *data, size_t len);
 
@@ -187,7 +192,7 @@ char *need_path(const char *given, const char *what, mode_t type);
 /* vmlinux.c */
 int vmlinux_identify(const char *path, struct kernel_id *id);
 void kernel_id_free(struct kernel_id *id);
-/* The "GCC: " entries of any ELF file's .comment (a module's). */
+/* The compilers of any ELF file's .comment (a module's), as above. */
 int elf_compilers(const char *path, struct strlist *out);
 int parse_version(const char *s, int v[3]);
 bool banner_matches(const struct kernel_id *id, const char *tree);
@@ -253,6 +258,16 @@ char *kbuild_owner(struct build *b, const char *obj, char **ko);
 void sign_check_options(struct build *b);
 int sign_module(struct build *b, const char *ko);
 void sign_warn_unsigned(struct build *b);
+
+/* What klpgen series build reuses */
+/* build.c: klpgen build's command line into @b (after build_init()); exits if bad. */
+void build_options(struct build *b, int argc, char **argv);
+/* inputs.c: module names are [a-z0-9_]: lower case, - . and space to _. */
+void normalize_name(char *name);
+/* inputs.c: klp_<name of @patch without its extension>, the default name. */
+char *build_default_name(const char *patch);
+/* build-publish.c: check against --prev, then write OUTDIR/NAME.ko */
+void kb_publish_module(struct build *b);
 
 /* diff.c */
 int kb_diff_objects(struct build *b);

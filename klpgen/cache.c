@@ -209,7 +209,7 @@ int cache_key(struct build *b)
 
 	kver = b->kbuild ? kbuild_release(b->kbuild) : kb_tree_version(b->srcdir);
 	cfg = fs_read_text(b->config, &cfg_len);
-	cc = kb_compiler_version(b->cc);
+	cc = kb_compiler_version(b->tc.cc);
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
 		WARN("cannot compute the cache key: %s",

@@ -412,7 +412,7 @@ static int idx_build(struct build *b, const char *path)
 {
 	char *deps = xasprintf("%s/deps", b->keydir);
 	char *exe = klpgen_exe_dir();
-	char *cc = xasprintf("%s/klpgen depcc %s", exe, b->cc);
+	char *cc = xasprintf("%s/klpgen depcc %s", exe, b->tc.cc);
 	char *const args[] = { "-k", "KBUILD_MODULES=1", "modules.order", NULL };
 	struct progress p = { .what = "objects" };
 	struct strlist objs = { 0 };

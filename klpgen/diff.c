@@ -184,7 +184,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	char *out = xasprintf("%s/%s", b->work, flat);
 	char *json = xasprintf("%s/%s.json", b->work, flat);
 	char *log = xasprintf("%s/%s.log", b->work, flat);
-	char *argv[20];
+	char *argv[24];
 	int n = 0, rc, fd;
 
 	if (access(orig, R_OK)) {
@@ -218,6 +218,10 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	argv[n++] = ko ? ko : b->vmlinux;
 	argv[n++] = "-S";
 	argv[n++] = b->symvers;
+	if (ko) {	/* the .ko lacks structs only vmlinux code uses */
+		argv[n++] = "--dwarf";
+		argv[n++] = b->vmlinux;
+	}
 	argv[n++] = "--explain";
 	argv[n++] = json;
 	if (crcs) {
@@ -329,22 +333,6 @@ int kb_explain_write(struct build *b)
 	return ret;
 }
 
-/* Copy @from to @to atomically (temporary file beside @to, then rename). */
-static int install_file(const char *from, const char *to)
-{
-	size_t len;
-	char *data = fs_read_text(from, &len);
-	int ret;
-
-	if (!data) {
-		WARN("%s: %s", from, strerror(errno));
-		return -1;
-	}
-	ret = write_file_atomic(to, data, len, 0644);
-	free(data);
-	return ret;
-}
-
 /* A patch as .klpgen.meta names it: its file name, one printable token. */
 static char *patch_record(const char *path)
 {
@@ -384,9 +372,9 @@ static size_t module_inputs(struct build *b, struct module_input **out)
 
 /*
  * The module (klpgen_make_module(), in-process) against the module tree
- * (kbuild_module_tree()), into the work directory; signed there when
- * asked, then written to the output directory in one rename: no unsigned
- * or partial NAME.ko is ever left.
+ * (kbuild_module_tree()), into the work directory, and signed there when
+ * asked: kb_publish_module() then writes it to the output directory in one
+ * rename, so no unsigned or partial NAME.ko is ever there.
  */
 int kb_make_module(struct build *b)
 {
@@ -394,12 +382,10 @@ int kb_make_module(struct build *b)
 	struct module_input *mods = NULL, *diffs;
 	struct strlist patches = { 0 };
 	char *mwork = xasprintf("%s/module", b->work);
-	char *mout = xasprintf("%s/out", b->work);
-	char *built = xasprintf("%s/%s.ko", mout, b->name);
-	char *final = xasprintf("%s/%s.ko", b->outdir, b->name);
+	char *built = xasprintf("%s/%s.ko", b->work, b->name);
 	char *tree = b->kbuild ? NULL : kbuild_module_tree(b);
 	size_t i, nr_mods;
-	int rc = (b->kbuild || tree) && !fs_mkdir_p(mout) ? 0 : EXIT_INTERNAL;
+	int rc = b->kbuild || tree ? 0 : EXIT_INTERNAL;
 
 	diffs = xcalloc(b->diffs.n ? b->diffs.n : 1, sizeof(*diffs));
 	for (i = 0; i < b->diffs.n; i++) {
@@ -411,7 +397,7 @@ int kb_make_module(struct build *b)
 	nr_mods = module_inputs(b, &mods);
 	o.name = b->name;
 	o.kbuild = b->kbuild ? b->kbuild : tree;
-	o.outdir = mout;
+	o.outdir = b->work;	/* kb_publish_module() writes OUTDIR/NAME.ko */
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;
 	o.symvers = b->symvers;
@@ -430,15 +416,11 @@ int kb_make_module(struct build *b)
 		rc = klpgen_make_module(&o);
 	if (!rc && b->sign_key)
 		rc = sign_module(b, built);
-	if (!rc)
-		rc = install_file(built, final) ? EXIT_INTERNAL : 0;
 	module_inputs_free(mods, nr_mods);
 	module_inputs_free(diffs, b->diffs.n);
 	sl_free(&patches);
 	free(mwork);
-	free(mout);
 	free(built);
-	free(final);
 	free(tree);
 	return rc;
 }

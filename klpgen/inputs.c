@@ -118,7 +118,7 @@ static char *under_root(const struct build *b, const char *fmt, const char *kver
 	return p;
 }
 
-static char *default_name(const char *patch)
+char *build_default_name(const char *patch)
 {
 	char *copy = xstrdup(patch), *base = basename(copy), *c, *name;
 
@@ -131,7 +131,7 @@ static char *default_name(const char *patch)
 }
 
 /* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
-static void normalize_name(char *name)
+void normalize_name(char *name)
 {
 	char *c;
 
@@ -334,101 +334,89 @@ static void resolve_modules(struct build *b)
 	}
 }
 
-/* Same kernel version everywhere, or a message naming both. */
+/*
+ * Same kernel version everywhere, or a message naming both.  What the
+ * messages use hangs off @b: nothing is lost (to LeakSanitizer either)
+ * when die_code() exits.
+ */
 static void check_versions(struct build *b)
 {
-	char *tree = kb_tree_version(b->srcdir), *desc, *why;
+	char *why, msg[1024];
 	struct kconfig kc;
 
-	if (!tree)
+	b->tree_version = kb_tree_version(b->srcdir);
+	if (!b->tree_version)
 		die_code(EXIT_BAD_INPUT, "%s: no kernel Makefile", b->srcdir);
-	desc = banner_describe(&b->kid);
+	b->kernel_desc = banner_describe(&b->kid);
 	if (!b->kid.banner)
 		phase_warn("note: %s has no linux_banner: its version is not "
 			   "checked against the source tree", b->vmlinux);
-	else if (!banner_matches(&b->kid, tree))
+	else if (!banner_matches(&b->kid, b->tree_version))
 		die_code(EXIT_BAD_INPUT, "the source %s is Linux %s, but the "
-			 "vmlinux %s is %s", b->source_given, tree, b->vmlinux,
-			 desc);
+			 "vmlinux %s is %s", b->source_given, b->tree_version,
+			 b->vmlinux, b->kernel_desc);
 	if (kconfig_read(b->config, &kc) < 0)
 		die_code(EXIT_BAD_INPUT, "config %s: %s", b->config,
 			 strerror(errno));
-	if (kc.version && strcmp(kc.version, tree))
+	if (kc.version && strcmp(kc.version, b->tree_version))
 		die_code(EXIT_BAD_INPUT, "the config %s is for Linux %s, but "
 			 "the source %s is Linux %s", b->config, kc.version,
-			 b->source_given, tree);
+			 b->source_given, b->tree_version);
 	kconfig_free(&kc);
-	if (b->symvers && vmlinux_check_symvers(b->vmlinux, b->symvers, &why))
+	if (b->symvers && vmlinux_check_symvers(b->vmlinux, b->symvers, &why)) {
+		snprintf(msg, sizeof(msg), "%s", why);
+		free(why);
 		die_code(EXIT_BAD_INPUT, "%s does not belong to the vmlinux %s "
-			 "(%s): %s", b->symvers, b->vmlinux, desc, why);
-	b->tree_version = tree;
-	free(desc);
-}
-
-/*
- * The compiler to build with: the one the config was made with
- * (CONFIG_CC_VERSION_TEXT "gcc-12 (Debian ...)" -> gcc-12) when it is
- * installed, else gcc.  The same name keeps olddefconfig from rewriting
- * CONFIG_CC_VERSION_TEXT.
- */
-static void resolve_compiler(struct build *b)
-{
-	struct kconfig kc;
-	char *text, *cmd = NULL;
-
-	if (kconfig_read(b->config, &kc) == 0) {
-		text = kconfig_string(&kc, "CC_VERSION_TEXT");
-		if (text && str_starts_with(text, "gcc")) {
-			cmd = xstrndup(text, strcspn(text, " "));
-			if (strspn(cmd, "gcc-0123456789.") != strlen(cmd) ||
-			    !spawn_in_path(cmd)) {
-				free(cmd);
-				cmd = NULL;
-			}
-		}
-		free(text);
-		kconfig_free(&kc);
+			 "(%s): %s", b->symvers, b->vmlinux, b->kernel_desc, msg);
 	}
-	b->cc = cmd ? cmd : xstrdup("gcc");
 }
 
 /*
- * gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
- * Of the module, when patching an out-of-tree one.
+ * The compiler of the vmlinux (of the module, when patching an out-of-tree
+ * one) == ours?  gcc: .comment "GCC: (Debian 12.2.0-14) 12.2.0" against
+ * `gcc-12 --version` after its first word; clang: "Debian clang version
+ * 16.0.6 (15~deb12u1)" against the whole first line of `clang-16
+ * --version`.  The compiler is the config's (toolchain.c).
  */
 static void check_compiler(struct build *b)
 {
 	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
-	char *cc = kb_compiler_version(b->cc), *want;
+	bool clang = b->tc.llvm[0] != '\0';
+	char *cc = kb_compiler_version(b->tc.cc), *want;
 	struct strlist oot = { 0 };
 	const struct strlist *built = &b->kid.compilers;
-	size_t i;
+	size_t i, n = 0;
 	bool same = false;
 
 	if (!cc)
 		die_code(EXIT_BAD_INPUT, "%s --version failed: is it installed?",
-			 b->cc);
+			 b->tc.cc);
 	if (b->oot_ko) {
 		if (elf_compilers(b->oot_ko, &oot) < 0)
 			exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 		built = &oot;
 	}
-	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
+	want = clang ? cc : strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
 	for (i = 0; i < built->n; i++) {
+		bool by_clang = strstr(built->v[i], "clang version") != NULL;
+
+		if (by_clang != clang)
+			continue;	/* the other compiler's (a gcc-built .o) */
+		n++;
 		if (!strcmp(built->v[i], want))
 			same = true;
 		else
 			fprintf(stderr, "[klpgen] %s was built by %s\n",
 				target, built->v[i]);
 	}
-	if (!built->n)
-		WARN("%s names no GCC in .comment; compiler not checked",
-		     target);
+	if (!n)
+		WARN("%s names no %s in .comment; compiler not checked",
+		     target, clang ? "clang" : "GCC");
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
-			 "not match the running kernel; install the same gcc "
-			 "or pass --skip-compiler-check", cc);
+			 "not match the running kernel; install the same %s "
+			 "or pass --skip-compiler-check", cc, b->tc.cc);
 	else if (!same)
 		WARN("compiler differs from the vmlinux's (%s); going on as "
 		     "asked", cc);
@@ -440,7 +428,7 @@ static void check_compiler(struct build *b)
 static void check_name(struct build *b)
 {
 	if (!b->name)
-		b->name = default_name(b->patches.v[0]);
+		b->name = build_default_name(b->patches.v[0]);
 	/* kpatch-build names files as kpatch does (kpatch-build.c) */
 	if (!b->kpatch)
 		normalize_name(b->name);
@@ -480,7 +468,8 @@ void inputs_resolve(struct build *b)
 	b->vmdir = vmdir;
 	if (!b->oot_ko)		/* the module's tree has no kernel version */
 		check_versions(b);
-	resolve_compiler(b);
+	if (kb_toolchain(b->config, &b->tc))
+		die_code(EXIT_BAD_INPUT, "cannot read %s", b->config);
 	if (!b->skip_cc_check || debug_level)
 		check_compiler(b);
 	check_name(b);

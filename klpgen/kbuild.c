@@ -40,12 +40,14 @@ static void make_base(struct build *b, struct strlist *a, const char *outdir,
 	sl_add_own(a, xasprintf("O=%s", outdir));
 	sl_add_own(a, xasprintf("KCFLAGS=%s", b->kcflags));
 	sl_add_own(a, xasprintf("-j%d", b->jobs));
+	if (b->tc.llvm[0])	/* a clang kernel: LLVM=-16 (toolchain.c) */
+		sl_add(a, b->tc.llvm);
 	if (cc)
 		sl_add_own(a, xasprintf("CC=%s", cc));
 	else if (b->launcher)
-		sl_add_own(a, xasprintf("CC=%s %s", b->launcher, b->cc));
+		sl_add_own(a, xasprintf("CC=%s %s", b->launcher, b->tc.cc));
 	else
-		sl_add_own(a, xasprintf("CC=%s", b->cc));
+		sl_add_own(a, xasprintf("CC=%s", b->tc.cc));
 	if (b->krelease)
 		sl_add_own(a, xasprintf("KERNELRELEASE=%s", b->krelease));
 }

@@ -5,7 +5,8 @@
  *                 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-3 (2026-11-25)":
  *                 its release (uname -r) and the versions after '#'
  *                 (distributions put the upstream version there);
- *   .comment      "GCC: (Debian 12.2.0-14+deb12u1) 12.2.0": its compiler;
+ *   .comment      "GCC: (Debian 12.2.0-14+deb12u1) 12.2.0" or "Debian clang
+ *                 version 16.0.6 (15~deb12u1)": its compiler;
  *   __crc_<sym>   the modversions CRC of every export (4 bytes at the
  *                 symbol; an absolute symbol before 5.19), compared with
  *                 a Module.symvers;
@@ -60,8 +61,12 @@ static void read_compilers(struct elf_file *elf, struct strlist *out)
 	for (; p < end; p += strnlen(p, end - p) + 1) {
 		size_t len = strnlen(p, end - p);
 
-		if (len > 5 && str_starts_with(p, "GCC: ")) {
-			char *c = xstrndup(p + 5, len - 5);
+		/* "GCC: (Debian 12.2.0-14) 12.2.0" -> what follows "GCC: ";
+		 * "Debian clang version 16.0.6 (15~deb12u1)" -> all of it */
+		if ((len > 5 && str_starts_with(p, "GCC: ")) ||
+		    memmem(p, len, "clang version", 13)) {
+			bool gcc = str_starts_with(p, "GCC: ");
+			char *c = gcc ? xstrndup(p + 5, len - 5) : xstrndup(p, len);
 
 			if (sl_has(out, c))
 				free(c);

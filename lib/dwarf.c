@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Struct sizes from DWARF, one scan per file, cached. */
+/*
+ * Struct sizes from DWARF, one scan per file, cached; and the source line
+ * of a code address (libdwfl lays out the sections of an ET_REL object,
+ * so a section offset becomes an address of its line table).
+ */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,7 @@
 struct dw_file {
 	char *path;
 	Dwfl *dwfl;		/* kept open: the names point into it */
+	Dwfl_Module *mod;
 	char *error;		/* why there is no DWARF, or NULL */
 	struct hashmap sizes;	/* struct name -> size + 1 */
 	struct dw_file *next;
@@ -38,6 +44,7 @@ static Dwarf *open_dwarf(struct dw_file *f)
 	mod = dwfl_report_offline(f->dwfl, "", f->path, -1);
 	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL))
 		return NULL;
+	f->mod = mod;
 	dw = dwfl_module_getdwarf(mod, &bias);
 	return dw;
 }
@@ -121,6 +128,29 @@ long dwarf_struct_size(const char *path, const char *struct_name)
 
 	dwarf_struct_sizes(path, &struct_name, &size, 1);
 	return size;
+}
+
+long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
+{
+	struct dw_file *f = get_file(path);
+	Dwarf_Addr bias, addr;
+	Dwfl_Line *line;
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+	Elf *elf;
+	int lineno;
+
+	if (!f || !f->mod)
+		return -1;
+	elf = dwfl_module_getelf(f->mod, &bias);
+	scn = elf ? elf_getscn(elf, shndx) : NULL;
+	if (!scn || !gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC) ||
+	    off >= shdr.sh_size)
+		return -1;
+	line = dwfl_module_getsrc(f->mod, shdr.sh_addr + off + bias);
+	if (!line || !dwfl_lineinfo(line, &addr, &lineno, NULL, NULL, NULL))
+		return -1;
+	return lineno;
 }
 
 const char *dwarf_error(const char *path)

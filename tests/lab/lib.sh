@@ -34,6 +34,7 @@ lab_load_kernel() {
 	KVER_KIND=built KVER_PACKAGE='' KVER_TARBALL='' KVER_TARDIR='' KVER_FRAGMENT='' KVER_BASECONFIG=tinyconfig
 	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000 KVER_CI_TESTS=
 	KVER_SERIES='' KVER_FLAVOUR='' KVER_MEM=''
+	KVER_MAKEVARS=
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf
@@ -124,6 +125,19 @@ lab_guest_args() {
 	else
 		printf '%s\n' --kernel "$KLAB_BUILD"
 	fi
+}
+
+# The compiler a kernel description builds with: clang-N for LLVM=-N,
+# clang for LLVM=1, else gcc.  Its --version line goes into the build stamp.
+lab_cc() {
+	local v
+	for v in $KVER_MAKEVARS; do
+		case $v in
+		LLVM=-*) echo "clang${v#LLVM=}"; return ;;
+		LLVM=?*) echo clang; return ;;
+		esac
+	done
+	echo gcc
 }
 
 lab_known_versions() {
