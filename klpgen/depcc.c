@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "elf.h"
@@ -24,25 +23,6 @@
 static bool compiled(const char *arg)
 {
 	return str_ends_with(arg, ".c") || str_ends_with(arg, ".S");
-}
-
-static int run_wait(char **argv)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return 127;
-	if (!pid) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "klpgen depcc: cannot run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static int empty_object(const char *path)
@@ -62,7 +42,7 @@ int cmd_depcc(int argc, char **argv)
 	const char *out = NULL, *dep = NULL, *src = NULL;
 	bool compile = false;
 	char **cpp;
-	int i, n = 0, rc;
+	int i, n = 0;
 
 	tool_name = "klpgen depcc";
 	if (argc < 2) {
@@ -104,9 +84,16 @@ int cmd_depcc(int argc, char **argv)
 	cpp[n++] = "-MT";
 	cpp[n++] = (char *)out;
 	cpp[n] = NULL;
-	rc = run_wait(cpp);
-	free(cpp);
-	if (rc)
-		return rc;
-	return empty_object(out);
+	/*
+	 * The object first, then the preprocessor in our place: nothing to
+	 * wait for, and make (which runs us in its process group) sees its
+	 * exit status.  On failure Kbuild deletes the object again
+	 * (.DELETE_ON_ERROR).
+	 */
+	if (empty_object(out))
+		return 1;
+	execvp(cpp[0], cpp);
+	fprintf(stderr, "klpgen depcc: cannot run %s: %s\n", cpp[0],
+		strerror(errno));
+	return 127;
 }
