@@ -218,6 +218,45 @@ static int check_links(struct elf_file *elf, struct section *sec)
 	return 0;
 }
 
+/*
+ * Tables copied or parsed into the model (the section header table, the
+ * symbol table, relocation and group sections) are not read again from the
+ * file: give their pages back as soon as they are parsed, so that they do
+ * not count twice in the peak memory.  Adjacent ranges are gathered and
+ * released in batches.  The mapping is private and nothing has written to
+ * it yet, so a page that is read again (a neighbouring section sharing it,
+ * elf_libelf()) comes back from the file unchanged: this only saves memory.
+ */
+#define RELEASE_BATCH	(1ul << 20)
+
+static void release_flush(struct elf_file *elf)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t lo = elf->dead_lo & ~(page - 1), hi = elf->dead_hi;
+
+	if (hi > lo)
+		madvise((char *)elf->map + lo, hi - lo, MADV_DONTNEED);
+	elf->dead_lo = elf->dead_hi = 0;
+}
+
+static void release_range(struct elf_file *elf, uint64_t off, uint64_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!size || off >= elf->map_size)
+		return;
+	if (size > elf->map_size - off)
+		size = elf->map_size - off;
+	if (elf->dead_hi && (off < elf->dead_lo || off > elf->dead_hi + page))
+		release_flush(elf);
+	if (!elf->dead_hi)
+		elf->dead_lo = off;
+	if (off + size > elf->dead_hi)
+		elf->dead_hi = off + size;
+	if (elf->dead_hi - elf->dead_lo >= RELEASE_BATCH)
+		release_flush(elf);
+}
+
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
@@ -242,6 +281,7 @@ static int read_sections(struct elf_file *elf)
 		elf->secs[i] = sec;
 	}
 	elf->nr_secs = shnum;
+	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 
 	if (elf->secs[0]->sh.sh_type != SHT_NULL)
 		return elf_err(elf, "section 0: sh_type %u, expected SHT_NULL (0)",
@@ -444,6 +484,10 @@ static int read_symbols(struct elf_file *elf)
 		if (i)
 			elf_index_symbol(elf, sym);
 	}
+	release_range(elf, symtab->sh.sh_offset, symtab->size);
+	if (elf->symtab_shndx)
+		release_range(elf, elf->symtab_shndx->sh.sh_offset,
+			      elf->symtab_shndx->size);
 	return 0;
 }
 
@@ -494,6 +538,7 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 		r->index = i;
 		rela->nr_relocs = i + 1;
 	}
+	release_range(elf, rela->sh.sh_offset, rela->size);
 	return 0;
 }
 
@@ -534,6 +579,7 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
+	release_range(elf, grp->sh.sh_offset, grp->size);
 	return 0;
 }
 
@@ -632,6 +678,7 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 		elf_close(elf);
 		return NULL;
 	}
+	release_flush(elf);
 	return elf;
 }
 

@@ -166,6 +166,8 @@ struct elf_file {
 	size_t nr_dead_syms;
 	size_t cap_dead_secs, cap_dead_syms;
 	bool skipped_debug_relocs;	/* ELF_OPEN_NO_DEBUG_RELOCS */
+	/* File bytes parsed into the model, not yet given back (elf-read.c). */
+	size_t dead_lo, dead_hi;
 };
 
 /* Reading and lifetime. */
