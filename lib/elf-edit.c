@@ -131,6 +131,9 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 
 	if (rela->nr_relocs >= UINT32_MAX)
 		DIE("section %s: too many relocations", rela->name);
+	if (offset > UINT32_MAX)
+		DIE("section %s: relocation offset %#llx past 4 GiB",
+		    rela->name, (unsigned long long)offset);
 	if (rela->nr_relocs == rela->cap_relocs) {
 		rela->cap_relocs = rela->cap_relocs ? rela->cap_relocs * 2 : 16;
 		rela->relocs = xrealloc(rela->relocs, rela->cap_relocs *
@@ -142,7 +145,7 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 	r->type = type;
 	r->sym = sym;
 	r->addend = addend;
-	r->index = rela->nr_relocs++;
+	rela->nr_relocs++;
 	return r;
 }
 

@@ -530,12 +530,15 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 				       (unsigned long)er[i].r_offset,
 				       reloc_type_name(ELF64_R_TYPE(er[i].r_info)),
 				       rela->base->name, rela->base->size);
+		if (er[i].r_offset > UINT32_MAX)
+			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
+				       rela->name, i,
+				       (unsigned long)er[i].r_offset);
 		r->sec = rela;
 		r->offset = er[i].r_offset;
 		r->type = ELF64_R_TYPE(er[i].r_info);
 		r->sym = elf->syms[symi];
 		r->addend = er[i].r_addend;
-		r->index = i;
 		rela->nr_relocs = i + 1;
 	}
 	release_range(elf, rela->sh.sh_offset, rela->size);

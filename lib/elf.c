@@ -150,7 +150,8 @@ static int cmp_reloc(const void *a, const void *b)
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	/* Same array: file order breaks ties. */
+	return x < y ? -1 : x > y;
 }
 
 void elf_relocs_changed(struct section *rela)
@@ -171,10 +172,8 @@ struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr)
 		free(rela->sorted_relocs);
 		rela->sorted_relocs = xmalloc((rela->nr_relocs + 1) *
 					      sizeof(struct reloc *));
-		for (i = 0; i < rela->nr_relocs; i++) {
-			rela->relocs[i].index = i;
+		for (i = 0; i < rela->nr_relocs; i++)
 			rela->sorted_relocs[i] = &rela->relocs[i];
-		}
 		qsort(rela->sorted_relocs, rela->nr_relocs,
 		      sizeof(struct reloc *), cmp_reloc);
 		rela->nr_sorted_relocs = rela->nr_relocs;

@@ -52,13 +52,17 @@
 struct section;
 struct symbol;
 
+/*
+ * 32 bytes: objects hold millions.  Its position in sec->relocs is
+ * r - r->sec->relocs.  Offsets fit 32 bits: elf_open() refuses a
+ * relocation past 4 GiB, elf_add_reloc() dies on one.
+ */
 struct reloc {
 	struct section *sec;	/* the SHT_RELA section holding this reloc */
-	uint64_t offset;	/* r_offset in the base section */
 	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
+	uint32_t offset;	/* r_offset in the base section */
 	uint32_t type;		/* R_X86_64_* */
-	uint32_t index;		/* position in sec->relocs */
 };
 
 struct section {
