@@ -134,10 +134,13 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 	if (offset > UINT32_MAX)
 		DIE("section %s: relocation offset %#llx past 4 GiB",
 		    rela->name, (unsigned long long)offset);
-	if (rela->nr_relocs == rela->cap_relocs) {
-		rela->cap_relocs = rela->cap_relocs ? rela->cap_relocs * 2 : 16;
+	if (rela->nr_relocs >= rela->cap_relocs) {
+		size_t cap = rela->cap_relocs ? 2 * (size_t)rela->cap_relocs : 16;
+
+		rela->cap_relocs = cap < UINT32_MAX ? cap : UINT32_MAX;
 		rela->relocs = xrealloc(rela->relocs, rela->cap_relocs *
 					sizeof(*rela->relocs));
+		rela->sorted_ok = false;	/* the relocs moved */
 	}
 	r = &rela->relocs[rela->nr_relocs];
 	r->sec = rela;

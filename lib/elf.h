@@ -65,13 +65,14 @@ struct reloc {
 	uint32_t type;		/* R_X86_64_* */
 };
 
+/* Fields ordered to leave no holes: -ffunction-sections objects have
+ * hundreds of thousands of sections. */
 struct section {
 	char *name;
 	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
 	size_t index;		/* ELF index; renumbered by elf_write() */
 	void *data;		/* NULL for SHT_NOBITS */
 	size_t size;		/* == sh.sh_size */
-	bool data_owned;
 
 	struct symbol *sym;	/* its STT_SECTION symbol, if any */
 	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
@@ -80,7 +81,6 @@ struct section {
 	struct section *base;
 	struct reloc *relocs;
 	size_t nr_relocs;
-	size_t cap_relocs;
 	/* Any section: the SHT_RELA section relocating it, or NULL. */
 	struct section *rela;
 
@@ -89,7 +89,6 @@ struct section {
 
 	/* SHT_GROUP: signature symbol and member sections. */
 	struct symbol *group_sig;
-	uint32_t group_flags;
 	struct section **members;
 	size_t nr_members;
 	/* The group this section belongs to, if any. */
@@ -97,43 +96,50 @@ struct section {
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct section *twin;
+	void *priv;
 	int status;
 	bool include;
 	bool removed;		/* skipped by elf_write() */
-	void *priv;
+
+	bool data_owned;
+	bool name_owned;	/* private */
+	uint32_t group_flags;	/* SHT_GROUP: GRP_COMDAT etc. */
 
 	/* Private to the ELF layer. */
-	bool name_owned;
+	uint32_t cap_relocs;
+	uint32_t nr_sorted_relocs;
+	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
+	uint32_t first_sorted_sym, nr_sorted_syms;
+	bool sorted_ok;			/* sorted_relocs is up to date */
 	size_t data_cap;		/* bytes allocated at data, when owned */
 	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
-	size_t nr_sorted_relocs;
-	const struct reloc *sorted_for;	/* relocs array they were built for */
-	struct symbol **sorted_syms;	/* FUNC/OBJECT defined here, by value */
-	size_t nr_sorted_syms;
-	unsigned long sorted_syms_gen;
 };
 
+
+/* Fields ordered for size (88 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
 	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
 	size_t index;		/* ELF index; renumbered by elf_write() */
 	struct section *sec;	/* defining section, NULL if undefined/abs */
+
+	/* Scratch space for tools; the ELF layer never touches these. */
+	struct symbol *twin;
+	void *priv;
+	int status;
+	bool include;
+	bool removed;		/* skipped by elf_write() */
+
 	uint16_t shndx;		/* special index (SHN_UNDEF/ABS/COMMON/LIVEPATCH)
 				 * when sec is NULL */
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
 
-	/* Scratch space for tools; the ELF layer never touches these. */
-	struct symbol *twin;
-	int status;
-	bool include;
-	bool removed;		/* skipped by elf_write() */
-	void *priv;
-
 	/* Private to the ELF layer. */
 	bool name_owned;
 	struct hash_entry *name_ent;	/* its entry in sym_by_name */
 };
+
 
 struct elf_file {
 	char *path;
@@ -164,6 +170,10 @@ struct elf_file {
 	struct symbol *sym_block;	/* symbols read from the file */
 	size_t nr_sym_block;
 	unsigned long sym_gen;		/* bumped when symbols change */
+	/* elf_symbol_containing(): FUNC/OBJECT symbols by section and value. */
+	struct symbol **sorted_syms;
+	unsigned long sorted_syms_gen;	/* sym_gen + 1 they were built for */
+	size_t sorted_syms_nr_secs;	/* nr_secs they were built for */
 	struct section **dead_secs;	/* removed by elf_write(), freed */
 	size_t nr_dead_secs;		/* by elf_close() */
 	struct symbol **dead_syms;
