@@ -8,14 +8,14 @@
 #include <string.h>
 
 #include "dwarf.h"
+#include "elf.h"
 #include "hash.h"
 #include "util.h"
 
 struct dw_file {
 	char *path;
-	Dwfl *dwfl;		/* kept open: the names point into it */
 	char *error;		/* why there is no DWARF, or NULL */
-	struct hashmap sizes;	/* struct name -> size + 1 */
+	struct hashmap sizes;	/* struct name (owned) -> size + 1 */
 	struct dw_file *next;
 };
 
@@ -26,17 +26,23 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-static Dwarf *open_dwarf(struct dw_file *f)
+/*
+ * Where DWARF can come from: the file's own sections, or a separate debug
+ * file that libdwfl finds by debug link or build id.
+ */
+static const char *const dwarf_sources[] = {
+	".debug_info", ".zdebug_info", ".gnu_debuglink", ".note.gnu.build-id",
+	NULL
+};
+
+static Dwarf *open_dwarf(struct dw_file *f, Dwfl *dwfl)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
 	Dwarf *dw;
 
-	f->dwfl = dwfl_begin(&offline_callbacks);
-	if (!f->dwfl)
-		return NULL;
-	mod = dwfl_report_offline(f->dwfl, "", f->path, -1);
-	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL))
+	mod = dwfl_report_offline(dwfl, "", f->path, -1);
+	if (!mod || dwfl_report_end(dwfl, NULL, NULL))
 		return NULL;
 	dw = dwfl_module_getdwarf(mod, &bias);
 	return dw;
@@ -55,7 +61,7 @@ static void add_struct(struct dw_file *f, Dwarf_Die *die)
 	if (!name || !dwarf_attr(die, DW_AT_byte_size, &attr) ||
 	    dwarf_formudata(&attr, &size) || hash_find(&f->sizes, name))
 		return;
-	hash_add(&f->sizes, name, (void *)(uintptr_t)(size + 1));
+	hash_add(&f->sizes, xstrdup(name), (void *)(uintptr_t)(size + 1));
 }
 
 /* Only the children of each unit: struct types live at the top level. */
@@ -74,10 +80,16 @@ static void scan(struct dw_file *f, Dwarf *dw)
 	}
 }
 
+/*
+ * The sizes are copied out and libdw let go at once: what it holds (the
+ * relocated debug sections of an object) would otherwise stay for the
+ * whole run.  A file with no DWARF anywhere is not handed to libdw at all.
+ */
 static struct dw_file *get_file(const char *path)
 {
 	struct dw_file *f;
-	Dwarf *dw;
+	Dwfl *dwfl;
+	Dwarf *dw = NULL;
 
 	for (f = cache; f; f = f->next)
 		if (!strcmp(f->path, path))
@@ -87,18 +99,23 @@ static struct dw_file *get_file(const char *path)
 	hash_init(&f->sizes, 1024);
 	f->next = cache;
 	cache = f;
-	dw = open_dwarf(f);
-	if (!dw) {
+	if (!elf_has_section(path, dwarf_sources)) {
+		f->error = xasprintf("%s: no DWARF debug info: no .debug_info section",
+				     path);
+		return NULL;
+	}
+	dwfl = dwfl_begin(&offline_callbacks);
+	if (dwfl)
+		dw = open_dwarf(f, dwfl);
+	if (!dw)
 		/* silent: the caller may not need it (--entsize) */
 		f->error = xasprintf("%s: no DWARF debug info: %s", path,
 				     dwfl_errmsg(-1));
-		if (f->dwfl)
-			dwfl_end(f->dwfl);
-		f->dwfl = NULL;
-		return NULL;
-	}
-	scan(f, dw);
-	return f;
+	else
+		scan(f, dw);
+	if (dwfl)
+		dwfl_end(dwfl);
+	return f->error ? NULL : f;
 }
 
 int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
@@ -133,14 +150,23 @@ const char *dwarf_error(const char *path)
 	return NULL;
 }
 
+static void free_keys(struct hashmap *h)
+{
+	size_t i;
+	struct hash_entry *e;
+
+	for (i = 0; i < h->nbuckets; i++)
+		for (e = h->buckets[i]; e; e = e->next)
+			free((char *)e->key);
+}
+
 void dwarf_cache_free(void)
 {
 	while (cache) {
 		struct dw_file *f = cache;
 
 		cache = f->next;
-		if (f->dwfl)
-			dwfl_end(f->dwfl);
+		free_keys(&f->sizes);
 		hash_free(&f->sizes);
 		free(f->error);
 		free(f->path);

@@ -24,6 +24,8 @@ int elf_err(const struct elf_file *elf, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (elf->quiet)
+		return -1;
 	fprintf(stderr, "%s: %s: ", tool_name, elf->path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -698,4 +700,55 @@ Elf *elf_libelf(struct elf_file *elf)
 struct elf_file *elf_open(const char *path)
 {
 	return elf_open_flags(path, 0);
+}
+
+/*
+ * Whether @path has a section with contents named one of @names, without
+ * building the model: the section headers are read in small pieces and
+ * only the section name table is touched, so asking costs next to no
+ * memory.  1 yes, 0 no, -1 (silently) if @path is not an ELF file we read.
+ */
+int elf_has_section(const char *path, const char *const *names)
+{
+	struct elf_file f = { .path = (char *)path, .fd = -1, .quiet = true };
+	Elf64_Shdr buf[64], str;
+	size_t shnum = 0, shstrndx = 0, i, j, k, n;
+	int ret = -1;
+
+	if (map_file(&f) || check_ehdr(&f) ||
+	    read_shdr_counts(&f, &shnum, &shstrndx))
+		goto out;
+	memcpy(&str, (char *)f.map + f.ehdr.e_shoff + shstrndx * sizeof(str),
+	       sizeof(str));
+	if (str.sh_type != SHT_STRTAB || !str.sh_size ||
+	    check_range(&f, shstrndx, &str, "(section names)"))
+		goto out;
+	ret = 0;
+	for (i = 0; i < shnum && !ret; i += n) {
+		n = shnum - i < 64 ? shnum - i : 64;
+		if (pread(f.fd, buf, n * sizeof(*buf), f.ehdr.e_shoff +
+			  i * sizeof(*buf)) != (ssize_t)(n * sizeof(*buf))) {
+			ret = elf_err(&f, "cannot read section headers");
+			break;
+		}
+		for (j = 0; j < n; j++) {
+			const char *s = (char *)f.map + str.sh_offset +
+					buf[j].sh_name;
+
+			if (buf[j].sh_name >= str.sh_size ||
+			    buf[j].sh_type == SHT_NOBITS || !buf[j].sh_size)
+				continue;
+			for (k = 0; names[k]; k++)
+				if (strlen(names[k]) < str.sh_size -
+						       buf[j].sh_name &&
+				    !strcmp(s, names[k]))
+					ret = 1;
+		}
+	}
+out:
+	if (f.map)
+		munmap(f.map, f.map_size);
+	if (f.fd >= 0)
+		close(f.fd);
+	return ret;
 }

@@ -180,6 +180,7 @@ struct elf_file {
 	size_t nr_dead_syms;
 	size_t cap_dead_secs, cap_dead_syms;
 	bool skipped_debug_relocs;	/* ELF_OPEN_NO_DEBUG_RELOCS */
+	bool quiet;			/* elf_err() says nothing (probes) */
 	/* File bytes parsed into the model, not yet given back (elf-read.c). */
 	size_t dead_lo, dead_hi;
 };
@@ -194,6 +195,12 @@ struct elf_file *elf_open(const char *path);
  */
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
 struct elf_file *elf_open_flags(const char *path, unsigned int flags);
+/*
+ * Whether @path has a section with contents named one of @names (NULL
+ * ends the list): 1 or 0, without reading it into a model; -1 (silently)
+ * if it is not an ELF file we read.
+ */
+int elf_has_section(const char *path, const char *const *names);
 struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
 void elf_close(struct elf_file *elf);
 /*
