@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Struct sizes from DWARF, one scan per file, cached. */
+/* Struct sizes from DWARF, one scan per file at most, cached. */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -15,6 +15,9 @@
 struct dw_file {
 	char *path;
 	char *error;		/* why there is no DWARF, or NULL */
+	Dwfl *dwfl;		/* open while units are left to scan */
+	Dwarf *dw;
+	Dwarf_CU *cu;		/* the last unit scanned */
 	struct hashmap sizes;	/* struct name (owned) -> size + 1 */
 	struct dw_file *next;
 };
@@ -64,32 +67,56 @@ static void add_struct(struct dw_file *f, Dwarf_Die *die)
 	hash_add(&f->sizes, xstrdup(name), (void *)(uintptr_t)(size + 1));
 }
 
-/* Only the children of each unit: struct types live at the top level. */
-static void scan(struct dw_file *f, Dwarf *dw)
+/*
+ * One unit's top-level children (struct types live at the top level).
+ * Returns false when there are no more units.
+ */
+static bool scan_unit(struct dw_file *f)
 {
-	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, die;
 	uint8_t unit_type;
 
-	while (!dwarf_get_units(dw, cu, &cu, NULL, &unit_type, &cudie, NULL)) {
-		if (dwarf_child(&cudie, &die))
-			continue;
+	if (dwarf_get_units(f->dw, f->cu, &f->cu, NULL, &unit_type, &cudie,
+			    NULL))
+		return false;
+	if (!dwarf_child(&cudie, &die))
 		do
 			add_struct(f, &die);
 		while (!dwarf_siblingof(&die, &die));
-	}
+	return true;
+}
+
+static void close_dwarf(struct dw_file *f)
+{
+	if (f->dwfl)
+		dwfl_end(f->dwfl);
+	f->dwfl = NULL;
+	f->dw = NULL;
 }
 
 /*
- * The sizes are copied out and libdw let go at once: what it holds (the
- * relocated debug sections of an object) would otherwise stay for the
- * whole run.  A file with no DWARF anywhere is not handed to libdw at all.
+ * Size + 1 of struct @name, 0 if absent.  The units are scanned in order
+ * only as far as the first one defining @name, and the scan goes on from
+ * there for the next name: the structs asked for (bug_entry, alt_instr...)
+ * are in the first units of a vmlinux, whose DWARF is hundreds of MB that
+ * a full scan would bring into memory.  Reaching the end lets libdw go.
  */
+static uintptr_t lookup(struct dw_file *f, const char *name)
+{
+	uintptr_t v = (uintptr_t)hash_find(&f->sizes, name);
+
+	while (!v && f->dw) {
+		if (!scan_unit(f))
+			close_dwarf(f);
+		v = (uintptr_t)hash_find(&f->sizes, name);
+	}
+	return v;
+}
+
+/* A file with no DWARF anywhere is not handed to libdw at all. */
 static struct dw_file *get_file(const char *path)
 {
 	struct dw_file *f;
-	Dwfl *dwfl;
-	Dwarf *dw = NULL;
 
 	for (f = cache; f; f = f->next)
 		if (!strcmp(f->path, path))
@@ -104,19 +131,19 @@ static struct dw_file *get_file(const char *path)
 				     path);
 		return NULL;
 	}
-	dwfl = dwfl_begin(&offline_callbacks);
-	if (dwfl)
-		dw = open_dwarf(f, dwfl);
-	if (!dw)
+	f->dwfl = dwfl_begin(&offline_callbacks);
+	if (f->dwfl)
+		f->dw = open_dwarf(f, f->dwfl);
+	if (!f->dw) {
 		/* silent: the caller may not need it (--entsize) */
 		f->error = xasprintf("%s: no DWARF debug info: %s", path,
 				     dwfl_errmsg(-1));
-	else
-		scan(f, dw);
-	if (dwfl)
-		dwfl_end(dwfl);
-	return f->error ? NULL : f;
+		close_dwarf(f);
+		return NULL;
+	}
+	return f;
 }
+
 
 int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 		       size_t n)
@@ -125,7 +152,7 @@ int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uintptr_t v = f ? (uintptr_t)hash_find(&f->sizes, names[i]) : 0;
+		uintptr_t v = f ? lookup(f, names[i]) : 0;
 
 		sizes[i] = v ? (long)(v - 1) : -1;
 	}
@@ -166,6 +193,7 @@ void dwarf_cache_free(void)
 		struct dw_file *f = cache;
 
 		cache = f->next;
+		close_dwarf(f);
 		free_keys(&f->sizes);
 		hash_free(&f->sizes);
 		free(f->error);
