@@ -9,6 +9,7 @@
 #   make fuzz FUZZ_RUNS=N   fuzz the tools built with ASan+UBSan (tests/fuzz/)
 #   make integration   the kernel lab: real kernels in QEMU
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
+#   make integration-clang  the 6.1 lab kernel built by clang-16, its CI list
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -111,6 +112,12 @@ integration: all
 integration-6.12: all
 	$(TEST_ENV) tests/lab/run-suite --ci 6.12
 
+# The 6.1 lab config built by Debian's clang-16/lld-16 (LLVM=-16,
+# tests/lab/kernels/6.1-clang.conf): objtool's NOP'ed fentry calls, clang's
+# object shapes; KVER_CI_TESTS there.
+integration-clang: all
+	$(TEST_ENV) tests/lab/run-suite --ci 6.1-clang
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -148,6 +155,6 @@ endif
 clean:
 	rm -rf build build-san build-clang build-san-clang
 
-.PHONY: all check fuzz integration integration-6.12 demo bench deps install clean
+.PHONY: all check fuzz integration integration-6.12 integration-clang demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

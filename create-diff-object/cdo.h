@@ -6,7 +6,11 @@
  *   statics.c    numbered static locals paired by content
  *   target.c     symbolic identity of a relocation target
  *   special.c    the special-section table and per-entry ownership
+ *   entsize.c    entry sizes from the relocation layout
+ *   pieces.c     out-of-line code (.fixup, .altinstr_aux), per piece
  *   compare.c    per-function verdicts
+ *   line.c       __LINE__ immediates in code that only moved
+ *   fentry.c     ftrace sites: which functions livepatch can redirect
  *   refuse.c     unsafe changes (data, __init, exports)
  *   include.c    what the diff object holds (closure over relocations)
  *   reference.c  names of references to original symbols (.klp.sym.*)
@@ -75,9 +79,10 @@ struct func {
 	struct entry_list entries;	/* special-section entries it owns */
 };
 
-/* Entry size source of a special section. */
+/* Entry size source of a special section, besides sh_entsize, --entsize
+ * and the relocation layout (special.c). */
 enum entsize_src {
-	ES_DWARF,		/* struct size from the --symbols DWARF */
+	ES_DWARF,		/* struct size from DWARF (--symbols, --dwarf) */
 	ES_S32,			/* array of s32 (4) */
 	ES_PTR,			/* array of pointers (8) */
 };
@@ -87,11 +92,15 @@ struct special_desc {
 	enum entsize_src src;
 	const char *struct_name;	/* ES_DWARF */
 	unsigned int owner_off;		/* field pointing at the code */
-	int hazard_off;			/* field resolved at load: -1 none */
+	bool has_key;			/* last relocated field: a key the loader
+					 * resolves (see reference.c) */
 	const char *parallel;		/* index-parallel companion section */
 	bool compare;			/* entries compared between builds */
 	bool altinstr;			/* .altinstructions: replacement */
+	const unsigned int *known;	/* entry sizes of kernel versions, 0-ended */
 };
+
+#define NO_OWNER_FIELD	(~0u)
 
 /* A special section of one file, split into entries. */
 struct special {
@@ -99,8 +108,11 @@ struct special {
 	struct section *sec;
 	bool is_patched;
 	struct special *parallel;	/* e.g. .orc_unwind for .orc_unwind_ip */
-	size_t entsize;
+	size_t entsize;			/* stride; the last entry may be shorter */
 	size_t nr;
+	int key_off;			/* has_key: offset of the key, else -1 */
+	int line_off;			/* __bug_table: u16 line field, else -1 */
+	int replen_off;			/* .altinstructions: u8 replacement length */
 	struct func **owner;		/* owning function per entry, or NULL */
 	struct reloc **relocs;		/* sorted relocs of sec */
 	size_t nr_relocs;
@@ -122,6 +134,7 @@ struct cdo {
 	/* options */
 	const char *objname;
 	const char *symbols_path;
+	const char *dwarf_path;		/* --dwarf: struct sizes (vmlinux) */
 	const char *symvers_path;
 	const char *explain_path;
 	const char *crcs_path;		/* --crcs */
@@ -144,6 +157,8 @@ struct cdo {
 	struct refusal *refusals;
 	size_t nr_refusals, cap_refusals;
 	struct hashmap refusal_set;	/* message -> refusal: no duplicates */
+	struct hashmap private_memo;	/* target.c, pieces.c: pairs compared */
+	struct hashmap piece_starts;	/* pieces.c: section -> piece starts */
 	struct hashmap patch_syms;	/* --patch-symbols names */
 
 	/* include phase results */
@@ -225,6 +240,26 @@ void compare_funcs(struct cdo *c);
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
+/* The same, bytes [@ign_lo, @ign_hi) of the range ignored. */
+char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			uint64_t ign_lo, uint64_t ign_hi, uint64_t *diff_at);
+
+/* line.c: __LINE__ immediates; mask of bytes to ignore, or NULL */
+unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
+			       const struct symbol *p, const unsigned char *rmask,
+			       char **what);
+
+/* pieces.c: anonymous out-of-line code, compared per piece */
+bool is_piece_section(const struct section *s);
+bool pieces_equal(struct cdo *c, const struct target *o,
+		  const struct target *p);
+void pieces_free(struct cdo *c);
+/* Length of the piece of PATCHED's @s at @off. */
+uint64_t pieces_len(struct cdo *c, struct section *s, uint64_t off);
+/* Once per piece of PATCHED: @fn on each of its relocations. */
+void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
+		  void (*fn)(void *arg, struct reloc *r), void *arg);
 /* The same for the relocations alone (where they are, what they target). */
 char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 		      struct section *ps, uint64_t poff, uint64_t len,
@@ -234,11 +269,39 @@ char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 const struct special_desc *special_desc(const char *name);
 bool is_special_candidate(const struct section *sec);
 void special_parse(struct cdo *c);
+/* Bytes of entry @idx: entsize, or less for a last entry without tail pad. */
+size_t special_entry_len(const struct special *sp, size_t idx);
 void special_entry_relocs(struct special *sp, size_t idx,
 			  struct reloc ***first, size_t *nr);
 void special_include_entries(struct cdo *c);
-bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
-		      uint64_t *off, uint64_t *len);
+/*
+ * Out-of-line code of entry @idx, which its field at +4 points at and which
+ * follows the entry: an alternative's replacement (other out-of-line code,
+ * .fixup and .altinstr_aux, is cut per piece by pieces.c).
+ */
+bool special_piece(struct special *sp, size_t idx, struct section **sec,
+		   uint64_t *off, uint64_t *len);
+#define PIECE_FIELD	4
+
+
+/* entsize.c */
+const char *entsize_check(const struct section *sec, struct reloc **rv,
+			  size_t nr, size_t s, unsigned int owner_off,
+			  char *buf, size_t len);
+size_t entsize_infer(const struct section *sec, struct reloc **rv, size_t nr,
+		     unsigned int owner_off, const unsigned int *known,
+		     char *why, size_t len);
+
+/* fentry.c: ftrace sites (livepatch redirects through them) */
+enum fentry_kind {
+	FENTRY_NONE,		/* not built for ftrace */
+	FENTRY_TABLE,		/* __mcount_loc or __patchable_function_entries */
+	FENTRY_CALL,		/* calls __fentry__, table made later (vmlinux.o) */
+};
+bool is_fentry_table(const struct special *sp);
+enum fentry_kind fentry_kind(struct cdo *c);
+/* @f (of ORIG) has an ftrace site at its start; true for FENTRY_NONE. */
+bool func_is_traced(struct cdo *c, enum fentry_kind kind, const struct func *f);
 
 /* refuse.c */
 void refuse_unsafe(struct cdo *c);
@@ -290,7 +353,8 @@ bool kernel_defines(struct cdo *c, const char *name);
 bool kernel_symbols_is_vmlinux(struct cdo *c);
 /* kallsyms position of an original symbol; -1 if not found. */
 long kernel_sympos(struct cdo *c, struct symbol *osym);
-/* Size of struct @name from the DWARF of --symbols; 0 if unknown. */
-size_t kernel_struct_size(struct cdo *c, const char *name);
+/* Size of struct @name from the DWARF of --symbols, else of --dwarf; 0 if
+ * unknown.  *from: the file that had it. */
+size_t kernel_struct_size(struct cdo *c, const char *name, const char **from);
 
 #endif

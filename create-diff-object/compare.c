@@ -42,37 +42,33 @@ const char *verdict_name(enum verdict v)
 
 struct cmp_opts {
 	uint64_t ign_lo, ign_hi;	/* relative bytes to ignore */
+	const unsigned char *ign;	/* per byte: ignore, or NULL */
 	int64_t skip_reloc;		/* relative reloc whose target is
 					 * compared by the caller; -1 none */
 };
 
-static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
-			struct section *ps, uint64_t poff, uint64_t len,
-			const struct cmp_opts *opt, uint64_t *diff_at)
+/* Bytes of [ooff, +len) of @os and [poff, +len) of @ps that relocations
+ * write: compared symbolically, not as bytes.  Valid until the next call. */
+static unsigned char *reloc_mask(struct section *os, uint64_t ooff,
+				 struct section *ps, uint64_t poff,
+				 uint64_t len, struct reloc ***ro, size_t *nro,
+				 struct reloc ***rp, size_t *nrp)
 {
 	static unsigned char *mask;
 	static size_t mask_cap;
-	const unsigned char *a, *b;
-	struct reloc **ro, **rp;
-	size_t nro, nrp, i, j, k;
-	char *why = NULL;
+	size_t i, j, k;
 
-	if (!os->data || !ps->data)
-		return (!os->data && !ps->data) ? NULL :
-			xstrdup("section type changed");
-	if (ooff + len > os->size || poff + len > ps->size)
-		return xstrdup("out of section bounds");
-	ro = elf_range_relocs(os, ooff, len, &nro);
-	rp = elf_range_relocs(ps, poff, len, &nrp);
-	if (len > mask_cap) {
-		mask_cap = len * 2;
+	*ro = elf_range_relocs(os, ooff, len, nro);
+	*rp = elf_range_relocs(ps, poff, len, nrp);
+	if (len + 1 > mask_cap) {
+		mask_cap = len * 2 + 1;
 		free(mask);
 		mask = xmalloc(mask_cap);
 	}
-	memset(mask, 0, len);
+	memset(mask, 0, len + 1);
 	for (k = 0; k < 2; k++) {
-		struct reloc **v = k ? rp : ro;
-		size_t n = k ? nrp : nro;
+		struct reloc **v = k ? *rp : *ro;
+		size_t n = k ? *nrp : *nro;
 		uint64_t base = k ? poff : ooff;
 
 		for (i = 0; i < n; i++) {
@@ -85,11 +81,30 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 				mask[at + j] = 1;
 		}
 	}
+	return mask;
+}
+
+static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			const struct cmp_opts *opt, uint64_t *diff_at)
+{
+	const unsigned char *a, *b, *mask;
+	struct reloc **ro, **rp;
+	size_t nro, nrp, i, j;
+	char *why = NULL;
+
+	if (!os->data || !ps->data)
+		return (!os->data && !ps->data) ? NULL :
+			xstrdup("section type changed");
+	if (ooff + len > os->size || poff + len > ps->size)
+		return xstrdup("out of section bounds");
+	mask = reloc_mask(os, ooff, ps, poff, len, &ro, &nro, &rp, &nrp);
 	a = (const unsigned char *)os->data + ooff;
 	b = (const unsigned char *)ps->data + poff;
 	for (i = 0; i < len; i++) {
 		if (mask[i] || a[i] == b[i] ||
-		    (i >= opt->ign_lo && i < opt->ign_hi))
+		    (i >= opt->ign_lo && i < opt->ign_hi) ||
+		    (opt->ign && opt->ign[i]))
 			continue;
 		*diff_at = i;
 		return xasprintf("bytes differ at +0x%zx", i);
@@ -136,7 +151,16 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at)
 {
-	struct cmp_opts opt = { 0, 0, -1 };
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
+
+	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
+char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
+			struct section *ps, uint64_t poff, uint64_t len,
+			uint64_t ign_lo, uint64_t ign_hi, uint64_t *diff_at)
+{
+	struct cmp_opts opt = { ign_lo, ign_hi, NULL, -1 };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
@@ -145,9 +169,100 @@ char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 		      struct section *ps, uint64_t poff, uint64_t len,
 		      uint64_t *diff_at)
 {
-	struct cmp_opts opt = { 0, len, -1 };
+	struct cmp_opts opt = { 0, len, NULL, -1 };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
+}
+
+/*
+ * The code of @o and @p (same size) differs in its bytes: equal but for
+ * __LINE__ immediates (line.c)?  Then NULL and *what says which.
+ */
+static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
+			   char *why, char **what)
+{
+	struct reloc **ro, **rp;
+	size_t nro, nrp;
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	unsigned char *ign;
+	uint64_t at;
+	char *again;
+
+	if (!o->sec->data || !p->sec->data ||
+	    o->sym.st_value + o->sym.st_size > o->sec->size ||
+	    p->sym.st_value + p->sym.st_size > p->sec->size)
+		return why;
+	ign = line_immediates(c, o, p,
+			      reloc_mask(o->sec, o->sym.st_value, p->sec,
+					 p->sym.st_value, p->sym.st_size,
+					 &ro, &nro, &rp, &nrp), what);
+	if (!ign)
+		return why;
+	opt.ign = ign;
+	again = compare_ex(c, o->sec, o->sym.st_value, p->sec,
+			   p->sym.st_value, p->sym.st_size, &opt, &at);
+	free(ign);
+	if (again) {
+		free(*what);
+		*what = NULL;
+		free(again);
+		return why;
+	}
+	free(why);
+	return NULL;
+}
+
+/* The replacements of two .altinstructions entries. */
+static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
+			    const struct entry_ref *ep)
+{
+	struct section *rs_o, *rs_p;
+	uint64_t off_o, off_p, len_o, len_p, at;
+	bool po = special_piece(eo->sp, eo->idx, &rs_o, &off_o, &len_o);
+	bool pp = special_piece(ep->sp, ep->idx, &rs_p, &off_p, &len_p);
+
+	if (!eo->sp->desc->altinstr)
+		return NULL;
+	if (!po || !pp)
+		return xstrdup("unreadable replacement");
+	if (len_o != len_p)
+		return xstrdup("replacement length differs");
+	return compare_range(c, rs_o, off_o, rs_p, off_p, len_o, &at);
+}
+
+/* One entry of ORIG against its twin; *line_only: only the bug line differs. */
+static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
+			   const struct entry_ref *ep, bool *line_only)
+{
+	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	int line = ep->sp->line_off;
+	uint64_t at;
+	size_t len, lo, lp;
+	char *why;
+
+	if (eo->sp->entsize != ep->sp->entsize)
+		return xstrdup("entry size changed");
+	/* the replacement's address is compared by its content */
+	if (ep->sp->desc->altinstr)
+		opt.skip_reloc = PIECE_FIELD;
+	/* a last entry may lack its tail padding */
+	lo = special_entry_len(eo->sp, eo->idx);
+	lp = special_entry_len(ep->sp, ep->idx);
+	len = lo < lp ? lo : lp;
+	why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
+			 ep->sp->sec, ep->idx * ep->sp->entsize, len, &opt, &at);
+	if (why && line >= 0 && line == eo->sp->line_off &&
+	    at >= (uint64_t)line && at < (uint64_t)line + 2) {
+		free(why);
+		opt.ign_lo = line;
+		opt.ign_hi = line + 2;
+		why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
+				 ep->sp->sec, ep->idx * ep->sp->entsize, len,
+				 &opt, &at);
+		if (!why)
+			*line_only = true;
+	}
+	return why ? why : compare_pieces(c, eo, ep);
 }
 
 /*
@@ -159,7 +274,6 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			     bool *line_only)
 {
 	size_t i, j, k;
-	uint64_t at;
 
 	*line_only = false;
 	if (o->entries.nr != p->entries.nr && !p->entries.nr)
@@ -190,49 +304,10 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			return xasprintf("%zu %s entries, were %zu", np,
 					 sp->sec->name, no);
 		for (k = 0; k < np && sp->desc->compare; k++) {
-			struct entry_ref *eo = &o->entries.v[j + k];
-			struct entry_ref *ep = &p->entries.v[i + k];
-			struct cmp_opts opt = { 0, 0, -1 };
-			char *why;
+			char *why = compare_entry(c, &o->entries.v[j + k],
+						  &p->entries.v[i + k],
+						  line_only);
 
-			if (eo->sp->entsize != ep->sp->entsize)
-				return xasprintf("%s entry size changed",
-						 sp->sec->name);
-			if (sp->desc->altinstr)
-				opt.skip_reloc = 4;
-			why = compare_ex(c, eo->sp->sec,
-					 eo->idx * eo->sp->entsize, ep->sp->sec,
-					 ep->idx * ep->sp->entsize,
-					 ep->sp->entsize, &opt, &at);
-			if (why && !strcmp(sp->sec->name, "__bug_table") &&
-			    ep->sp->entsize >= 12 && at >= 8 && at < 10) {
-				free(why);
-				opt.ign_lo = 8;
-				opt.ign_hi = 10;
-				why = compare_ex(c, eo->sp->sec,
-						 eo->idx * eo->sp->entsize,
-						 ep->sp->sec,
-						 ep->idx * ep->sp->entsize,
-						 ep->sp->entsize, &opt, &at);
-				if (!why)
-					*line_only = true;
-			}
-			if (!why && sp->desc->altinstr) {
-				struct section *rs_o, *rs_p;
-				uint64_t off_o, off_p, len_o, len_p;
-
-				if (!special_alt_repl(eo->sp, eo->idx, &rs_o,
-					      &off_o, &len_o) ||
-				    !special_alt_repl(ep->sp, ep->idx,
-						      &rs_p, &off_p, &len_p))
-					why = xstrdup("unreadable replacement");
-				else if (len_o != len_p)
-					why = xstrdup("replacement length differs");
-				else
-					why = compare_range(c, rs_o, off_o,
-							    rs_p, off_p, len_o,
-							    &at);
-			}
 			if (why) {
 				char *r = xasprintf("%s entry %zu differs: %s",
 						    sp->sec->name, k, why);
@@ -264,9 +339,9 @@ static void compare_one(struct cdo *c, struct func *p)
 {
 	struct func *o = p->twin;
 	struct symbol *ps = p->sym, *os;
+	char *why, *lines = NULL;
 	bool line_only;
 	uint64_t at;
-	char *why;
 
 	if (!o) {
 		set_verdict(p, V_NEW, NULL);
@@ -280,14 +355,19 @@ static void compare_one(struct cdo *c, struct func *p)
 	else
 		why = compare_range(c, os->sec, os->sym.st_value, ps->sec,
 				    ps->sym.st_value, ps->sym.st_size, &at);
+	if (why && str_starts_with(why, "bytes differ"))
+		why = compare_lines(c, os, ps, why, &lines);
 	if (why) {
 		set_verdict(p, V_CHANGED, why);
 		return;
 	}
 	why = compare_entries(c, o, p, &line_only);
-	if (why)
+	if (why) {
+		free(lines);
 		set_verdict(p, V_CHANGED, why);
-	else if (line_only)
+	} else if (lines) {
+		set_verdict(p, V_IGNORED_LINE, lines);
+	} else if (line_only)
 		set_verdict(p, V_IGNORED_LINE,
 			    xstrdup("only __bug_table line numbers differ"));
 	else
@@ -304,52 +384,24 @@ static struct func *changed_ancestor(struct func *f)
 	return NULL;
 }
 
-static bool is_fentry_table(const struct special *sp)
-{
-	return !strcmp(sp->desc->name, "__mcount_loc") ||
-	       !strcmp(sp->desc->name, "__patchable_function_entries");
-}
-
 /*
- * In an object built for ftrace (it has __mcount_loc or
- * __patchable_function_entries), a changed function of ORIG without an
- * entry there is notrace: livepatch cannot redirect it.
+ * A changed function of ORIG without an ftrace site at its start is
+ * notrace: livepatch cannot redirect it (fentry.c says what counts).
  */
 static void check_fentry(struct cdo *c)
 {
-	bool traced = false;
-	size_t i, j;
+	enum fentry_kind kind = fentry_kind(c);
+	size_t i;
 
-	for (i = 0; i < c->nr_specials; i++)
-		if (!c->specials[i].is_patched &&
-		    is_fentry_table(&c->specials[i]))
-			traced = true;
-	if (!traced)
+	if (kind == FENTRY_NONE)
 		return;
 	for (i = 0; i < c->nr_funcs; i++) {
-		struct func *f = &c->funcs[i], *o = f->twin;
-		bool has = false;
+		struct func *f = &c->funcs[i];
 
 		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold ||
-		    sec_is_init(f->sym->sec))
+		    sec_is_init(f->sym->sec) || func_is_traced(c, kind, f->twin))
 			continue;
-		for (j = 0; j < o->entries.nr && !has; j++)
-			has = is_fentry_table(o->entries.v[j].sp);
-		/* an alias at the same address (SYSCALL_DEFINE0's stubs) may
-		 * own the entry */
-		for (j = 0; j < c->nr_funcs && !has; j++) {
-			struct func *a = &c->funcs[j];
-			size_t k;
-
-			if (a->is_patched || a == o || a->sym->sec != o->sym->sec ||
-			    a->sym->sym.st_value != o->sym->sym.st_value)
-				continue;
-			for (k = 0; k < a->entries.nr && !has; k++)
-				has = is_fentry_table(a->entries.v[k].sp);
-		}
-		if (has)
-			continue;
-		refuse(c, "changed function %s (section %s) has no fentry call in the original (notrace): livepatch cannot redirect it",
+		refuse(c, "changed function %s (section %s) has no ftrace site at its start in the original (notrace): livepatch cannot redirect it",
 		       f->sym->name, f->sym->sec->name);
 		f->verdict = V_REFUSED;
 	}

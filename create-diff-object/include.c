@@ -257,6 +257,13 @@ static void visit_sym(struct work *w, struct symbol *sym)
 	}
 }
 
+static void visit_reloc(struct work *w, struct reloc *r);
+
+static void visit_piece_reloc(void *w, struct reloc *r)
+{
+	visit_reloc(w, r);
+}
+
 static void visit_reloc(struct work *w, struct reloc *r)
 {
 	struct symbol *sym = r->sym;
@@ -271,6 +278,11 @@ static void visit_reloc(struct work *w, struct reloc *r)
 	reloc_target(w->c->patched, r, &t);
 	if (t.kind == T_SYM) {
 		visit_sym(w, t.sym);
+		return;
+	}
+	/* out-of-line code (.altinstr_aux): the piece, copied by output.c */
+	if (t.kind == T_SEC && is_piece_section(sym->sec) && t.off >= t.bias) {
+		pieces_visit(w->c, sym->sec, t.off - t.bias, visit_piece_reloc, w);
 		return;
 	}
 	/* mergeable or anonymous section: copy it */
@@ -389,8 +401,7 @@ void include_all(struct cdo *c)
 			for (k = 0; k < n; k++)
 				if (!is_text_section(rv[k]->sym->sec))
 					visit_reloc(&w, rv[k]);
-			if (!sp->desc->altinstr ||
-			    !special_alt_repl(sp, j, &rsec, &roff, &rlen) ||
+			if (!special_piece(sp, j, &rsec, &roff, &rlen) ||
 			    !rsec->rela)
 				continue;
 			w.from = rsec;

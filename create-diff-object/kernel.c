@@ -115,23 +115,43 @@ long kernel_sympos(struct cdo *c, struct symbol *osym)
 	return pos < 0 ? -1 : pos;
 }
 
-size_t kernel_struct_size(struct cdo *c, const char *name)
+/*
+ * A module's .ko often lacks the struct (no code of the module uses it
+ * by name: alt_instr, paravirt_patch_site); vmlinux (--dwarf) has it.
+ */
+size_t kernel_struct_size(struct cdo *c, const char *name, const char **from)
 {
+	const char *files[2] = { c->symbols_path, c->dwarf_path };
 	struct kernel *k = K(c);
-	void *v = hash_find(&k->sizes, name);
-	size_t size = 0;
+	size_t i;
 
-	if (v)
-		return (size_t)(uintptr_t)v - 1;
-	{
-		long s = dwarf_struct_size(c->symbols_path, name);
+	for (i = 0; i < 2; i++) {
+		char *key;
+		void *v;
+		long s;
 
-		if (s > 0)
-			size = s;
+		if (!files[i])
+			continue;
+		key = xasprintf("%zu:%s", i, name);
+		v = hash_find(&k->sizes, key);
+		if (v) {
+			s = (long)(uintptr_t)v - 1;
+			free(key);
+		} else {
+			s = dwarf_struct_size(files[i], name);
+			if (s < 0)
+				s = 0;
+			hash_add(&k->sizes, cdo_own(c, key),
+				 (void *)(uintptr_t)(s + 1));
+			DEBUG("DWARF of %s: struct %s is %ld bytes", files[i],
+			      name, s);
+		}
+		if (s > 0) {
+			*from = files[i];
+			return s;
+		}
 	}
-	hash_add(&k->sizes, name, (void *)(uintptr_t)(size + 1));
-	DEBUG("DWARF: struct %s is %zu bytes", name, size);
-	return size;
+	return 0;
 }
 
 bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc)

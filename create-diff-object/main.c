@@ -28,6 +28,8 @@ static void usage(FILE *out)
 "  -s, --symbols FILE     vmlinux or module .ko of the running kernel (any ELF\n"
 "                         with a symbol table; default: ORIG.o)\n"
 "  -S, --symvers FILE     Module.symvers: exported symbols stay plain\n"
+"      --dwarf FILE       DWARF for struct sizes when --symbols lacks them\n"
+"                         (vmlinux, for a module)\n"
 "      --explain FILE     write every verdict as JSON\n"
 "      --crcs FILE        export CRCs of the patched build (Module.symvers\n"
 "                         format); referenced exports whose CRC changed are\n"
@@ -119,7 +121,7 @@ static void check_out_path(const struct cdo *c)
 
 static void parse_args(struct cdo *c, int argc, char **argv)
 {
-	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_CRCS,
+	enum { OPT_EXPLAIN = 256, OPT_DEBUG, OPT_ENTSIZE, OPT_DWARF, OPT_CRCS,
 	       OPT_PATCH_SYMBOLS };
 	static const struct option longopts[] = {
 		{ "objname", required_argument, NULL, 'n' },
@@ -129,6 +131,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 		{ "crcs", required_argument, NULL, OPT_CRCS },
 		{ "patch-symbols", required_argument, NULL, OPT_PATCH_SYMBOLS },
 		{ "entsize", required_argument, NULL, OPT_ENTSIZE },
+		{ "dwarf", required_argument, NULL, OPT_DWARF },
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +162,9 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 			break;
 		case OPT_ENTSIZE:
 			parse_entsize(c, optarg);
+			break;
+		case OPT_DWARF:
+			c->dwarf_path = optarg;
 			break;
 		case OPT_DEBUG:
 			debug_level++;
@@ -247,6 +253,9 @@ static void cleanup(struct cdo *c)
 	free(c->specials);
 	if (c->refusal_set.buckets)
 		hash_free(&c->refusal_set);
+	if (c->private_memo.buckets)
+		hash_free(&c->private_memo);
+	pieces_free(c);
 	if (c->patch_syms.buckets)
 		hash_free(&c->patch_syms);
 	for (i = 0; i < c->nr_refusals; i++)

@@ -2,8 +2,8 @@
 /*
  * The diff object: included sections and their symbols copied from
  * PATCHED, special sections rebuilt from the entries of included functions
- * (.altinstr_replacement from their replacements), references to the
- * original kernel as undefined symbols (reference.c), and a
+ * (.altinstr_replacement and .fixup from their out-of-line code),
+ * references to the original kernel as undefined symbols (reference.c), and a
  * "__klpgen_new.<obj>.<func>.<sympos>" alias for every changed function.
  */
 #include <stdlib.h>
@@ -18,7 +18,9 @@ struct out {
 	struct section **secmap;	/* PATCHED section index -> OUT */
 	struct symbol **symmap;		/* PATCHED symbol index -> OUT */
 	struct hashmap refs;		/* reference name -> OUT symbol */
-	struct section *repl;		/* OUT .altinstr_replacement */
+	/* out-of-line code of entries: .altinstr_replacement, .fixup */
+	struct section *piece_src[4], *piece_dst[4];
+	struct hashmap pieces;		/* "<dst>:<src off>" -> OUT offset + 1 */
 	bool failed;
 };
 
@@ -73,6 +75,9 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym,
 	return s;
 }
 
+static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
+			  uint64_t len, struct section **dst, uint64_t *new_off);
+
 /* OUT symbol and addend for PATCHED relocation @r. */
 static struct symbol *map_target(struct out *o, const struct reloc *r,
 				 int64_t *addend)
@@ -94,6 +99,16 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
 		return ref_sym(o, t.sym, r);
+	}
+	/* out-of-line code (.altinstr_aux): just the piece it points at */
+	if (t.kind == T_SEC && is_piece_section(t.sec) && t.off >= t.bias) {
+		uint64_t start = t.off - t.bias, nstart;
+		struct section *d;
+
+		copy_piece_at(o, t.sec, start, pieces_len(o->c, t.sec, start),
+			      &d, &nstart);
+		*addend = (int64_t)nstart + t.bias;
+		return elf_section_symbol(o->e, d);
 	}
 	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
 	       r->sec->base->name, (unsigned long long)r->offset,
@@ -125,30 +140,66 @@ static void copy_relocs(struct out *o, struct section *ps)
 			   &ps->rela->relocs[i]);
 }
 
-/* The replacement of alt entry @idx into OUT .altinstr_replacement. */
-static bool copy_repl(struct out *o, struct special *sp, size_t idx,
-		      uint64_t *new_off)
+/* The OUT section collecting the pieces cut out of PATCHED's @rs. */
+static struct section *piece_dst(struct out *o, struct section *rs)
 {
-	struct section *rs;
-	uint64_t off, len, base;
+	size_t i;
+
+	for (i = 0; i < 4 && o->piece_src[i]; i++)
+		if (o->piece_src[i] == rs)
+			return o->piece_dst[i];
+	if (i == 4)
+		DIE("more than 4 kinds of out-of-line code");
+	o->piece_src[i] = rs;
+	o->piece_dst[i] = elf_add_section(o->e, rs->name, rs->sh.sh_type,
+					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
+					  sane_align(o, rs), 0, NULL, 0);
+	return o->piece_dst[i];
+}
+
+/*
+ * The out-of-line code of entry @idx (an alternative's replacement, a
+ * .fixup piece) into OUT, once per piece: *dst and *new_off say where.
+ */
+static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
+			  uint64_t len, struct section **dst, uint64_t *new_off)
+{
 	struct reloc **rv;
+	struct section *d;
+	uint64_t base;
+	char *key;
+	void *v;
 	size_t i, n;
 
-	if (!special_alt_repl(sp, idx, &rs, &off, &len)) {
+	*dst = d = piece_dst(o, rs);
+	key = xasprintf("%p:%llx", (void *)d, (unsigned long long)off);
+	v = hash_find(&o->pieces, key);
+	if (v) {
+		*new_off = (uintptr_t)v - 1;
+		free(key);
+		return;
+	}
+	base = elf_append_data(d, (unsigned char *)rs->data + off, len, 1);
+	/* known before its relocations: pieces may jump into each other */
+	hash_add(&o->pieces, cdo_own(o->c, key), (void *)(uintptr_t)(base + 1));
+	*new_off = base;
+	rv = elf_range_relocs(rs, off, len, &n);
+	for (i = 0; i < n; i++)
+		copy_reloc(o, d, base + rv[i]->offset - off, rv[i]);
+}
+
+static bool copy_piece(struct out *o, struct special *sp, size_t idx,
+		       struct section **dst, uint64_t *new_off)
+{
+	struct section *rs;
+	uint64_t off, len;
+
+	if (!special_piece(sp, idx, &rs, &off, &len)) {
 		refuse(o->c, "%s entry %zu: unreadable replacement",
 		       sp->sec->name, idx);
 		return false;
 	}
-	if (!o->repl) {
-		o->repl = elf_add_section(o->e, rs->name, rs->sh.sh_type,
-					  rs->sh.sh_flags & ~(uint64_t)SHF_GROUP,
-					  sane_align(o, rs), 0, NULL, 0);
-	}
-	base = elf_append_data(o->repl, (unsigned char *)rs->data + off, len, 1);
-	rv = elf_range_relocs(rs, off, len, &n);
-	for (i = 0; i < n; i++)
-		copy_reloc(o, o->repl, base + rv[i]->offset - off, rv[i]);
-	*new_off = base;
+	copy_piece_at(o, rs, off, len, dst, new_off);
 	return true;
 }
 
@@ -163,11 +214,13 @@ static void copy_special(struct out *o, struct special *sp)
 	if (!nr)
 		return;
 	align = sane_align(o, sp->sec);	/* may exit: before allocating */
-	buf = xmalloc(nr * es);
+	/* whole entries: a last one without tail padding gets zeros */
+	buf = xcalloc(nr, es);
 	for (j = 0, n = 0; j < sp->nr; j++)
 		if (sp->include[j])
 			memcpy(buf + es * n++,
-			       (unsigned char *)sp->sec->data + j * es, es);
+			       (unsigned char *)sp->sec->data + j * es,
+			       special_entry_len(sp, j));
 	dst = elf_add_section(o->e, sp->sec->name, sp->sec->sh.sh_type,
 			      sp->sec->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 			      align, sp->sec->sh.sh_entsize, buf, nr * es);
@@ -185,15 +238,15 @@ static void copy_special(struct out *o, struct special *sp)
 			continue;
 		special_entry_relocs(sp, j, &rv, &k);
 		for (size_t i = 0; i < k; i++) {
-			uint64_t rel = rv[i]->offset - j * es;
-			uint64_t repl;
+			uint64_t rel = rv[i]->offset - j * es, poff;
+			struct section *pd;
 
-			if (sp->desc->altinstr && rel == 4) {
-				if (copy_repl(o, sp, j, &repl))
+			if (rel == PIECE_FIELD && sp->desc->altinstr) {
+				if (copy_piece(o, sp, j, &pd, &poff))
 					elf_add_reloc(o->e, dst, n * es + rel,
 						      rv[i]->type,
-						      elf_section_symbol(o->e, o->repl),
-						      (int64_t)repl);
+						      elf_section_symbol(o->e, pd),
+						      (int64_t)poff);
 				continue;
 			}
 			copy_reloc(o, dst, n * es + rel, rv[i]);
@@ -293,6 +346,7 @@ int write_output(struct cdo *c)
 	o.secmap = xcalloc(p->nr_secs + 1, sizeof(*o.secmap));
 	o.symmap = xcalloc(p->nr_syms + 1, sizeof(*o.symmap));
 	hash_init(&o.refs, 256);
+	hash_init(&o.pieces, 64);
 
 	for (i = 0; i < p->nr_secs; i++)
 		if (p->secs[i]->include)
@@ -330,6 +384,7 @@ int write_output(struct cdo *c)
 		ret = EXIT_INTERNAL;
 	}
 	hash_free(&o.refs);
+	hash_free(&o.pieces);
 	free(o.secmap);
 	free(o.symmap);
 	return ret;

@@ -190,16 +190,16 @@ void check_hazards(struct cdo *c)
 			if (!sp->include[j])
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
-			if (sp->desc->hazard_off >= 0)
+			if (sp->key_off >= 0)
 				for (k = 0; k < n; k++)
 					if (rv[k]->offset == j * sp->entsize +
-					    (uint64_t)sp->desc->hazard_off)
+					    (uint64_t)sp->key_off)
 						hazard(c, sp, j, rv[k], "key");
 			if (sp->desc->altinstr) {
 				struct section *rs;
 				uint64_t off, len;
 
-				if (!special_alt_repl(sp, j, &rs, &off, &len))
+				if (!special_piece(sp, j, &rs, &off, &len))
 					continue;
 				rv = elf_range_relocs(rs, off, len, &n);
 				for (k = 0; k < n; k++)

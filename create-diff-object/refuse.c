@@ -18,7 +18,11 @@ static bool ignored_data_section(const struct section *sec)
 		".modinfo", ".discard", ".comment", ".note", ".debug",
 		KLPGEN_SEC_PREFIX, "___ksymtab", "__ksymtab", "__kcrctab",
 		".gnu.", ".BTF",
-		"__dyndbg",	/* dynamic debug descriptors: metadata */
+		/* dynamic-debug descriptors (__verbose on older kernels): metadata.
+		 * The patched code keeps using the original descriptor (its
+		 * key is what the control file switches), whatever changed in
+		 * it: the line number when lines moved, the format */
+		"__dyndbg", "__verbose",
 	};
 	size_t i;
 

@@ -5,9 +5,15 @@
  * into entries; each entry belongs to the function its code field points
  * at, and follows it: compared with it, copied with it.
  *
- * Entry sizes: sh_entsize if set, else the size of the kernel struct from
- * the DWARF of --symbols, else the ABI (arrays of s32 or pointers), else
- * --entsize, else an error naming what is missing.
+ * Entry sizes, first found wins: sh_entsize, --entsize, the size of the
+ * kernel struct in the DWARF of --symbols or --dwarf, the ABI (arrays of
+ * s32 or pointers); each is checked against the relocation layout
+ * (entsize.c), and a size that does not fit stops the tool naming both.
+ * Without any, the layout gives the size.  Struct sizes differ between
+ * kernel versions (the known ones are listed per section); the fields the
+ * tool reads are found from the layout: the key is the last relocated
+ * field, the bug line follows the last one, the alternative's replacement
+ * length sits where that version put it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,29 +21,44 @@
 #include "cdo.h"
 #include "dwarf.h"
 
-#define NO_OWNER_FIELD	(~0u)
+/* 6.1: 12; with a format string: 16; no BUGVERBOSE: 8; absolute: 24 */
+static const unsigned int bug_sizes[] = { 12, 16, 8, 24, 0 };
+/* relative (4.15+ x86): 16; absolute: 24 */
+static const unsigned int jump_sizes[] = { 16, 24, 0 };
+/* with padlen (4.18 and other older kernels): 13; 6.1: 12; ft_flags (6.3+): 14 */
+static const unsigned int alt_sizes[] = { 12, 13, 14, 0 };
+/* insn, fixup, handler or data: 12; insn, fixup: 8 */
+static const unsigned int ex_sizes[] = { 12, 8, 0 };
+static const unsigned int sc_sizes[] = { 8, 0 };
+/* u8 *instr; u8 type; u8 len (+ u16 clobbers before 6.0), padded */
+static const unsigned int pv_sizes[] = { 16, 0 };
+static const unsigned int orc_sizes[] = { 6, 0 };
 
 static const struct special_desc descs[] = {
-	{ "__bug_table", ES_DWARF, "bug_entry", 0, -1, NULL, true, false },
-	{ "__jump_table", ES_DWARF, "jump_entry", 0, 8, NULL, true, false },
-	{ ".altinstructions", ES_DWARF, "alt_instr", 0, -1, NULL, true, true },
-	{ "__ex_table", ES_DWARF, "exception_table_entry", 0, -1, NULL,
-	  true, false },
-	{ ".static_call_sites", ES_DWARF, "static_call_site", 0, 4, NULL,
-	  true, false },
-	{ ".parainstructions", ES_DWARF, "paravirt_patch_site", 0, -1, NULL,
-	  true, false },
-	{ "__mcount_loc", ES_PTR, NULL, 0, -1, NULL, false, false },
-	{ "__patchable_function_entries", ES_PTR, NULL, 0, -1, NULL,
-	  false, false },
-	{ ".orc_unwind_ip", ES_S32, NULL, 0, -1, ".orc_unwind", false, false },
-	{ ".orc_unwind", ES_DWARF, "orc_entry", NO_OWNER_FIELD, -1,
-	  ".orc_unwind_ip", false, false },
-	{ ".smp_locks", ES_S32, NULL, 0, -1, NULL, false, false },
-	{ ".retpoline_sites", ES_S32, NULL, 0, -1, NULL, false, false },
-	{ ".return_sites", ES_S32, NULL, 0, -1, NULL, false, false },
-	{ ".call_sites", ES_S32, NULL, 0, -1, NULL, false, false },
-	{ ".ibt_endbr_seal", ES_S32, NULL, 0, -1, NULL, false, false },
+	{ "__bug_table", ES_DWARF, "bug_entry", 0, false, NULL, true, false,
+	  bug_sizes },
+	{ "__jump_table", ES_DWARF, "jump_entry", 0, true, NULL, true, false,
+	  jump_sizes },
+	{ ".altinstructions", ES_DWARF, "alt_instr", 0, false, NULL, true, true,
+	  alt_sizes },
+	{ "__ex_table", ES_DWARF, "exception_table_entry", 0, false, NULL,
+	  true, false, ex_sizes },
+	{ ".static_call_sites", ES_DWARF, "static_call_site", 0, true, NULL,
+	  true, false, sc_sizes },
+	{ ".parainstructions", ES_DWARF, "paravirt_patch_site", 0, false, NULL,
+	  true, false, pv_sizes },
+	{ "__mcount_loc", ES_PTR, NULL, 0, false, NULL, false, false, NULL },
+	{ "__patchable_function_entries", ES_PTR, NULL, 0, false, NULL,
+	  false, false, NULL },
+	{ ".orc_unwind_ip", ES_S32, NULL, 0, false, ".orc_unwind", false, false,
+	  NULL },
+	{ ".orc_unwind", ES_DWARF, "orc_entry", NO_OWNER_FIELD, false,
+	  ".orc_unwind_ip", false, false, orc_sizes },
+	{ ".smp_locks", ES_S32, NULL, 0, false, NULL, false, false, NULL },
+	{ ".retpoline_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
+	{ ".return_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
+	{ ".call_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
+	{ ".ibt_endbr_seal", ES_S32, NULL, 0, false, NULL, false, false, NULL },
 };
 
 const struct special_desc *special_desc(const char *name)
@@ -82,40 +103,148 @@ bool is_special_candidate(const struct section *sec)
 	return true;
 }
 
-static size_t lookup_entsize(struct cdo *c, const struct special_desc *d,
-			     struct section *sec, struct elf_file *elf)
+/* A size given by the object, the user, DWARF or the ABI; 0 if none. */
+static size_t given_entsize(struct cdo *c, const struct special_desc *d,
+			    struct section *sec, struct elf_file *elf,
+			    const char **src)
 {
 	struct section *par;
-	const char *why;
+	const char *file;
 	size_t i, s;
 
-	if (sec->sh.sh_entsize && !(sec->size % sec->sh.sh_entsize))
+	if (sec->sh.sh_entsize) {
+		*src = "sh_entsize";
 		return sec->sh.sh_entsize;
+	}
+	for (i = 0; i < c->nr_entsizes; i++)
+		if (!strcmp(c->entsizes[i].sec, sec->name)) {
+			*src = "--entsize";
+			return c->entsizes[i].size;
+		}
 	switch (d->src) {
 	case ES_S32:
+		*src = "an array of s32";
 		return 4;
 	case ES_PTR:
+		*src = "an array of pointers";
 		return 8;
 	case ES_DWARF:
-		s = kernel_struct_size(c, d->struct_name);
-		if (s)
+		s = kernel_struct_size(c, d->struct_name, &file);
+		if (s) {
+			*src = cdo_own(c, xasprintf("struct %s in the DWARF of %s",
+						    d->struct_name, file));
 			return s;
+		}
 		break;
 	}
 	/* .orc_unwind is index-parallel to .orc_unwind_ip (s32) */
 	if (d->parallel && d->owner_off == NO_OWNER_FIELD &&
 	    (par = elf_find_section(elf, d->parallel)) && par->size >= 4 &&
-	    !(sec->size % (par->size / 4)))
+	    !(sec->size % (par->size / 4))) {
+		*src = d->parallel;
 		return sec->size / (par->size / 4);
-	for (i = 0; i < c->nr_entsizes; i++)
-		if (!strcmp(c->entsizes[i].sec, sec->name))
-			return c->entsizes[i].size;
-	why = d->src == ES_DWARF ? dwarf_error(c->symbols_path) : NULL;
+	}
+	return 0;
+}
+
+static void no_entsize(struct cdo *c, const struct special_desc *d,
+		       struct section *sec, struct elf_file *elf,
+		       const char *layout)
+{
+	const char *why = NULL, *why2 = NULL;
+
+	if (d->src == ES_DWARF) {
+		why = dwarf_error(c->symbols_path);
+		why2 = c->dwarf_path ? dwarf_error(c->dwarf_path) : NULL;
+	}
 	die_code(EXIT_BAD_INPUT,
-		 "entry size of %s unknown: no sh_entsize, no DWARF 'struct %s' in %s%s%s%s; pass --entsize %s=N",
-		 sec->name, d->struct_name ? d->struct_name : "?",
+		 "%s: entry size of %s unknown: no sh_entsize, no DWARF 'struct %s' in %s%s%s%s%s%s%s%s%s, and %s; pass --entsize %s=N",
+		 elf->path, sec->name, d->struct_name ? d->struct_name : "?",
 		 c->symbols_path, why ? " (" : "", why ? why : "",
-		 why ? ")" : "", sec->name);
+		 why ? ")" : "", c->dwarf_path ? " or " : "",
+		 c->dwarf_path ? c->dwarf_path : "", why2 ? " (" : "",
+		 why2 ? why2 : "", why2 ? ")" : "", layout, sec->name);
+}
+
+/*
+ * The entry size of @sec: a given one checked against the relocations, or
+ * the one they show.  A given size that does not fit stops the tool with
+ * both sizes: the DWARF or --entsize is of another kernel than the object.
+ */
+static size_t lookup_entsize(struct cdo *c, struct special *sp,
+			     struct elf_file *elf)
+{
+	const struct special_desc *d = sp->desc;
+	struct section *sec = sp->sec;
+	const char *src = NULL, *bad;
+	char why[200], buf[200];
+	size_t given, layout;
+
+	given = given_entsize(c, d, sec, elf, &src);
+	if (given > 4096)
+		die_code(EXIT_BAD_INPUT, "%s: %s: entry size %zu (%s) is not plausible",
+			 elf->path, sec->name, given, src);
+	layout = entsize_infer(sec, sp->relocs, sp->nr_relocs, d->owner_off,
+			       d->known, why, sizeof(why));
+	if (given) {
+		if (!sp->nr_relocs)
+			return given;	/* .orc_unwind: nothing to check */
+		bad = entsize_check(sec, sp->relocs, sp->nr_relocs, given,
+				    d->owner_off, buf, sizeof(buf));
+		if (!bad)
+			return given;
+		if (layout)
+			die_code(EXIT_BAD_INPUT,
+				 "%s: %s: entry size %zu (%s) does not fit its relocations (%s); they show entries of %zu bytes",
+				 elf->path, sec->name, given, src, bad, layout);
+		die_code(EXIT_BAD_INPUT,
+			 "%s: %s: entry size %zu (%s) does not fit its relocations (%s), and no other size does (%s)",
+			 elf->path, sec->name, given, src, bad, why);
+	}
+	if (!layout)
+		no_entsize(c, d, sec, elf, why);
+	DEBUG("%s: %s: entry size %zu from the relocation layout",
+	      elf->path, sec->name, layout);
+	return layout;
+}
+
+/* Where this kernel version keeps the fields the tool reads. */
+static void find_fields(struct elf_file *elf, struct special *sp)
+{
+	const struct special_desc *d = sp->desc;
+	size_t k = sp->nr ? sp->first_reloc[1] : 0;
+
+	sp->key_off = sp->line_off = sp->replen_off = -1;
+	if (d->has_key && k)
+		sp->key_off = (int)sp->relocs[k - 1]->offset;
+	/* bug_entry: addr, file (, format); line follows the last pointer */
+	if (!strcmp(d->name, "__bug_table") && k >= 2) {
+		struct reloc *r = sp->relocs[k - 1];
+		unsigned int w = reloc_width(r->type);
+
+		if (r->offset + (w ? w : 4) + 2 <= sp->entsize)
+			sp->line_off = (int)(r->offset + (w ? w : 4));
+	}
+	if (d->altinstr) {
+		/* u8 replacementlen: after instrlen, before padlen (13) */
+		switch (sp->entsize) {
+		case 12: case 13:
+			sp->replen_off = 11;
+			break;
+		case 14:
+			sp->replen_off = 13;
+			break;
+		default:
+			die_code(EXIT_BAD_INPUT,
+				 "%s: %s: entries of %zu bytes: not a struct alt_instr the tool knows (12, 13 or 14 bytes), so its replacement length is unknown",
+				 elf->path, sp->sec->name, sp->entsize);
+		}
+		if (special_entry_len(sp, sp->nr - 1) <= (size_t)sp->replen_off)
+			die_code(EXIT_BAD_INPUT,
+				 "%s: %s: the last entry (%zu bytes) has no replacement length",
+				 elf->path, sp->sec->name,
+				 special_entry_len(sp, sp->nr - 1));
+	}
 }
 
 static struct func *owner_at(struct elf_file *elf, struct section *sec,
@@ -151,24 +280,22 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 	struct section *sec = sp->sec;
 	size_t i, r = 0;
 
-	sp->entsize = lookup_entsize(c, sp->desc, sec, elf);
-	if (sec->size % sp->entsize)
-		die_code(EXIT_BAD_INPUT,
-			 "%s: %s: size %zu is not a multiple of its entry size %zu",
-			 elf->path, sec->name, sec->size, sp->entsize);
-	sp->nr = sec->size / sp->entsize;
-	sp->owner = xcalloc(sp->nr + 1, sizeof(*sp->owner));
-	sp->first_reloc = xcalloc(sp->nr + 1, sizeof(*sp->first_reloc));
-	sp->include = xcalloc(sp->nr + 1, sizeof(*sp->include));
 	sp->relocs = sec->rela ? elf_sorted_relocs(sec, &sp->nr_relocs) : NULL;
 	if (!sp->relocs)
 		sp->nr_relocs = 0;
+	sp->entsize = lookup_entsize(c, sp, elf);
+	/* the last entry may lack its tail padding, never more */
+	sp->nr = (sec->size + sp->entsize - 1) / sp->entsize;
+	sp->owner = xcalloc(sp->nr + 1, sizeof(*sp->owner));
+	sp->first_reloc = xcalloc(sp->nr + 1, sizeof(*sp->first_reloc));
+	sp->include = xcalloc(sp->nr + 1, sizeof(*sp->include));
 	for (i = 0; i <= sp->nr; i++) {
 		while (r < sp->nr_relocs &&
 		       sp->relocs[r]->offset < i * sp->entsize)
 			r++;
 		sp->first_reloc[i] = r;
 	}
+	find_fields(elf, sp);
 	if (sp->desc->owner_off == NO_OWNER_FIELD)
 		return;		/* filled from the parallel section */
 	for (i = 0; i < sp->nr; i++) {
@@ -177,6 +304,16 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 		if (sp->owner[i])
 			add_entry(sp->owner[i], sp, i);
 	}
+}
+
+size_t special_entry_len(const struct special *sp, size_t idx)
+{
+	size_t off = idx * sp->entsize;
+
+	if (off >= sp->sec->size)
+		return 0;
+	return sp->sec->size - off < sp->entsize ? sp->sec->size - off :
+						   sp->entsize;
 }
 
 void special_entry_relocs(struct special *sp, size_t idx,
@@ -188,19 +325,28 @@ void special_entry_relocs(struct special *sp, size_t idx,
 }
 
 /* Replacement bytes of .altinstructions entry @idx: section, offset, len. */
-bool special_alt_repl(struct special *sp, size_t idx, struct section **sec,
-		      uint64_t *off, uint64_t *len)
+static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
+		     uint64_t *off, uint64_t *len)
 {
 	uint64_t eoff = idx * sp->entsize;
-	struct reloc *r = elf_find_reloc(sp->sec, eoff + 4, 4);
+	struct reloc *r = elf_find_reloc(sp->sec, eoff + PIECE_FIELD, 4);
 
-	if (!r || r->offset != eoff + 4 || r->sym->type != STT_SECTION ||
+	if (!r || r->offset != eoff + PIECE_FIELD || r->sym->type != STT_SECTION ||
 	    !r->sym->sec || r->addend < 0)
 		return false;
 	*sec = r->sym->sec;
 	*off = r->addend;
-	*len = ((unsigned char *)sp->sec->data)[eoff + sp->entsize - 1];
+	if (sp->replen_off < 0 ||
+	    special_entry_len(sp, idx) <= (size_t)sp->replen_off)
+		return false;
+	*len = ((unsigned char *)sp->sec->data)[eoff + sp->replen_off];
 	return *off + *len <= (*sec)->size && (*sec)->data;
+}
+
+bool special_piece(struct special *sp, size_t idx, struct section **sec,
+		   uint64_t *off, uint64_t *len)
+{
+	return sp->desc->altinstr && alt_repl(sp, idx, sec, off, len);
 }
 
 void special_parse(struct cdo *c)

@@ -11,6 +11,7 @@
  * In code, a PC-relative field ends the instruction, so the address is
  * addend + 4 ("bias" -4); in data ".long x - ." has no bias.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,9 +184,78 @@ static bool sym_same(const struct symbol *o, const struct symbol *p)
 	return false;
 }
 
+/*
+ * Data of assembler-local objects, one section each with -fdata-sections:
+ * gcc's UBSAN data ".data..Lubsan_data<N>", clang's ".data..L__unnamed_<N>".
+ * They have no symbol, and their numbers follow the order of the checks in
+ * the file: one check added renumbers every later one, so they are paired
+ * by content (name with the number left out), never by name.
+ */
+static bool is_private_data(const struct section *s)
+{
+	return strstr(s->name, "..L") && !s->func && !is_text_section(s) &&
+	       s->data;
+}
+
+static size_t private_base_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	while (n && name[n - 1] >= '0' && name[n - 1] <= '9')
+		n--;
+	return n;
+}
+
+/*
+ * UBSAN data starts with a struct source_location { const char *file;
+ * u32 line, column; }: where the check is, not what it checks.  A moved
+ * line is no change (the running kernel's copy reports the old line).
+ */
+static bool is_source_location(const struct section *s)
+{
+	struct reloc *r = elf_find_reloc((struct section *)s, 0, 8);
+
+	return s->size >= 16 && r && r->offset == 0 && r->type == R_X86_64_64 &&
+	       r->sym->sec && is_mergeable(r->sym->sec) &&
+	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
+}
+
+static bool private_equal(struct cdo *c, struct section *os,
+			  struct section *ps)
+{
+	struct hash_entry *e;
+	size_t lo = private_base_len(os->name), lp = private_base_len(ps->name);
+	char key[64];
+	uint64_t at;
+	void *v;
+	char *why;
+	bool eq;
+
+	if (lo != lp || strncmp(os->name, ps->name, lo) || os->size != ps->size)
+		return false;
+	if (!c->private_memo.buckets)
+		hash_init(&c->private_memo, 64);
+	snprintf(key, sizeof(key), "%p:%p", (void *)os, (void *)ps);
+	v = hash_find(&c->private_memo, key);
+	if (v)
+		return v == (void *)1;
+	e = hash_insert(&c->private_memo, cdo_own(c, xstrdup(key)), (void *)1);
+	if (is_source_location(os) && is_source_location(ps))
+		why = compare_range_ign(c, os, 0, ps, 0, os->size, 8, 16, &at);
+	else
+		why = compare_range(c, os, 0, ps, 0, os->size, &at);
+	eq = !why;
+	free(why);
+	if (!eq)
+		e->val = (void *)2;
+	return eq;
+}
+
 /* Anonymous sections (jump tables...) compare by content, memoized. */
 static bool anon_equal(struct cdo *c, struct section *os, struct section *ps)
 {
+	if (is_private_data(os) && is_private_data(ps))
+		return private_equal(c, os, ps);
 	uint64_t at;
 	char *why;
 
@@ -222,6 +292,8 @@ bool targets_equal(struct cdo *c, const struct target *o,
 		       !!(o->sec->sh.sh_flags & SHF_STRINGS) ==
 		       !!(p->sec->sh.sh_flags & SHF_STRINGS);
 	case T_SEC:
+		if (is_piece_section(o->sec) && is_piece_section(p->sec))
+			return pieces_equal(c, o, p);
 		return o->off == p->off && anon_equal(c, o->sec, p->sec);
 	}
 	return false;

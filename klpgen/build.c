@@ -53,6 +53,9 @@ static void usage(FILE *out)
 "      --keep-work         keep the work directory and print its path\n"
 "      --skip-compiler-check  build even if gcc differs from the one that\n"
 "                          built the vmlinux\n"
+"      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
+"                          order) before writing it, as klpgen check does\n"
+"      --no-check          write the module even if it is incompatible\n"
 "      --package rpm|deb   also package the module (klpgen package)\n"
 "      --version V         the module's (and package's) version (default:\n"
 "                          0.YYYYMMDDHHMMSS of $SOURCE_DATE_EPOCH or now)\n"
@@ -60,13 +63,14 @@ static void usage(FILE *out)
 "  -h, --help              this text\n"
 "\n"
 "exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
-"      3 nothing patchable changed, 4 refused as unsafe, 130 interrupted,\n"
+"      3 nothing patchable changed, 4 refused as unsafe or incompatible\n"
+"      with --prev, 130 interrupted,\n"
 "      1 other errors.  See klpgen(1).\n");
 }
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
+	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
 
 static char *absolute(const char *path)
@@ -108,6 +112,8 @@ static void parse_options(struct build *b, int argc, char **argv)
 		{ "debug", no_argument, NULL, OPT_DEBUG },
 		{ "keep-work", no_argument, NULL, OPT_KEEP },
 		{ "skip-compiler-check", no_argument, NULL, OPT_SKIPCC },
+		{ "prev", required_argument, NULL, OPT_PREV },
+		{ "no-check", no_argument, NULL, OPT_NO_CHECK },
 		{ "package", required_argument, NULL, OPT_PACKAGE },
 		{ "version", required_argument, NULL, OPT_VERSION },
 		{ "release", required_argument, NULL, OPT_RELEASE },
@@ -132,6 +138,11 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_DEBUG: debug_level++; b->keep_work = true; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case OPT_SKIPCC: b->skip_cc_check = true; break;
+		case OPT_PREV:
+			sl_add_own(&b->prevs, need_path(optarg, "--prev module",
+							S_IFREG));
+			break;
+		case OPT_NO_CHECK: b->no_check = true; break;
 		case OPT_PACKAGE: b->package = optarg; break;
 		case OPT_VERSION: b->version = xstrdup(optarg); break;
 		case OPT_RELEASE: b->release = optarg; break;
@@ -233,7 +244,7 @@ static char *default_name(const char *patch)
 }
 
 /* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
-static void normalize_name(char *name)
+void normalize_name(char *name)
 {
 	char *c;
 
@@ -345,20 +356,28 @@ static void make_outdir(struct build *b)
 	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
 }
 
-/* gcc of the vmlinux (.comment "GCC: (Debian 12.2.0-14) 12.2.0") == ours?
- * Of the module, when patching an out-of-tree one. */
+/*
+ * The compiler of the vmlinux (of the module, when patching an out-of-tree
+ * one) == ours?  gcc: .comment "GCC: (Debian 12.2.0-14) 12.2.0" against
+ * `gcc --version` after its first word; clang: .comment "Debian clang
+ * version 16.0.6 (15~deb12u1)" against the whole first line of
+ * `clang-16 --version`.
+ */
 static void check_compiler(struct build *b)
 {
 	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
+	bool clang = b->tc.llvm[0] != '\0';
+	const char *tag = clang ? "" : "GCC: ";
 	struct elf_file *elf;
 	struct section *sec;
-	char *cc = kb_compiler_version(), *want;
+	char *cc = kb_compiler_version(b->tc.cc), *want;
 	const char *p, *end;
 	bool found = false, same = false;
 
 	if (!cc)
-		die_code(EXIT_BAD_INPUT, "gcc --version failed: is gcc installed?");
-	want = strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
+		die_code(EXIT_BAD_INPUT, "%s --version failed: is %s installed?",
+			 b->tc.cc, b->tc.cc);
+	want = clang ? cc : strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
 	elf = elf_open(target);
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
@@ -367,21 +386,24 @@ static void check_compiler(struct build *b)
 		p = sec->data;
 		end = p + sec->size;
 		for (; p < end; p += strnlen(p, end - p) + 1) {
-			if (!str_starts_with(p, "GCC: "))
+			size_t t = strlen(tag);
+
+			if (clang ? !strstr(p, "clang version") :
+				    !str_starts_with(p, tag))
 				continue;
 			found = true;
-			if (!strncmp(p + 5, want, end - p - 5))
+			if (!strncmp(p + t, want, end - p - t))
 				same = true;
 			else if (!same)
 				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
-					target, (int)strnlen(p + 5, end - p - 5),
-					p + 5);
+					target, (int)strnlen(p + t, end - p - t),
+					p + t);
 		}
 	}
 	elf_close(elf);
 	if (!found)
-		WARN("%s names no GCC in .comment; compiler not checked",
-		     target);
+		WARN("%s names no %s in .comment; compiler not checked",
+		     target, clang ? "clang" : "GCC");
 	else if (!same && !b->skip_cc_check)
 		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
 			 "has %s.  Patched code built by another compiler may "
@@ -587,6 +609,16 @@ static void generate(struct build *b)
 	b->post_cc_seconds = kb_now() - start;
 }
 
+void build_options(struct build *b, int argc, char **argv)
+{
+	parse_options(b, argc, argv);
+}
+
+char *build_default_name(const char *patch)
+{
+	return default_name(patch);
+}
+
 void build_init(struct build *b)
 {
 	memset(b, 0, sizeof(*b));
@@ -604,6 +636,8 @@ void build_run(struct build *b)
 	resolve_inputs(b);
 	if (b->oot_ko)
 		oot_resolve(b);
+	if (kb_toolchain(b->config, &b->tc))
+		die_code(EXIT_BAD_INPUT, "cannot read %s", b->config);
 	if (!b->skip_cc_check || debug_level)
 		check_compiler(b);
 	else
@@ -621,6 +655,7 @@ void build_run(struct build *b)
 	apply_patches(b);
 	patched_build(b);
 	generate(b);
+	kb_publish_module(b);
 	if (b->package && kb_package(b))
 		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(b);

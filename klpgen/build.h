@@ -15,6 +15,7 @@
  *   diff.c     create-diff-object per changed object, explain merge,
  *              the module (klpgen_make_module(), in-process)
  *   summary.c  the one-screen summary read back from the diff objects
+ *   build-publish.c  --prev checks, then the module into the output dir
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -25,6 +26,7 @@
 #include <sys/types.h>
 
 #include "fs.h"
+#include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
 #include "util.h"
@@ -50,6 +52,8 @@ struct build {
 	bool keep_work;
 	bool skip_cc_check;
 	struct strlist patches;	/* absolute paths */
+	struct strlist prevs;	/* --prev modules, absolute, in load order */
+	bool no_check;		/* --no-check */
 	struct strlist targets;	/* make targets of the original build; none:
 				 * vmlinux modules (kpatch-build -t) */
 	bool kpatch;		/* kpatch-build: kpatch's module file names */
@@ -63,6 +67,7 @@ struct build {
 
 	/* Derived. */
 	char *kcflags;
+	struct kb_toolchain tc;	/* the kernel's compiler (toolchain.c) */
 	char *key;
 	char *keydir;		/* <cache>/builds/<key> */
 	char *farm;		/* <keydir>/src */
@@ -111,7 +116,7 @@ char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
-char *kb_compiler_version(void);
+char *kb_compiler_version(const char *cc);	/* `cc --version`, line 1 */
 
 /* tree.c */
 int farm_prepare(struct build *b);
@@ -131,6 +136,16 @@ int kbuild_orig(struct build *b);
 int kbuild_objects_for(struct build *b);
 int kbuild_patched(struct build *b);
 char *kbuild_owner(struct build *b, const char *obj, char **ko);
+
+/* build.c: what klpgen series build reuses */
+/* klpgen build's command line into @b (after build_init()); exits if bad. */
+void build_options(struct build *b, int argc, char **argv);
+/* Module names are [a-z0-9_]: lower case, - . and space to _. */
+void normalize_name(char *name);
+/* klp_<name of @patch without its extension>: the default module name. */
+char *build_default_name(const char *patch);
+/* build-publish.c: check against --prev, then write OUTDIR/NAME.ko */
+void kb_publish_module(struct build *b);
 
 /* diff.c */
 int kb_diff_objects(struct build *b);

@@ -168,9 +168,9 @@ static char *first_line_of(char *const argv[])
 	return ret;
 }
 
-char *kb_compiler_version(void)
+char *kb_compiler_version(const char *cc)
 {
-	char *const argv[] = { "gcc", "--version", NULL };
+	char *const argv[] = { (char *)cc, "--version", NULL };
 
 	return first_line_of(argv);
 }
@@ -197,14 +197,14 @@ int cache_key(struct build *b)
 
 	kver = b->kbuild ? kbuild_release(b->kbuild) : kernel_version(b->srcdir);
 	cfg = fs_read_text(b->config, &cfg_len);
-	cc = kb_compiler_version();
+	cc = kb_compiler_version(b->tc.cc);
 	fp = tree_fingerprint(b->srcdir);
 	if (!kver || !cfg || !cc || !fp) {
 		WARN("cannot compute the cache key: %s",
 		     !kver ? (b->kbuild ? "no include/config/kernel.release in the kernel build directory" :
 			      "no kernel Makefile in the source tree") :
 		     !cfg ? "cannot read the config" :
-		     !cc ? "gcc --version failed" : "cannot walk the source tree");
+		     !cc ? "the compiler's --version failed" : "cannot walk the source tree");
 		goto out;
 	}
 	/* custom original-build targets (kpatch-build -t): an entry of their own */

@@ -184,7 +184,7 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	char *out = xasprintf("%s/%s", b->work, flat);
 	char *json = xasprintf("%s/%s.json", b->work, flat);
 	char *log = xasprintf("%s/%s.log", b->work, flat);
-	char *argv[20];
+	char *argv[24];
 	int n = 0, rc, fd;
 
 	if (access(orig, R_OK)) {
@@ -207,6 +207,10 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 	argv[n++] = ko ? ko : b->vmlinux;
 	argv[n++] = "-S";
 	argv[n++] = b->symvers;
+	if (ko) {	/* the .ko lacks structs only vmlinux code uses */
+		argv[n++] = "--dwarf";
+		argv[n++] = b->vmlinux;
+	}
 	argv[n++] = "--explain";
 	argv[n++] = json;
 	if (crcs) {
@@ -362,7 +366,7 @@ int kb_make_module(struct build *b)
 	}
 	o.name = b->name;
 	o.kbuild = b->kbuild ? b->kbuild : b->orig;
-	o.outdir = b->outdir;
+	o.outdir = b->work;	/* kb_publish_module() writes OUTDIR/NAME.ko */
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;
 	o.symvers = b->symvers;

@@ -43,8 +43,10 @@ static char **make_argv(struct build *b, const char *outdir,
 	argv[n++] = xasprintf("O=%s", outdir);
 	argv[n++] = xasprintf("KCFLAGS=%s", b->kcflags);
 	argv[n++] = xasprintf("-j%d", b->jobs);
+	if (b->tc.llvm[0])
+		argv[n++] = xstrdup(b->tc.llvm);
 	if (b->launcher)
-		argv[n++] = xasprintf("CC=%s gcc", b->launcher);
+		argv[n++] = xasprintf("CC=%s %s", b->launcher, b->tc.cc);
 	for (i = 0; i < nr; i++)
 		argv[n++] = targets[i];
 	return argv;
@@ -57,6 +59,7 @@ static void free_make_argv(char **argv)
 	for (i = 3; argv[i] && (str_starts_with(argv[i], "O=") ||
 				str_starts_with(argv[i], "KCFLAGS=") ||
 				str_starts_with(argv[i], "-j") ||
+				str_starts_with(argv[i], "LLVM=") ||
 				str_starts_with(argv[i], "CC=")); i++)
 		free(argv[i]);
 	free(argv);

@@ -18,6 +18,8 @@ struct subcommand {
 static const struct subcommand subcommands[] = {
 	{ "build", cmd_build, "build a livepatch module from source patches" },
 	{ "module", cmd_module, "generate a livepatch module from diff objects" },
+	{ "series", cmd_series, "build a series of cumulative replace modules" },
+	{ "check", cmd_check, "may NEXT.ko be enabled after PREV.ko...?" },
 	{ "kpatch-build", cmd_kpatch_build,
 	  "kpatch-build's command line for klpgen build" },
 	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },

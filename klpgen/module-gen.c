@@ -103,6 +103,29 @@ static int read_states(struct elf_file *elf, struct patch_desc *pd,
 	return 0;
 }
 
+/* Shadow id @id tied to state @state (KLPGEN_SHADOW_ID_STATE), once. */
+static int add_tie(struct patch_desc *pd, uint64_t id, uint64_t state,
+		   const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < pd->nr_ties; i++) {
+		if (pd->ties[i].shadow != id)
+			continue;
+		if (pd->ties[i].state == state)
+			return 0;
+		WARN("%s: shadow id %llu is tied to state %llu and to state %llu; an id belongs to one state",
+		     path, (unsigned long long)id,
+		     (unsigned long long)pd->ties[i].state,
+		     (unsigned long long)state);
+		return EXIT_BAD_INPUT;
+	}
+	pd->ties = xrealloc(pd->ties, (pd->nr_ties + 1) * sizeof(*pd->ties));
+	pd->ties[pd->nr_ties].shadow = id;
+	pd->ties[pd->nr_ties++].state = state;
+	return 0;
+}
+
 static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 			const char *path)
 {
@@ -115,13 +138,10 @@ static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 		return ret;
 	for (off = 0; off < sec->size; off += 16) {
 		const unsigned char *p = (const unsigned char *)sec->data + off;
-		uint64_t id = get_le(p, 8);
+		uint64_t id = get_le(p, 8), state = get_le(p + 8, 8);
 
-		if (get_le(p + 8, 8)) {
-			WARN("%s: %s record %zu: reserved field not zero",
-			     path, KLPGEN_SHADOW_SEC, off / 16);
-			return EXIT_BAD_INPUT;
-		}
+		if (state && (ret = add_tie(pd, id, state, path)))
+			return ret;
 		for (i = 0; i < pd->nr_shadows; i++)
 			if (pd->shadows[i] == id)
 				break;
@@ -130,6 +150,93 @@ static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 		pd->shadows = xrealloc(pd->shadows,
 				       (pd->nr_shadows + 1) * sizeof(id));
 		pd->shadows[pd->nr_shadows++] = id;
+	}
+	return 0;
+}
+
+/* A C identifier, as KLPGEN_REVERT() stringifies it. */
+static bool identifier_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > KLP_SYMNAME_MAX || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < n; i++)
+		if (!(s[i] == '_' || (s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+			return false;
+	return true;
+}
+
+/* .klpgen.reverts: NUL-terminated names of functions of @in->obj. */
+static int read_reverts(struct elf_file *elf, struct patch_desc *pd,
+			const struct module_input *in)
+{
+	struct section *sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
+	const char *p, *end;
+	struct prevert *r;
+
+	if (!sec)
+		return 0;
+	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
+	    (sec->rela && sec->rela->nr_relocs) ||
+	    (sec->size && ((const char *)sec->data)[sec->size - 1])) {
+		WARN("%s: section %s is not a list of NUL-terminated names",
+		     in->path, KLPGEN_REVERTS_SEC);
+		return EXIT_BAD_INPUT;
+	}
+	p = sec->data;
+	end = p + sec->size;
+	for (; p < end; p += strlen(p) + 1) {
+		size_t n = strlen(p), i;
+
+		if (!n)
+			continue;	/* alignment padding */
+		if (!identifier_ok(p, n)) {
+			WARN("%s: %s: '%.64s' is not a function name", in->path,
+			     KLPGEN_REVERTS_SEC, p);
+			return EXIT_BAD_INPUT;
+		}
+		for (i = 0; i < pd->nr_reverts; i++)
+			if (!strcmp(pd->reverts[i].obj, in->obj) &&
+			    !strcmp(pd->reverts[i].func, p))
+				break;
+		if (i < pd->nr_reverts)
+			continue;
+		pd->reverts = xrealloc(pd->reverts,
+				       (pd->nr_reverts + 1) * sizeof(*r));
+		r = &pd->reverts[pd->nr_reverts++];
+		r->obj = xstrdup(in->obj);
+		r->func = xstrdup(p);
+	}
+	return 0;
+}
+
+/* A declared revert of a function the patch still patches says two things. */
+static int check_reverts(const struct patch_desc *pd)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < pd->nr_reverts; i++) {
+		const struct prevert *r = &pd->reverts[i];
+		size_t n = strlen(r->func);
+
+		for (j = 0; j < pd->nr_objs; j++) {
+			const struct pobj *po = &pd->objs[j];
+
+			if (strcmp(po->name, r->obj))
+				continue;
+			for (k = 0; k < po->nr_funcs; k++) {
+				const char *f = po->funcs[k].old_name;
+
+				if (strncmp(f, r->func, n) ||
+				    (f[n] && f[n] != '.'))
+					continue;
+				WARN("KLPGEN_REVERT(%s) in %s, but the patch changes %s there: drop one of them",
+				     r->func, r->obj, f);
+				return EXIT_BAD_INPUT;
+			}
+		}
 	}
 	return 0;
 }
@@ -304,6 +411,8 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 			ret = read_states(elf, pd, in->path);
 		if (!ret)
 			ret = read_shadows(elf, pd, in->path);
+		if (!ret)
+			ret = read_reverts(elf, pd, in);
 		elf_close(elf);
 	}
 	/* Records come in link order, which the compiler may reverse. */
@@ -311,6 +420,8 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 		qsort(pd->states, pd->nr_states, sizeof(*pd->states), cmp_state);
 	if (pd->nr_shadows)
 		qsort(pd->shadows, pd->nr_shadows, sizeof(*pd->shadows), cmp_u64);
+	if (!ret)
+		ret = check_reverts(pd);
 	if (!ret && !pd->nr_funcs && !pd->nr_cbs) {
 		WARN("the diff objects patch no function and declare no callback");
 		ret = EXIT_NO_CHANGE;
@@ -340,6 +451,12 @@ void patch_free(struct patch_desc *pd)
 	free(pd->objs);
 	free(pd->states);
 	free(pd->shadows);
+	free(pd->ties);
+	for (i = 0; i < pd->nr_reverts; i++) {
+		free(pd->reverts[i].obj);
+		free(pd->reverts[i].func);
+	}
+	free(pd->reverts);
 	memset(pd, 0, sizeof(*pd));
 }
 
@@ -550,6 +667,17 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 						  po->cb[j] + strlen(KLPGEN_CB_PREFIX) +
 						  strlen(meta_callback_kinds[j]) + 1);
 	}
+	for (i = 0; i < pd->nr_reverts; i++)
+		meta_add_revert(&m, pd->reverts[i].obj, pd->reverts[i].func);
+	/* Which compatibility rule the target kernel applies (klpgen check). */
+	if (pd->fields.version)
+		meta_add_state_field(&m, "version");
+	if (pd->fields.data)
+		meta_add_state_field(&m, "data");
+	if (pd->fields.block_disable)
+		meta_add_state_field(&m, "block_disable");
+	if (pd->fields.is_shadow)
+		meta_add_state_field(&m, "is_shadow");
 	for (i = 0; i < pd->nr_states; i++) {
 		st.id = pd->states[i].id;
 		st.version = pd->states[i].version;
@@ -559,6 +687,8 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 	}
 	for (i = 0; i < pd->nr_shadows; i++)
 		meta_add_shadow(&m, pd->shadows[i]);
+	for (i = 0; i < pd->nr_ties; i++)
+		meta_add_tie(&m, pd->ties[i].shadow, pd->ties[i].state);
 	text = meta_format(&m, NULL);
 	meta_free(&m);
 	return text;

@@ -34,6 +34,15 @@ struct pstate {
 	const char *from;	/* diff object that declared it */
 };
 
+struct prevert {
+	char *obj;		/* the diff object's OBJNAME */
+	char *func;
+};
+
+struct ptie {
+	uint64_t shadow, state;
+};
+
 struct state_fields {
 	bool version, data, block_disable, is_shadow;
 	bool known;		/* read from a livepatch.h */
@@ -46,6 +55,10 @@ struct patch_desc {
 	size_t nr_states;
 	uint64_t *shadows;
 	size_t nr_shadows;
+	struct ptie *ties;	/* KLPGEN_SHADOW_ID_STATE */
+	size_t nr_ties;
+	struct prevert *reverts;	/* KLPGEN_REVERT */
+	size_t nr_reverts;
 	size_t nr_funcs, nr_cbs;
 	char **ns;		/* namespaces to import (module-ns.c) */
 	size_t nr_ns;

@@ -324,6 +324,15 @@ int klpgen_make_module(const struct module_opts *o)
 	free(path);
 	path = NULL;
 	add_arg(&argv, &nargs, "KBUILD_MODPOST_WARN=1");
+	{	/* the kernel's compiler: LLVM=-16 for a clang-16 kernel */
+		struct kb_toolchain tc;
+
+		path = xasprintf("%s/.config", o->kbuild);
+		if (!kb_toolchain(path, &tc) && tc.llvm[0])
+			add_arg(&argv, &nargs, tc.llvm);
+		free(path);
+		path = NULL;
+	}
 	add_arg(&argv, &nargs, "modules");
 	rc = run(argv, log);
 	if (rc) {

@@ -3,7 +3,8 @@
  * The one-screen summary of klpgen build, read back from the diff objects:
  * changed functions (__klpgen_new.* aliases), new functions, callbacks
  * (__klpgen_cb_* aliases), declared states and shadow variable ids (the
- * .klpgen.states / .klpgen.shadow_ids records of klpgen-patch.h).
+ * .klpgen.states / .klpgen.shadow_ids records of klpgen-patch.h), declared
+ * reverts (.klpgen.reverts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include "klpgen-abi.h"
 
 struct summary {
-	struct strlist changed, added, callbacks, states, shadows;
+	struct strlist changed, added, callbacks, states, shadows, reverts;
 };
 
 /* "post_unpatch_fn" -> "fn (post_unpatch)" */
@@ -107,6 +108,15 @@ static void summarize_object(struct summary *s, const char *path)
 		memcpy(&ver, d + 8, 4);
 		sl_add_own(&s->states, xasprintf("%#llx v%u", id, ver));
 	}
+	sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
+	for (off = 0; sec && sec->data && off < sec->size;) {
+		const char *p = (const char *)sec->data + off;
+		size_t n = strnlen(p, sec->size - off);
+
+		if (n && !sl_has(&s->reverts, p) && n < sec->size - off)
+			sl_add_own(&s->reverts, xstrndup(p, n));
+		off += n + 1;
+	}
 	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
 	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
 		unsigned long long id;
@@ -160,6 +170,8 @@ void kb_print_summary(struct build *b)
 	print_list("callbacks", &s.callbacks);
 	print_list("states", &s.states);
 	print_list("shadow variable ids", &s.shadows);
+	if (s.reverts.n)
+		print_list("reverted functions", &s.reverts);
 	printf("  %-20s%s\n", "replace", b->replace ?
 	       "yes (atomic replace: disables earlier livepatches)" :
 	       "no (-R: stacks on earlier livepatches)");
@@ -169,4 +181,5 @@ void kb_print_summary(struct build *b)
 	sl_free(&s.callbacks);
 	sl_free(&s.states);
 	sl_free(&s.shadows);
+	sl_free(&s.reverts);
 }

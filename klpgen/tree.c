@@ -34,15 +34,7 @@
 /* Copy @path to a temporary name beside it, then rename over it. */
 static int break_link(const char *path)
 {
-	char *tmp = xasprintf("%s.klpgen-tmp", path);
-	int ret = fs_copy_file(path, tmp);
-
-	if (!ret)
-		ret = rename(tmp, path);
-	if (ret)
-		unlink(tmp);
-	free(tmp);
-	return ret;
+	return fs_copy_over(path, path);
 }
 
 /*

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Struct sizes from DWARF, one scan per file at most, cached. */
+/*
+ * Struct sizes from DWARF, one scan per file at most, cached; and the
+ * source line of a code address (libdwfl lays out the sections of an
+ * ET_REL object, so a section offset becomes an address of its line table).
+ */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <gelf.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +20,11 @@
 struct dw_file {
 	char *path;
 	char *error;		/* why there is no DWARF, or NULL */
-	Dwfl *dwfl;		/* open while units are left to scan */
+	Dwfl *dwfl;		/* open until dwarf_cache_free() (line look-ups) */
+	Dwfl_Module *mod;
 	Dwarf *dw;
-	Dwarf_CU *cu;		/* the last unit scanned */
+	Dwarf_CU *cu;		/* the last unit scanned for structs */
+	bool scanned;		/* all units scanned */
 	struct hashmap sizes;	/* struct name (owned) -> size + 1 */
 	struct dw_file *next;
 };
@@ -47,6 +54,7 @@ static Dwarf *open_dwarf(struct dw_file *f, Dwfl *dwfl)
 	mod = dwfl_report_offline(dwfl, "", f->path, -1);
 	if (!mod || dwfl_report_end(dwfl, NULL, NULL))
 		return NULL;
+	f->mod = mod;
 	dw = dwfl_module_getdwarf(mod, &bias);
 	return dw;
 }
@@ -91,6 +99,7 @@ static void close_dwarf(struct dw_file *f)
 	if (f->dwfl)
 		dwfl_end(f->dwfl);
 	f->dwfl = NULL;
+	f->mod = NULL;
 	f->dw = NULL;
 }
 
@@ -99,15 +108,15 @@ static void close_dwarf(struct dw_file *f)
  * only as far as the first one defining @name, and the scan goes on from
  * there for the next name: the structs asked for (bug_entry, alt_instr...)
  * are in the first units of a vmlinux, whose DWARF is hundreds of MB that
- * a full scan would bring into memory.  Reaching the end lets libdw go.
+ * a full scan would bring into memory.
  */
 static uintptr_t lookup(struct dw_file *f, const char *name)
 {
 	uintptr_t v = (uintptr_t)hash_find(&f->sizes, name);
 
-	while (!v && f->dw) {
+	while (!v && f->dw && !f->scanned) {
 		if (!scan_unit(f))
-			close_dwarf(f);
+			f->scanned = true;
 		v = (uintptr_t)hash_find(&f->sizes, name);
 	}
 	return v;
@@ -144,7 +153,6 @@ static struct dw_file *get_file(const char *path)
 	return f;
 }
 
-
 int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 		       size_t n)
 {
@@ -165,6 +173,29 @@ long dwarf_struct_size(const char *path, const char *struct_name)
 
 	dwarf_struct_sizes(path, &struct_name, &size, 1);
 	return size;
+}
+
+long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
+{
+	struct dw_file *f = get_file(path);
+	Dwarf_Addr bias, addr;
+	Dwfl_Line *line;
+	GElf_Shdr shdr;
+	Elf_Scn *scn;
+	Elf *elf;
+	int lineno;
+
+	if (!f || !f->mod)
+		return -1;
+	elf = dwfl_module_getelf(f->mod, &bias);
+	scn = elf ? elf_getscn(elf, shndx) : NULL;
+	if (!scn || !gelf_getshdr(scn, &shdr) || !(shdr.sh_flags & SHF_ALLOC) ||
+	    off >= shdr.sh_size)
+		return -1;
+	line = dwfl_module_getsrc(f->mod, shdr.sh_addr + off + bias);
+	if (!line || !dwfl_lineinfo(line, &addr, &lineno, NULL, NULL, NULL))
+		return -1;
+	return lineno;
 }
 
 const char *dwarf_error(const char *path)

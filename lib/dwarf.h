@@ -11,6 +11,7 @@
 #define KLPGEN_DWARF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* sizeof(struct @struct_name) in @path, or -1 if absent / no DWARF. */
 long dwarf_struct_size(const char *path, const char *struct_name);
@@ -22,6 +23,12 @@ long dwarf_struct_size(const char *path, const char *struct_name);
  */
 int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 		       size_t n);
+
+/*
+ * Source line of the code at @off of section @shndx (ELF index) of @path,
+ * an object or vmlinux with DWARF line tables; -1 if unknown.
+ */
+long dwarf_line_at(const char *path, size_t shndx, uint64_t off);
 
 /* "PATH: no DWARF debug info: ..." if reading @path's DWARF failed, else NULL. */
 const char *dwarf_error(const char *path);

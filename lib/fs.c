@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,6 +95,23 @@ int fs_copy_file(const char *from, const char *to)
 	if (close(out) < 0)
 		ret = -1;
 	close(in);
+	return ret;
+}
+
+int fs_copy_over(const char *from, const char *to)
+{
+	char *tmp = xasprintf("%s.klpgen-tmp", to);
+	int ret = fs_copy_file(from, tmp);
+
+	if (!ret)
+		ret = rename(tmp, to);
+	if (ret) {
+		int err = errno;
+
+		unlink(tmp);
+		errno = err;
+	}
+	free(tmp);
 	return ret;
 }
 

@@ -16,6 +16,8 @@ int fs_mkdir_p(const char *path);		/* like mkdir -p, mode 0755 */
 int fs_remove_tree(const char *path);		/* like rm -rf; no links followed */
 /* Copy contents, mode and timestamps; @to is replaced. */
 int fs_copy_file(const char *from, const char *to);
+/* The same through "@to.klpgen-tmp" renamed over @to: readers see old or new. */
+int fs_copy_over(const char *from, const char *to);
 /* The whole file, NUL-terminated, malloc'd; *len (if given) without the NUL. */
 char *fs_read_text(const char *path, size_t *len);
 /* Sorted names of a directory's entries, without . and .. */

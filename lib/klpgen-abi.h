@@ -37,6 +37,7 @@
 /* Sections whose whole contents are patch metadata (no relocations). */
 #define KLPGEN_STATES_SEC	".klpgen.states"	/* struct klpgen_state_decl[] */
 #define KLPGEN_SHADOW_SEC	".klpgen.shadow_ids"	/* struct klpgen_shadow_decl[] */
+#define KLPGEN_REVERTS_SEC	".klpgen.reverts"	/* NUL-terminated function names */
 #define KLPGEN_META_SEC		".klpgen.meta"		/* text, see man klp-convert */
 #define KLPGEN_SEC_PREFIX	".klpgen."
 

@@ -123,13 +123,54 @@ void meta_add_patch(struct klpgen_meta *m, const char *name)
 	*GROW(m->patches, m->nr_patches) = xstrdup(name);
 }
 
+void meta_add_revert(struct klpgen_meta *m, const char *obj, const char *func)
+{
+	struct meta_revert *r = GROW(m->reverts, m->nr_reverts);
+
+	r->obj = xstrdup(obj);
+	r->func = xstrdup(func);
+}
+
+void meta_add_tie(struct klpgen_meta *m, uint64_t shadow, uint64_t state)
+{
+	struct meta_tie *t = GROW(m->ties, m->nr_ties);
+
+	t->shadow = shadow;
+	t->state = state;
+}
+
+void meta_add_state_field(struct klpgen_meta *m, const char *field)
+{
+	*GROW(m->state_fields, m->nr_state_fields) = xstrdup(field);
+}
+
+bool meta_has_state_field(const struct klpgen_meta *m, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < m->nr_state_fields; i++)
+		if (!strcmp(m->state_fields[i], field))
+			return true;
+	return false;
+}
+
+/* A struct member name: [a-z_][a-z0-9_]*, at most 64 bytes. */
+static bool field_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n <= 64 && !(s[0] >= '0' && s[0] <= '9') &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+}
+
 /* One record, split at single spaces; NULL if fine, else why not. */
 static const char *parse_record(struct klpgen_meta *m, char *line,
 				bool *seen_module, bool *seen_replace)
 {
 	static const char *const known[] = {
 		"module", "replace", "object", "func", "callback", "state",
-		"shadow", "version", "kernel", "patch",
+		"shadow", "version", "kernel", "patch", "revert", "shadow_state",
+		"state_fields",
 	};
 	char *f[MAX_FIELDS + 1], *p = line;
 	struct meta_state st = { 0 };
@@ -202,6 +243,23 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 		if (n != 2 || !meta_token_ok(f[1]))
 			return "malformed patch record";
 		meta_add_patch(m, f[1]);
+	} else if (!strcmp(f[0], "revert")) {
+		if (n != 3 || !meta_objname_ok(f[1]) || !symname_ok(f[2]))
+			return "malformed revert record";
+		meta_add_revert(m, f[1], f[2]);
+	} else if (!strcmp(f[0], "shadow_state")) {
+		if (n != 3 || !parse_u64(f[1], UINT64_MAX, &v) ||
+		    !parse_u64(f[2], UINT64_MAX, &st.id) || !st.id)
+			return "malformed shadow_state record";
+		meta_add_tie(m, v, st.id);
+	} else if (!strcmp(f[0], "state_fields")) {
+		if (n < 2 || m->state_fields)
+			return "malformed state_fields record";
+		for (i = 1; i < (size_t)n; i++) {
+			if (!field_ok(f[i]))
+				return "malformed state_fields record";
+			meta_add_state_field(m, f[i]);
+		}
 	}
 	return NULL;
 }
@@ -293,6 +351,15 @@ char *meta_format(const struct klpgen_meta *m, size_t *len)
 	for (i = 0; i < m->nr_objects; i++)
 		format_object(&sb, m, m->objects[i]);
 	format_object(&sb, m, NULL);
+	for (i = 0; i < m->nr_reverts; i++)
+		strbuf_addf(&sb, "revert %s %s\n", m->reverts[i].obj,
+			    m->reverts[i].func);
+	if (m->state_fields) {
+		strbuf_addf(&sb, "state_fields");
+		for (i = 0; i < m->nr_state_fields; i++)
+			strbuf_addf(&sb, " %s", m->state_fields[i]);
+		strbuf_addf(&sb, "\n");
+	}
 	for (i = 0; i < m->nr_states; i++)
 		strbuf_addf(&sb, "state %llu %u block_disable=%d is_shadow=%d\n",
 			    (unsigned long long)m->states[i].id,
@@ -301,6 +368,10 @@ char *meta_format(const struct klpgen_meta *m, size_t *len)
 	for (i = 0; i < m->nr_shadows; i++)
 		strbuf_addf(&sb, "shadow %llu\n",
 			    (unsigned long long)m->shadows[i]);
+	for (i = 0; i < m->nr_ties; i++)
+		strbuf_addf(&sb, "shadow_state %llu %llu\n",
+			    (unsigned long long)m->ties[i].shadow,
+			    (unsigned long long)m->ties[i].state);
 	if (m->version)
 		strbuf_addf(&sb, "version %s\n", m->version);
 	if (m->kernel)
@@ -375,6 +446,13 @@ void meta_free(struct klpgen_meta *m)
 	free(m->version);
 	free(m->kernel);
 	free_strv(m->patches, m->nr_patches);
+	for (i = 0; i < m->nr_reverts; i++) {
+		free(m->reverts[i].obj);
+		free(m->reverts[i].func);
+	}
+	free(m->reverts);
+	free(m->ties);
+	free_strv(m->state_fields, m->nr_state_fields);
 	free_strv(m->extra, m->nr_extra);
 	memset(m, 0, sizeof(*m));
 }

@@ -16,6 +16,13 @@
  *	version VERSION                    the patch's own version (optional)
  *	kernel RELEASE                     the target kernel's uname -r (optional)
  *	patch NAME                         a source patch it was built from
+ *	revert OBJ FUNC                    a function the patch stops patching
+ *	                                   on purpose (KLPGEN_REVERT)
+ *	shadow_state ID STATE              shadow id ID is tied to state STATE
+ *	                                   (KLPGEN_SHADOW_ID_STATE)
+ *	state_fields FIELD...              the fields of the target kernel's
+ *	                                   struct klp_state besides id (6.1:
+ *	                                   version data); at most once
  *
  * Readers ignore records with other keywords (kept in ->extra, so a
  * newer writer's records survive a read and re-format); a new incompatible
@@ -54,6 +61,18 @@ struct meta_state {
 	bool is_shadow;
 };
 
+/* revert OBJ FUNC */
+struct meta_revert {
+	char *obj;
+	char *func;
+};
+
+/* shadow_state ID STATE */
+struct meta_tie {
+	uint64_t shadow;
+	uint64_t state;
+};
+
 struct klpgen_meta {
 	char *module;
 	bool replace;
@@ -71,6 +90,12 @@ struct klpgen_meta {
 	char *kernel;		/* NULL when not recorded */
 	char **patches;
 	size_t nr_patches;
+	struct meta_revert *reverts;
+	size_t nr_reverts;
+	struct meta_tie *ties;
+	size_t nr_ties;
+	char **state_fields;	/* NULL: not recorded (modules before it) */
+	size_t nr_state_fields;
 	char **extra;		/* records of unknown keywords, verbatim */
 	size_t nr_extra;
 };
@@ -107,5 +132,11 @@ void meta_add_callback(struct klpgen_meta *m, const char *obj,
 void meta_add_state(struct klpgen_meta *m, const struct meta_state *st);
 void meta_add_shadow(struct klpgen_meta *m, uint64_t id);
 void meta_add_patch(struct klpgen_meta *m, const char *name);
+void meta_add_revert(struct klpgen_meta *m, const char *obj, const char *func);
+void meta_add_tie(struct klpgen_meta *m, uint64_t shadow, uint64_t state);
+/* Appends to the state_fields record (creating it). */
+void meta_add_state_field(struct klpgen_meta *m, const char *field);
+/* Does the state_fields record name @field?  false when not recorded. */
+bool meta_has_state_field(const struct klpgen_meta *m, const char *field);
 
 #endif

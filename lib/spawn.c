@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -123,6 +124,30 @@ int spawn_run(char *const argv[], int logfd)
 	}
 	if (!pid)
 		child_exec(argv, logfd, logfd);
+	return wait_child(pid);
+}
+
+int spawn_fn(int (*fn)(void *arg), void *arg)
+{
+	pid_t parent = getpid(), pid;
+
+	if (spawn_interrupted)
+		return EXIT_INTERRUPTED;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		WARN("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (!pid) {
+		/* Our handlers stay: the child cleans up after itself. */
+		setpgid(0, 0);
+		set_child(0);
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(EXIT_INTERRUPTED);
+		exit(fn(arg));
+	}
 	return wait_child(pid);
 }
 

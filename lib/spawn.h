@@ -24,5 +24,12 @@ void spawn_signals_install(void);
 int spawn_run(char *const argv[], int logfd);
 /* The same with stdout captured into *out (malloc'd, NUL-terminated). */
 int spawn_capture(char *const argv[], char **out);
+/*
+ * Run @fn(@arg) in a forked copy of this process, in a process group of
+ * its own like a spawned tool, keeping our signal handlers (it cleans up
+ * after itself); it gets SIGTERM if we die.  Returns its exit status as
+ * spawn_run() does.
+ */
+int spawn_fn(int (*fn)(void *arg), void *arg);
 
 #endif

@@ -31,9 +31,24 @@
  *   kernel's struct klp_state has.  A state id may be declared once.
  *
  *	KLPGEN_SHADOW_ID(id)
+ *	KLPGEN_SHADOW_ID_STATE(id, state_id)
  *   One record (struct klpgen_shadow_decl, 16 bytes) in section
- *   ".klpgen.shadow_ids": u64 id; u64 reserved (0).  Informational: it
- *   names the shadow variable ids the patch uses (see .klpgen.meta).
+ *   ".klpgen.shadow_ids": u64 id; u64 state (0: none).  It names a shadow
+ *   variable id the patch uses (see .klpgen.meta); the second form ties
+ *   the id to a state: the data of shadow variables @id belongs to state
+ *   @state_id, and `klpgen check` holds every patch of a series to the
+ *   same tie.  An id equal to a state id the patch declares is tied to
+ *   that state without saying so (the kernel's rework frees them together).
+ *
+ * Reverts
+ *	KLPGEN_REVERT(function)
+ *   The patch stops patching @function (a function of the kernel object
+ *   the file is built into) on purpose: a cumulative patch that no longer
+ *   carries an earlier patch's change to it puts the original back when
+ *   it replaces that patch.  `klpgen check` reports such a revert as an
+ *   error unless the new patch declares it.  One NUL-terminated name in
+ *   section ".klpgen.reverts"; it also covers the compiler's clones of the
+ *   function (function.isra.0, function.cold, ...).
  *
  * The record sections carry no relocations: ids and versions must be
  * integer constant expressions.
@@ -53,7 +68,7 @@ struct klpgen_state_decl {
 
 struct klpgen_shadow_decl {
 	unsigned long long id;
-	unsigned long long reserved;
+	unsigned long long state;
 } __attribute__((aligned(8)));
 
 #define __KLPGEN_CAT2(a, b)	a##b
@@ -86,11 +101,19 @@ struct klpgen_shadow_decl {
 		       block_disable, is_shadow)
 #define KLPGEN_STATE(id, version)	KLPGEN_STATE_FULL(id, version, 0, 0)
 
-#define __KLPGEN_SHADOW_ID(var, _id)					\
+#define __KLPGEN_SHADOW_ID(var, _id, _state)				\
 	static const struct klpgen_shadow_decl var			\
 	__attribute__((used, section(".klpgen.shadow_ids"), aligned(8))) = { \
-		.id = (_id),						\
+		.id = (_id), .state = (_state),				\
 	}
-#define KLPGEN_SHADOW_ID(id)	__KLPGEN_SHADOW_ID(__KLPGEN_UNIQUE(__klpgen_shadow_), id)
+#define KLPGEN_SHADOW_ID(id)	\
+	__KLPGEN_SHADOW_ID(__KLPGEN_UNIQUE(__klpgen_shadow_), id, 0)
+#define KLPGEN_SHADOW_ID_STATE(id, state_id)				\
+	__KLPGEN_SHADOW_ID(__KLPGEN_UNIQUE(__klpgen_shadow_), id, state_id)
+
+#define __KLPGEN_REVERT(var, fn)					\
+	static const char var[]						\
+	__attribute__((used, section(".klpgen.reverts"), aligned(1))) = #fn
+#define KLPGEN_REVERT(fn)	__KLPGEN_REVERT(__KLPGEN_UNIQUE(__klpgen_revert_), fn)
 
 #endif /* _LINUX_KLPGEN_PATCH_H */

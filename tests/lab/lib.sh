@@ -22,6 +22,7 @@ lab_load_kernel() {
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
 	KVER_PACKAGE='' KVER_TARBALL='' KVER_TARDIR='' KVER_FRAGMENT='' KVER_BASECONFIG=tinyconfig
 	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000 KVER_CI_TESTS=
+	KVER_MAKEVARS=
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf
@@ -31,6 +32,19 @@ lab_load_kernel() {
 	KLAB_SRC=$KLAB_ROOT/src
 	KLAB_BUILD=$KLAB_ROOT/build
 	KLAB_LOG=$KLAB_ROOT/prepare.log
+}
+
+# The compiler a kernel description builds with: clang-N for LLVM=-N,
+# clang for LLVM=1, else gcc.  Its --version line goes into the build stamp.
+lab_cc() {
+	local v
+	for v in $KVER_MAKEVARS; do
+		case $v in
+		LLVM=-*) echo "clang${v#LLVM=}"; return ;;
+		LLVM=?*) echo clang; return ;;
+		esac
+	done
+	echo gcc
 }
 
 lab_known_versions() {

@@ -12,6 +12,7 @@
  *   libquery append FILE SEC               elf_append_data() self-test
  *   libquery nodebug FILE OUT              ELF_OPEN_NO_DEBUG_RELOCS counts
  *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
+ *   libquery klpdata FILE                  klp_patch data of a module, as meta text
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "dwarf.h"
 #include "elf.h"
 #include "hash.h"
+#include "klp-data.h"
 #include "klpgen-meta.h"
 #include "symsource.h"
 #include "symvers.h"
@@ -322,6 +324,31 @@ static int do_meta(int argc, char **argv)
 	printf("# %zu objects, %zu funcs, %zu callbacks, %zu states, %zu shadows, %zu other\n",
 	       m.nr_objects, m.nr_funcs, m.nr_callbacks, m.nr_states,
 	       m.nr_shadows, m.nr_extra);
+	printf("# %zu reverts, %zu ties, %zu state fields\n", m.nr_reverts,
+	       m.nr_ties, m.nr_state_fields);
+	free(text);
+	meta_free(&m);
+	return 0;
+}
+
+/* The klp_patch data of a module, as .klpgen.meta text; 3: none found. */
+static int do_klpdata(int argc, char **argv)
+{
+	struct klpgen_meta m;
+	const char *why;
+	char *text;
+	int rc;
+
+	if (argc != 1)
+		return EXIT_BAD_INPUT;
+	rc = klp_data_read_module(argv[0], &m, &why);
+	if (rc) {
+		if (rc > 0)
+			fprintf(stderr, "libquery: %s: %s\n", argv[0], why);
+		return rc > 0 ? 3 : EXIT_BAD_INPUT;
+	}
+	text = meta_format(&m, NULL);
+	fputs(text, stdout);
 	free(text);
 	meta_free(&m);
 	return 0;
@@ -344,6 +371,8 @@ int main(int argc, char **argv)
 		return do_pos(argc - 2, argv + 2, true);
 	if (!strcmp(argv[1], "meta"))
 		return do_meta(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "klpdata"))
+		return do_klpdata(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "structsize"))
 		return do_structsize(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "append"))

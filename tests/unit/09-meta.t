@@ -72,6 +72,20 @@ bad "two versions" $'klpgen-meta 1\nmodule m\nversion 1\nversion 2' "line 4: mal
 bad "kernel with a space" $'klpgen-meta 1\nmodule m\nkernel 6.1 x' "malformed kernel record"
 bad "patch with a control char" "$(printf 'klpgen-meta 1\nmodule m\npatch a\tb')" "malformed patch record"
 
+# revert, shadow_state, state_fields: klpgen check's records.
+printf 'klpgen-meta 1\nmodule m\nreplace 1\nobject vmlinux\nrevert vmlinux old_fix\nrevert ext4 foo\nstate_fields version data\nstate 1 2 block_disable=0 is_shadow=0\nshadow 7\nshadow_state 7 1\n' >"$TMP/chk"
+out=$("$Q" meta "$TMP/chk"); rc=$?
+is "$rc" 0 "revert, shadow_state and state_fields records"
+is "$(grep -v '^#' <<<"$out")" "$(cat "$TMP/chk")" "... formatted back as they were"
+like "$out" '# 2 reverts, 1 ties, 2 state fields' "... and counted"
+bad "revert without a function" $'klpgen-meta 1\nmodule m\nrevert vmlinux' "malformed revert record"
+bad "revert of a bad object" $'klpgen-meta 1\nmodule m\nrevert a.b f' "malformed revert record"
+bad "shadow_state to state 0" $'klpgen-meta 1\nmodule m\nshadow_state 7 0' "malformed shadow_state record"
+bad "shadow_state not a number" $'klpgen-meta 1\nmodule m\nshadow_state 7 x' "malformed shadow_state record"
+bad "two state_fields records" $'klpgen-meta 1\nmodule m\nstate_fields version\nstate_fields data' "line 4: malformed state_fields record"
+bad "state_fields without a field" $'klpgen-meta 1\nmodule m\nstate_fields' "malformed state_fields record"
+bad "state_fields with an odd name" $'klpgen-meta 1\nmodule m\nstate_fields Version' "malformed state_fields record"
+
 # From a module: a section, or none (exit 3 from libquery: no metadata).
 printf '%s\n' "$good" >"$TMP/sec"
 printf 'int x;\n' >"$TMP/x.c"

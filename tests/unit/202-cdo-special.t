@@ -41,14 +41,24 @@ cdo_run warnonly $SV
 is "$RC" 3 "only line numbers moved: exit 3"
 is "$(verdict warnonly w1)" ignored-line-only "w1 ignored-line-only"
 
-# --- missing entry size is an error naming the section ------------------------
+# --- entry size from the relocation layout; a given size is checked ---------------
 cdo_pair warnsz "$W" "$W2"
-"$CDO" "$TMP/orig/warnsz.o" "$TMP/patched/warnsz.o" "$TMP/x.o" 2> "$TMP/err"
-is "$?" 2 "no entry size for __bug_table: exit 2"
-like "$(cat "$TMP/err")" "__bug_table.*bug_entry.*--entsize" "message says what is missing"
-like "$(cat "$TMP/err")" "no DWARF 'struct bug_entry' in .*warnsz\.o \(.*warnsz\.o: no DWARF debug info" \
-	"... and why DWARF did not help"
+"$CDO" --explain "$TMP/sz.json" "$TMP/orig/warnsz.o" "$TMP/patched/warnsz.o" "$TMP/x.o" 2> "$TMP/err"
+is "$?" 0 "no sh_entsize, DWARF or --entsize: the size comes from the relocations"
+like "$(cat "$TMP/sz.json")" '"section": "__bug_table", "entsize": 12, "entries": 3, "included": 1' \
+	"__bug_table: 3 entries of 12 bytes"
+"$CDO" --entsize __bug_table=16 "$TMP/orig/warnsz.o" "$TMP/patched/warnsz.o" "$TMP/x.o" 2> "$TMP/err"
+is "$?" 2 "--entsize that does not fit the relocations: exit 2"
+like "$(cat "$TMP/err")" "warnsz\.o: __bug_table: entry size 16 \(--entsize\) does not fit its relocations .*entries of 12 bytes" \
+	"message names file, section and both sizes"
 is "$(grep -c . "$TMP/err")" 1 "one message line"
+# no relocations to go by and no DWARF: the size is unknown
+NR='int nr(int a) { asm volatile(".pushsection __bug_table,\"aw\"\n.long 0, 0, 0\n.popsection"); return a + 1; }'
+cdo_pair norel "$NR" "${NR/a + 1/a + 2}"
+"$CDO" "$TMP/orig/norel.o" "$TMP/patched/norel.o" "$TMP/x.o" 2> "$TMP/err"
+is "$?" 2 "entries without relocations and no DWARF: exit 2"
+like "$(cat "$TMP/err")" "norel\.o: entry size of __bug_table unknown: .*no DWARF 'struct bug_entry' in .*norel\.o \(.*no DWARF debug info.*\), and it has no relocations; pass --entsize __bug_table=N" \
+	"message names file, section, why DWARF and the layout did not help"
 
 # --- entry size from DWARF of --symbols -------------------------------------------
 DW='struct bug_entry { int a; int f; unsigned short line, flags; };
@@ -191,7 +201,7 @@ ok_desc "mcount output links" check_out "$OUT" __fentry__
 cdo_pair ft2 "$FT" "${FT/a + 2/a + 5}" -pg -mfentry -mrecord-mcount
 cdo_run ft2 $SV
 is "$RC" 4 "changed notrace function: refused"
-like "$ERR" "untraced.*no fentry" "refusal says why"
+like "$ERR" "untraced.*no ftrace site at its start" "refusal says why"
 
 # --- the same with IBT (6.12: X86_KERNEL_IBT): endbr64 at +0, __fentry__ at +4 --------
 cdo_pair ibt "$FT" "${FT/a + 1/a + 4}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
@@ -208,7 +218,7 @@ ok_desc "IBT output links" check_out "$OUT" __fentry__
 cdo_pair ibt2 "$FT" "${FT/a + 2/a + 5}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
 cdo_run ibt2 $SV
 is "$RC" 4 "IBT: changed notrace function: refused"
-like "$ERR" "untraced.*no fentry" "IBT: refusal says why"
+like "$ERR" "untraced.*no ftrace site at its start" "IBT: refusal says why"
 
 # --- .parainstructions (pointer field) and .smp_locks (s32) --------------------------
 PV='#define PVOP(t) asm volatile("771: nop; nop\n.pushsection .parainstructions,\"a\"\n.balign 8\n.quad 771b\n.byte " #t "\n.byte 2\n.balign 8\n.popsection")

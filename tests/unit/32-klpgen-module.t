@@ -59,6 +59,7 @@ callback vmlinux pre_patch my_pre
 callback vmlinux post_unpatch my_post
 func ext4 foo.isra.0 2
 callback ext4 post_patch ext4_post
+state_fields version data
 state 1 2 block_disable=0 is_shadow=0
 state 3 1 block_disable=0 is_shadow=1
 shadow 7
@@ -105,6 +106,21 @@ is "$?" 0 "block_disable accepted where the kernel has it"
 is "$?" 0 "an object with callbacks and no functions"
 like "$(cat "$TMP/w4/klpgen-generated.h")" '#define KLPGEN_FUNCS_1\(X\) \\
 	/\* end \*/' "... has an empty function list"
+
+# Reverts and shadow ids tied to states reach the meta text.
+kcc "$TMP/diff-revert.o" "$F/diff-revert.c" || bail "cannot compile diff-revert.c"
+"$K" module -n lp5 --no-build --work "$TMP/w5" vmlinux="$TMP/diff-revert.o" >/dev/null 2>&1
+is "$?" 0 "KLPGEN_REVERT and KLPGEN_SHADOW_ID_STATE"
+like "$(cat "$TMP/w5/klpgen-meta.txt")" $'revert vmlinux old_fix\nrevert vmlinux another_fix\nstate_fields version data\nstate 5 1 block_disable=0 is_shadow=0\nshadow 9\nshadow_state 9 5$' \
+	"meta: each revert once, the tie once"
+kcc "$TMP/diff-tie2.o" "$F/diff-revert.c" -DTIE_CONFLICT
+"$K" module -n lp6 --no-build --work "$TMP/w6" vmlinux="$TMP/diff-tie2.o" >"$TMP/out" 2>&1
+is "$?" 2 "one shadow id tied to two states"
+like "$(cat "$TMP/out")" 'shadow id 9 is tied to state (5 and to state 6|6 and to state 5)' "... message"
+kcc "$TMP/diff-revp.o" "$F/diff-revert.c" -DREVERT_PATCHED
+"$K" module -n lp7 --no-build --work "$TMP/w7" vmlinux="$TMP/diff-revp.o" >"$TMP/out" 2>&1
+is "$?" 2 "a revert of a function the patch changes"
+like "$(cat "$TMP/out")" 'KLPGEN_REVERT\(other\) in vmlinux, but the patch changes other' "... message"
 
 # Errors.
 em() { "$K" module --no-build --work "$TMP/werr" "$@" >"$TMP/out" 2>&1; }

@@ -79,3 +79,14 @@ wait_patched_build() {
 	done
 	sleep 0.5
 }
+
+# mkpatch NAME FILE SED-EXPR: $TMP/NAME.patch, a -p1 diff of $SRC/FILE
+# against itself edited by SED-EXPR.
+mkpatch() {
+	local name=$1 f=$2 expr=$3
+	mkdir -p "$TMP/p/a/$(dirname "$f")" "$TMP/p/b/$(dirname "$f")"
+	cp "$SRC/$f" "$TMP/p/a/$f"
+	sed "$expr" "$SRC/$f" >"$TMP/p/b/$f"
+	(cd "$TMP/p" && diff -u "a/$f" "b/$f") >"$TMP/$name.patch"
+	rm -rf "$TMP/p"
+}

@@ -37,14 +37,6 @@ farm_ok() {
 	return $bad
 }
 
-mkpatch() {	# mkpatch NAME FILE SED-EXPR
-	local name=$1 f=$2 expr=$3
-	mkdir -p "$TMP/p/a/$(dirname "$f")" "$TMP/p/b/$(dirname "$f")"
-	cp "$SRC/$f" "$TMP/p/a/$f"
-	sed "$expr" "$SRC/$f" >"$TMP/p/b/$f"
-	(cd "$TMP/p" && diff -u "a/$f" "b/$f") >"$TMP/$name.patch"
-	rm -rf "$TMP/p"
-}
 
 before=$(snapshot)
 

@@ -29,14 +29,6 @@ kb() {	# kb VMLINUX [options] PATCH...
 	"$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$vm" \
 		--cache "$CACHE" -o "$TMP/out" -j2 "$@"
 }
-mkpatch() {	# mkpatch NAME FILE SED-EXPR
-	local name=$1 f=$2 expr=$3
-	mkdir -p "$TMP/p/a/$(dirname "$f")" "$TMP/p/b/$(dirname "$f")"
-	cp "$SRC/$f" "$TMP/p/a/$f"
-	sed "$expr" "$SRC/$f" >"$TMP/p/b/$f"
-	(cd "$TMP/p" && diff -u "a/$f" "b/$f") >"$TMP/$name.patch"
-	rm -rf "$TMP/p"
-}
 mkpatch comment fs/a.c 's/return x + FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
 
 # compiler check
@@ -66,6 +58,26 @@ is "$(ls "$CACHE/builds" | wc -l)" $((n + 1)) "in a cache entry of its own"
 like "$(cat "$CACHE"/builds/*/key.txt)" "^launcher env$" "key.txt names the launcher"
 like "$(cat "$(dirname "$(grep -l '^launcher env$' "$CACHE"/builds/*/key.txt)")/build.log")" \
 	"CC=env gcc" "make ran with CC=\"env gcc\""
+
+# a clang kernel (CONFIG_CC_IS_CLANG): klpgen builds with LLVM=-<major>
+if command -v clang-16 >/dev/null; then
+	printf 'CONFIG_FAKE=y\nCONFIG_CC_IS_CLANG=y\nCONFIG_CLANG_VERSION=160006\n' >"$TMP/config-clang"
+	vmlinux_built_by "$TMP/vm-clang" "$(clang-16 --version | head -n 1)"
+	vmlinux_built_by "$TMP/vm-clang-other" "Debian clang version 16.0.0 (imaginary)"
+	out=$("$BIN/klpgen" build -s "$SRC" -c "$TMP/config-clang" -v "$TMP/vm-clang-other" \
+		--cache "$CACHE" -o "$TMP/out" -j2 "$TMP/comment.patch" 2>&1); rc=$?
+	is "$rc" 2 "a vmlinux built by another clang is refused (exit 2)"
+	like "$out" "built by Debian clang version 16\.0\.0 \(imaginary\)" "... naming its clang"
+	like "$out" "this machine has $(clang-16 --version | head -n 1 | sed 's/[().~]/./g')" "... and ours"
+	out=$(env -u LLVM "$BIN/klpgen" build -s "$SRC" -c "$TMP/config-clang" -v "$TMP/vm-clang" \
+		--cache "$CACHE" -o "$TMP/out" -j2 "$TMP/comment.patch" 2>&1); rc=$?
+	is "$rc" 3 "the same clang-16 passes the check"
+	log=$(dirname "$(grep -l '^compiler .*clang version 16' "$CACHE"/builds/*/key.txt)")/build.log
+	like "$(cat "$log")" "^=== make .* LLVM=-16( |$)" "every make runs with LLVM=-16"
+	unlike "$(grep '^=== make' "$log" | grep -v 'LLVM=-16')" . "... all of them"
+else
+	skip "no clang-16 (scripts/install-deps installs it)"
+fi
 
 # a patch that does not compile
 mkpatch broken fs/a.c 's/return x + FAKE_VALUE;/return x +;/'

@@ -121,6 +121,28 @@ one_line "build: failed input check, -o in a missing directory" 2 kb -s dir -c t
 ok_desc "build: which is not created then" test ! -e out
 ok_desc "build: nothing was built" test ! -e "$TMP/cache/builds"
 
+# klpgen series build: the build checks, then its own
+usage_only "series: no arguments" "$KG" series
+usage_only "series build: no arguments" "$KG" series build
+one_line "series: unknown command" 2 "$KG" series frobnicate
+ks() { "$KG" series build --cache "$TMP/cache" "$@"; }
+one_line "series build: unknown option" 2 ks --frobnicate p.patch
+one_line "series build: nonexistent series" 2 ks -s dir -c text.txt -v vm-same nope.series
+one_line "series build: -R" 2 ks -R p.patch
+one_line "series build: text file as series (no patch in it)" 2 ks -s dir -c text.txt -v vm-same text.txt
+one_line "series build: a C file as series" 2 ks -s dir -c text.txt -v vm-same a.c
+one_line "series build: too long a base for its names" 2 ks -n "$(printf 'm%.0s' {1..54})" p.patch
+
+# klpgen check
+usage_only "check: no arguments" "$KG" check
+one_line "check: one module" 2 "$KG" check a.o
+one_line "check: unknown option" 2 "$KG" check --frobnicate a.o b.o
+one_line "check: nonexistent module" 2 "$KG" check a.o nope.ko
+one_line "check: directory as module" 2 "$KG" check dir a.o
+one_line "check: empty module" 2 "$KG" check empty.o a.o
+one_line "check: text file as module" 2 "$KG" check text.txt a.o
+one_line "check: objects without livepatch data" 2 "$KG" check a.o b.o
+
 # klpgen module
 usage_only "module: no arguments" "$KG" module
 one_line "module: unknown option" 2 "$KG" module --frobnicate

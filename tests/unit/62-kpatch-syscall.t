@@ -77,7 +77,7 @@ pair plain "$TMP/plain.patch"
 run plain -s "$LAB/build/vmlinux"
 if [ "$(v plain __do_sys_newuname)" = refused ]; then
 	is "$RC" 4 "plain SYSCALL_DEFINE1: refused, its body is out of line and notrace"
-	like "$ERR" 'changed function __do_sys_newuname .*no fentry call' "... and says so"
+	like "$ERR" 'changed function __do_sys_newuname .*no ftrace site at its start' "... and says so"
 else
 	skip "gcc inlined __do_sys_newuname here"
 	skip "gcc inlined __do_sys_newuname here"

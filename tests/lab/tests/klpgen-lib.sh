@@ -25,7 +25,9 @@ klpgen_example() {
 	shift 2
 	path=$(example_patch "$patch")
 	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
-	"$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
+	# klpgen finds the kernel's compiler itself (LLVM=-16 for the clang
+	# kernel): not from the lab's environment
+	env -u LLVM "$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
 		-n "$name" --explain "$@" "$path" \
 		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
 	cat "$KLAB_OUT/klpgen.out"
@@ -95,4 +97,35 @@ host_checks_first() {
 # explain_func NAME FUNC: FUNC's entry in the explain report NAME.explain.json
 explain_func() {
 	grep -o "{\"name\": \"$2\", [^}]*}" "$KLAB_OUT/$1.explain.json"
+}
+
+# series_example: the path of examples/series/series for the lab kernel
+# (examples/$KLAB_VER/series/series when the kernel needs its own variant).
+series_example() {
+	local s=$KLPGEN_SRC/examples/${KLAB_VER:-6.1}/series/series
+	[ -f "$s" ] || s=$KLPGEN_SRC/examples/series/series
+	echo "$s"
+}
+
+# For host-tests that boot a guest themselves (tests/lib/tap.sh sourced):
+# lab_guest DESC DIR boots DIR (its guest.sh and *.ko) with run-guest and
+# gives one TAP result for the whole guest, its own TAP lines below as
+# comments (and run-guest's reasons when it fails).
+lab_guest() {
+	local desc=$1 dir=$2 rc=0
+	"$KLPGEN_SRC/tests/lab/run-guest" --kernel "$KLAB_BUILD" "$dir" \
+		>"$dir/run-guest.out" 2>"$dir/run-guest.err" || rc=$?
+	sed 's/^/#   /' "$dir/run-guest.out"
+	[ $rc -eq 0 ] || sed 's/^/#   /' "$dir/run-guest.err" | tail -n 20
+	_tap_result $rc "$desc"
+}
+
+# run_klpgen LOG WANT_RC DESC ARGS...: klpgen ARGS with stdout and stderr
+# in LOG; a TAP result for its exit status (the log's tail when it is wrong).
+run_klpgen() {
+	local log=$1 want=$2 desc=$3 rc=0
+	shift 3
+	"$KLPGEN" "$@" >"$log" 2>&1 || rc=$?
+	[ $rc -eq "$want" ] || tail -n 25 "$log" | sed 's/^/# /'
+	is "$rc" "$want" "$desc (exit $want)"
 }

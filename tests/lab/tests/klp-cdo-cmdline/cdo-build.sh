@@ -43,7 +43,7 @@ cmd=$(sed -n -E "s|^(saved)?cmd_$obj := ||p" "$dotcmd")  # savedcmd_ since 6.3
 cmd=${cmd//"$KLAB_SRC/$src"/"$work/a/$src"}
 cmd=${cmd//"$obj"/"$work/patched.o"}
 cmd=${cmd//"$(dirname "$obj")/.$(basename "$obj").d"/"$work/patched.o.d"}
-cmd="${cmd/gcc /gcc -I$work/inc }"
+cmd="${cmd%% *} -I$work/inc ${cmd#* }"	# after the compiler (gcc, clang-16)
 (cd "$fs" && eval "$cmd")
 
 targs=(--vmlinux "$KLAB_BUILD/vmlinux")

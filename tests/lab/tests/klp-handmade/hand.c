@@ -10,8 +10,15 @@
 #include <linux/seq_file.h>
 #include <linux/klpgen-patch.h>
 
+/* gcc hands the label to gas, which needs the name quoted (it has a
+ * comma); clang's integrated assembler takes it as it is */
+#ifdef __clang__
+#define KLP_SYM(name) name
+#else
+#define KLP_SYM(name) "\"" name "\""
+#endif
 extern int klp_version_proc_show(struct seq_file *m, void *v)
-	__asm__("\".klp.sym.vmlinux.version_proc_show,0\"");
+	__asm__(KLP_SYM(".klp.sym.vmlinux.version_proc_show,0"));
 
 int klpgen_new_cmdline_proc_show(struct seq_file *m, void *v)
 	__asm__("__klpgen_new.vmlinux.cmdline_proc_show.0");

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * __LINE__ as an immediate in code: might_sleep(), lockdep annotations,
+ * WARN variants and filesystem error macros pass the line number of their
+ * caller as an argument, so a patch that only moves lines changes the
+ * code of every function using them further down the file.
+ *
+ * Such a difference is ignored only when all of this holds for each one:
+ * the bytes that differ are inside the immediate of a `mov $imm32, %r32`,
+ * `movl $imm32, m32`, `push $imm32` or `push $imm8` (a 7th argument)
+ * whose other bytes are equal; in ORIG the immediate equals the source line of that
+ * very instruction in ORIG's DWARF line table, and in PATCHED it equals
+ * the instruction's line in PATCHED's.  The shift is then the one the
+ * patch made at that spot, and a constant that changed is not hidden
+ * (it would have to equal its own line number on both sides).  Without
+ * DWARF line tables nothing is ignored.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdo.h"
+#include "dwarf.h"
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* Start of an instruction whose imm32 is at @k of @b (@lo: first byte
+ * that may belong to it), or -1. */
+static int64_t imm32_insn(const unsigned char *b, uint64_t lo, uint64_t k)
+{
+	unsigned char modrm;
+	int64_t m;
+
+	if (k >= lo + 1 && ((b[k - 1] >= 0xb8 && b[k - 1] <= 0xbf) ||
+			    b[k - 1] == 0x68))
+		return k - 1;	/* mov $imm32, %r32 (REX.B allowed); push */
+	/* C7 /0: mov $imm32, r/m32: opcode, ModRM, [SIB], [disp8|disp32] */
+	for (m = (int64_t)k - 1; m >= (int64_t)k - 6 && m > (int64_t)lo; m--) {
+		uint64_t need;
+
+		modrm = b[m];
+		if (b[m - 1] != 0xc7 || (modrm & 0x38))
+			continue;
+		need = 1;				/* ModRM */
+		if ((modrm & 0xc0) != 0xc0 && (modrm & 7) == 4)
+			need++;				/* SIB */
+		if ((modrm & 0xc0) == 0x40)
+			need += 1;
+		else if ((modrm & 0xc0) == 0x80 ||
+			 ((modrm & 0xc0) == 0 && (modrm & 7) == 5))
+			need += 4;
+		if ((uint64_t)m + need == k)
+			return m - 1;
+	}
+	return -1;
+}
+
+static bool line_is(struct cdo *c, const char *path, const struct symbol *s,
+		    uint64_t at, uint32_t want)
+{
+	long line = dwarf_line_at(path, s->sec->index, s->sym.st_value + at);
+
+	(void)c;
+	return line > 0 && (uint32_t)line == want;
+}
+
+/*
+ * A mask of the bytes of @o/@p (same size) to ignore, set when every byte
+ * that differs (outside relocation fields, given in @rmask) is part of a
+ * __LINE__ immediate; NULL otherwise.  *what gets a description.
+ */
+unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
+			       const struct symbol *p, const unsigned char *rmask,
+			       char **what)
+{
+	const unsigned char *a = (const unsigned char *)o->sec->data +
+				 o->sym.st_value;
+	const unsigned char *b = (const unsigned char *)p->sec->data +
+				 p->sym.st_value;
+	uint64_t len = p->sym.st_size, i, done = 0, k;
+	unsigned char *ign = xcalloc(1, len + 1);
+	struct strbuf sb;
+	size_t n = 0;
+
+	strbuf_init(&sb);
+	for (i = 0; i < len; i++) {
+		bool found = false;
+
+		if (rmask[i] || a[i] == b[i] || ign[i])
+			continue;
+		for (k = i >= 3 ? i - 3 : 0; k <= i && !found; k++) {
+			uint32_t lo_, lp;
+			int64_t insn;
+
+			if (k < done || k + 4 > len || rmask[k] || rmask[k + 1] ||
+			    rmask[k + 2] || rmask[k + 3])
+				continue;
+			insn = imm32_insn(a, done, k);
+			if (insn < 0 || memcmp(a + insn, b + insn, k - insn))
+				continue;
+			lo_ = le32(a + k);
+			lp = le32(b + k);
+			if (lo_ == lp || !lo_ || !lp || lo_ > 1u << 22 ||
+			    lp > 1u << 22 ||
+			    !line_is(c, c->orig_path, o, insn, lo_) ||
+			    !line_is(c, c->patched_path, p, insn, lp))
+				continue;
+			memset(ign + k, 1, 4);
+			done = k + 4;
+			found = true;
+			if (n++ < 3)
+				strbuf_addf(&sb, "%s+0x%llx: %u -> %u",
+					    n > 1 ? ", " : "",
+					    (unsigned long long)k, lo_, lp);
+		}
+		/* push $imm8: lines below 128 as the 7th argument */
+		if (!found && i >= done + 1 && a[i - 1] == 0x6a &&
+		    a[i] > 0 && a[i] < 0x80 && b[i] > 0 && b[i] < 0x80 &&
+		    line_is(c, c->orig_path, o, i - 1, a[i]) &&
+		    line_is(c, c->patched_path, p, i - 1, b[i])) {
+			ign[i] = 1;
+			done = i + 1;
+			found = true;
+			if (n++ < 3)
+				strbuf_addf(&sb, "%s+0x%llx: %u -> %u",
+					    n > 1 ? ", " : "",
+					    (unsigned long long)i, a[i], b[i]);
+		}
+		if (!found) {
+			free(ign);
+			strbuf_free(&sb);
+			return NULL;
+		}
+	}
+	if (!n) {
+		free(ign);
+		strbuf_free(&sb);
+		return NULL;
+	}
+	if (n > 3)
+		strbuf_addf(&sb, ", ...");
+	*what = xasprintf("only __LINE__ immediates differ (%zu: %s)", n,
+			  sb.buf);
+	strbuf_free(&sb);
+	return ign;
+}
