@@ -16,7 +16,10 @@
  * fields and symbols inside their sections, and groups whose members are
  * non-group sections listed once, in one group.
  * Relocations are parsed for ET_REL only (a vmlinux built with
- * --emit-relocs has millions; look-ups do not need them).
+ * --emit-relocs has millions; look-ups do not need them).  The file is
+ * mapped, not copied; the pages of the tables parsed into the model
+ * (section headers, symbols, relocations, groups) are given back once
+ * parsed, so that they do not count twice in the peak memory.
  *
  * Writing: the model is the source of truth.  elf_write() regenerates
  * .shstrtab, .strtab, .symtab (locals first), .symtab_shndx when needed,
@@ -28,8 +31,8 @@
  * sh_addralign but to a page at most, and SHT_NOBITS or empty sections take
  * no room.
  *
- * Ownership: names and data may point into libelf's buffers of the file
- * that was read; everything that is added or replaced is owned by the
+ * Ownership: names and data may point into the (private) mapping of the
+ * file that was read; everything that is added or replaced is owned by the
  * struct elf_file and freed by elf_close().
  */
 #ifndef KLPGEN_ELF_H
