@@ -56,13 +56,15 @@ static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len)
 
 static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
 {
-	const unsigned char *p = (const unsigned char *)sec->data + off;
+	const unsigned char *p;
 	uint64_t i;
 
 	if (sec->sh.sh_type == SHT_NOBITS)
 		return true;
 	if (!has_bytes(sec, off, len))
 		return false;
+	/* only now: .bss has no data, and NULL + off is undefined */
+	p = (const unsigned char *)sec->data + off;
 	for (i = 0; i < len; i++)
 		if (p[i])
 			return false;
