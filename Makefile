@@ -10,6 +10,7 @@
 #   make integration   the kernel lab: real kernels in QEMU
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
 #   make integration-clang  the 6.1 lab kernel built by clang-16, its CI list
+#   make integration-debian Debian's cloud kernel as shipped, its CI test list
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -118,6 +119,11 @@ integration-6.12: all
 integration-clang: all
 	$(TEST_ENV) tests/lab/run-suite --ci 6.1-clang
 
+# Debian's own cloud kernel booted as shipped (tests/lab/kernels/debian.conf):
+# fetches its packages with apt-get download (no install), KVER_CI_TESTS.
+integration-debian: all
+	$(TEST_ENV) tests/lab/run-suite --ci debian
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -155,6 +161,6 @@ endif
 clean:
 	rm -rf build build-san build-clang build-san-clang
 
-.PHONY: all check fuzz integration integration-6.12 integration-clang demo bench deps install clean
+.PHONY: all check fuzz integration integration-6.12 integration-clang integration-debian demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -2,28 +2,28 @@
 /*
  * klpgen build: options, the phases in order, and the result.
  *
- *   inputs -> cache key -> source copy -> original build (cached)
- *   -> apply patches -> patched build of the stale objects -> restore
+ *   inputs -> cache key -> source copy -> patches read
+ *   full:     original build of the whole tree (cached) -> objects
+ *   targeted: tree prepared (cached) -> objects -> their original builds
+ *   -> patches applied -> patched build of those objects -> restore
  *   -> create-diff-object per object -> klpgen module -> summary
+ *
+ * Targeted is the default unless a full original build is cached.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "build.h"
-#include "elf.h"
 #include "klpgen.h"
 
-#define FSECTIONS "-ffunction-sections -fdata-sections"
 
 static void usage(FILE *out)
 {
@@ -32,27 +32,47 @@ static void usage(FILE *out)
 "\n"
 "Build a livepatch module from kernel source patches (-p1 unified diffs).\n"
 "\n"
-"  -s, --sourcedir DIR     kernel source tree (never modified; default: the\n"
-"                          'source' link beside the vmlinux)\n"
-"  -c, --config FILE       kernel .config (default: .config beside the\n"
-"                          vmlinux, then in the tree, then /boot/config-`uname -r`)\n"
-"  -v, --vmlinux FILE      vmlinux of the running kernel: symbol positions,\n"
-"                          compiler check (default: /usr/lib/debug/boot/vmlinux-`uname -r`,\n"
-"                          then /usr/lib/debug/lib/modules/`uname -r`/vmlinux)\n"
+"The kernel (default: the running one, uname -r):\n"
+"      --kernel KVER       the kernel release the module is for; its files\n"
+"                          are found where its Debian packages install them\n"
+"      --root DIR          look those package paths up under DIR (packages\n"
+"                          unpacked with dpkg-deb -x)\n"
+"  -v, --vmlinux FILE      its vmlinux with symbols (default:\n"
+"                          /usr/lib/debug/boot/vmlinux-KVER, then\n"
+"                          /usr/lib/debug/lib/modules/KVER/vmlinux, then\n"
+"                          the -s tree's own)\n"
+"  -s, --sourcedir DIR|TAR its source tree or tarball, never modified\n"
+"                          (default: the 'source' link beside the vmlinux,\n"
+"                          /usr/src/linux-source-X.Y, then\n"
+"                          /usr/src/linux-source-X.Y.tar.xz)\n"
+"  -c, --config FILE       its .config (default: .config beside the vmlinux,\n"
+"                          then in the tree, then /boot/config-KVER)\n"
+"      --symvers FILE      its Module.symvers (default: beside the vmlinux,\n"
+"                          then /usr/src/linux-headers-KVER/Module.symvers)\n"
+"      --modules DIR       its modules (default: /lib/modules/KVER)\n"
+"\n"
+"The build:\n"
+"      --targeted          build only the objects the patches affect (the\n"
+"                          default unless a full original build is cached)\n"
+"      --full              build the whole tree once (cached), then compare\n"
 "  -j, --jobs N            parallel make jobs, 1-4096 (default: number of CPUs)\n"
+"      --cache DIR         build cache (default: $KLPGEN_CACHE, else\n"
+"                          $XDG_CACHE_HOME/klpgen, else ~/.cache/klpgen)\n"
+"      --launcher CMD      compiler launcher: ccache, distcc, icecc (CC=\"CMD gcc\")\n"
+"      --skip-compiler-check  build even if gcc differs from the one that\n"
+"                          built the vmlinux\n"
+"\n"
+"The module:\n"
 "  -n, --name NAME         module name (default: klp_<first patch name>)\n"
 "  -o, --output DIR        where NAME.ko goes (default: .)\n"
 "  -R, --non-replace       do not replace earlier livepatches (no atomic replace;\n"
 "                          --no-replace works too)\n"
-"      --cache DIR         build cache (default: $KLPGEN_CACHE, else\n"
-"                          $XDG_CACHE_HOME/klpgen, else ~/.cache/klpgen)\n"
-"      --launcher CMD      compiler launcher: ccache, distcc, icecc (CC=\"CMD gcc\")\n"
+"      --sign-key KEY      sign the module with KEY (PEM private key) and\n"
+"      --sign-cert CERT    CERT (its X.509 certificate), by the tree's sign-file\n"
 "      --explain           write NAME.explain.json: why each function was\n"
 "                          patched, included or refused\n"
 "      --debug             show every command and create-diff-object's reasoning\n"
 "      --keep-work         keep the work directory and print its path\n"
-"      --skip-compiler-check  build even if gcc differs from the one that\n"
-"                          built the vmlinux\n"
 "      --prev PREV.ko      check the module against PREV (repeatable, in load\n"
 "                          order) before writing it, as klpgen check does\n"
 "      --no-check          write the module even if it is incompatible\n"
@@ -62,27 +82,18 @@ static void usage(FILE *out)
 "      --release R         the package's release (default: 1)\n"
 "  -h, --help              this text\n"
 "\n"
-"exit: 0 module written, 2 bad input (patch does not apply or compile),\n"
-"      3 nothing patchable changed, 4 refused as unsafe or incompatible\n"
-"      with --prev, 130 interrupted,\n"
-"      1 other errors.  See klpgen(1).\n");
+"exit: 0 module written, 2 bad input (patch does not apply or compile,\n"
+"      inputs of different kernels), 3 nothing patchable changed, 4 refused\n"
+"      as unsafe or incompatible with --prev, 130 interrupted, 1 other\n"
+"      errors.  See klpgen(1).\n");
 }
 
 enum {
 	OPT_CACHE = 256, OPT_LAUNCHER, OPT_EXPLAIN, OPT_DEBUG, OPT_KEEP,
-	OPT_SKIPCC, OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
+	OPT_SKIPCC, OPT_ROOT, OPT_SYMVERS, OPT_MODULES, OPT_FULL,
+	OPT_TARGETED, OPT_SIGN_KEY, OPT_SIGN_CERT, OPT_KERNEL,
+	OPT_PREV, OPT_NO_CHECK, OPT_PACKAGE, OPT_VERSION, OPT_RELEASE,
 };
-
-static char *absolute(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (realpath(path, buf))
-		return xstrdup(buf);
-	return NULL;
-}
-
-static char *need_path(const char *given, const char *what, mode_t type);
 
 /* -j N of both command lines: 1 to 4096. */
 int build_jobs(const char *arg)
@@ -98,14 +109,22 @@ int build_jobs(const char *arg)
 static void parse_options(struct build *b, int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "root", required_argument, NULL, OPT_ROOT },
 		{ "sourcedir", required_argument, NULL, 's' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "vmlinux", required_argument, NULL, 'v' },
+		{ "symvers", required_argument, NULL, OPT_SYMVERS },
+		{ "modules", required_argument, NULL, OPT_MODULES },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "targeted", no_argument, NULL, OPT_TARGETED },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "non-replace", no_argument, NULL, 'R' },
 		{ "no-replace", no_argument, NULL, 'R' },	/* klpgen module spelling */
+		{ "sign-key", required_argument, NULL, OPT_SIGN_KEY },
+		{ "sign-cert", required_argument, NULL, OPT_SIGN_CERT },
 		{ "cache", required_argument, NULL, OPT_CACHE },
 		{ "launcher", required_argument, NULL, OPT_LAUNCHER },
 		{ "explain", no_argument, NULL, OPT_EXPLAIN },
@@ -126,12 +145,25 @@ static void parse_options(struct build *b, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "s:c:v:j:n:o:Rh", longopts,
 				  NULL)) != -1) {
 		switch (opt) {
+		case OPT_KERNEL: b->kver = optarg; break;
 		case 's': b->srcdir = optarg; break;
 		case 'c': b->config = optarg; break;
 		case 'v': b->vmlinux = optarg; break;
 		case 'n': b->name = xstrdup(optarg); break;
 		case 'o': b->outdir = optarg; break;
 		case 'R': b->replace = false; break;
+		case OPT_ROOT: b->root = optarg; break;
+		case OPT_SYMVERS: b->symvers = optarg; break;
+		case OPT_MODULES: b->modules = optarg; break;
+		case OPT_SIGN_KEY: b->sign_key = optarg; break;
+		case OPT_SIGN_CERT: b->sign_cert = optarg; break;
+		case OPT_FULL:
+		case OPT_TARGETED:
+			if (b->mode != MODE_AUTO)
+				die_code(EXIT_BAD_INPUT, "--full and --targeted "
+					 "exclude each other");
+			b->mode = opt == OPT_FULL ? MODE_FULL : MODE_TARGETED;
+			break;
 		case OPT_CACHE: b->cache = optarg; break;
 		case OPT_LAUNCHER: b->launcher = optarg; break;
 		case OPT_EXPLAIN: b->explain = true; break;
@@ -164,265 +196,6 @@ static void parse_options(struct build *b, int argc, char **argv)
 		sl_add_own(&b->patches, need_path(argv[optind], "patch",
 						  S_IFREG));
 	kb_package_check(b);
-}
-
-static char *first_existing(char **cands, size_t n)
-{
-	size_t i;
-	char *ret = NULL;
-
-	for (i = 0; i < n; i++) {
-		if (!ret && cands[i] && !access(cands[i], R_OK))
-			ret = absolute(cands[i]);
-		free(cands[i]);
-	}
-	return ret;
-}
-
-/* The absolute path of @given, which must be of @type (S_IFDIR, S_IFREG). */
-static char *need_path(const char *given, const char *what, mode_t type)
-{
-	char *p = absolute(given);
-	struct stat st;
-
-	if (!p || stat(p, &st) < 0)
-		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
-			 strerror(errno));
-	if ((st.st_mode & S_IFMT) != type)
-		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
-			 type == S_IFDIR ? "not a directory" :
-			 "not a regular file");
-	if (access(p, type == S_IFDIR ? R_OK | X_OK : R_OK) < 0)
-		die_code(EXIT_BAD_INPUT, "%s %s: %s", what, given,
-			 strerror(errno));
-	return p;
-}
-
-/*
- * Whether , which need not exist yet, is  (absolute, resolved)
- * or below it: its deepest existing ancestor is resolved, and the rest,
- * which does not exist, cannot be a symbolic link.
- */
-static bool in_tree(const char *tree, const char *path)
-{
-	char *p = xstrdup(path), *cut, *real, *full;
-	const char *rest;
-	size_t n = strlen(tree);
-	bool in, slash;
-
-	while (!(real = absolute(*p ? p : "."))) {
-		if (!*p) {		/* no working directory */
-			real = xstrdup(".");
-			break;
-		}
-		cut = strrchr(p, '/');
-		if (!cut)
-			*p = '\0';		/* relative: from "." */
-		else
-			cut[cut == p] = '\0';	/* "/x" leaves "/" */
-	}
-	rest = path + strlen(p);
-	slash = *rest && *rest != '/' && real[strlen(real) - 1] != '/';
-	full = xasprintf("%s%s%s", real, slash ? "/" : "", rest);
-	in = str_starts_with(full, tree) && (!full[n] || full[n] == '/');
-	free(full);
-	free(real);
-	free(p);
-	return in;
-}
-
-static char *default_name(const char *patch)
-{
-	char *copy = xstrdup(patch), *base = basename(copy), *c, *name;
-
-	c = strrchr(base, '.');
-	if (c && c != base)
-		*c = '\0';
-	name = xasprintf("klp_%.50s", base);
-	free(copy);
-	return name;
-}
-
-/* Module names are [a-z0-9_]: the kernel turns '-' into '_' anyway. */
-void normalize_name(char *name)
-{
-	char *c;
-
-	for (c = name; *c; c++) {
-		if (*c >= 'A' && *c <= 'Z')
-			*c += 'a' - 'A';
-		else if (*c == '-' || *c == '.' || *c == ' ')
-			*c = '_';
-	}
-}
-
-static void resolve_inputs(struct build *b)
-{
-	struct utsname u;
-	char *vmdir, *cands[3];
-	const char *env;
-	long ncpu;
-
-	uname(&u);
-	if (b->vmlinux) {
-		b->vmlinux = need_path(b->vmlinux, "vmlinux", S_IFREG);
-	} else {
-		cands[0] = xasprintf("/usr/lib/debug/boot/vmlinux-%s", u.release);
-		cands[1] = xasprintf("/usr/lib/debug/lib/modules/%s/vmlinux",
-				     u.release);
-		b->vmlinux = first_existing(cands, 2);
-		if (!b->vmlinux)
-			die_code(EXIT_BAD_INPUT, "no vmlinux of the running "
-				 "kernel found (install its debug symbols or "
-				 "give -v VMLINUX)");
-	}
-	vmdir = xstrdup(b->vmlinux);
-	dirname(vmdir);
-	if (b->srcdir) {
-		b->srcdir = need_path(b->srcdir, "source tree", S_IFDIR);
-	} else {
-		cands[0] = xasprintf("%s/source", vmdir);
-		b->srcdir = first_existing(cands, 1);
-		if (!b->srcdir)
-			die_code(EXIT_BAD_INPUT, "no source tree: give -s DIR");
-	}
-	if (b->config) {
-		b->config = need_path(b->config, "config", S_IFREG);
-	} else {
-		cands[0] = xasprintf("%s/.config", vmdir);
-		cands[1] = xasprintf("%s/.config", b->srcdir);
-		cands[2] = xasprintf("/boot/config-%s", u.release);
-		b->config = first_existing(cands, 3);
-		if (!b->config)
-			die_code(EXIT_BAD_INPUT, "no kernel config: give -c FILE");
-	}
-	if (!b->symvers) {	/* kpatch-build --oot-module gives the kernel's */
-		cands[0] = xasprintf("%s/Module.symvers", vmdir);
-		b->symvers = first_existing(cands, 1);
-	}
-	free(vmdir);
-
-	if (!b->name)
-		b->name = default_name(b->patches.v[0]);
-	/* kpatch-build names files as kpatch does (kpatch-build.c) */
-	if (!b->kpatch)
-		normalize_name(b->name);
-	if (!*b->name || strlen(b->name) > 55 ||
-	    strspn(b->name, b->kpatch ? KPATCH_NAME_CHARS : KLPGEN_NAME_CHARS) !=
-	    strlen(b->name))
-		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
-			 "digits and '_'%s, at most 55)", b->name,
-			 b->kpatch ? ", '-'" : "");
-	if (!b->jobs) {
-		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-		b->jobs = ncpu > 0 ? ncpu : 1;
-	}
-	env = getenv("KLPGEN_CACHE");
-	if (!b->cache && env && *env) {
-		b->cache = xstrdup(env);
-	} else if (!b->cache) {
-		env = getenv("XDG_CACHE_HOME");
-		b->cache = env && *env ? xasprintf("%s/klpgen", env) :
-			xasprintf("%s/.cache/klpgen", getenv("HOME") ?: "/tmp");
-	} else {
-		b->cache = xstrdup(b->cache);
-	}
-	/* Checked before anything is created: the tree is never written. */
-	if (in_tree(b->srcdir, b->cache))
-		die_code(EXIT_BAD_INPUT, "the cache %s is inside the source "
-			 "tree: give --cache elsewhere", b->cache);
-	if (fs_mkdir_p(b->cache) < 0)
-		die_code(EXIT_BAD_INPUT, "cache %s: %s", b->cache,
-			 strerror(errno));
-	{
-		char *given = b->cache;
-
-		b->cache = need_path(given, "cache", S_IFDIR);
-		free(given);
-	}
-	env = getenv("KCFLAGS");
-	b->kcflags = env && *env ? xasprintf("%s %s", FSECTIONS, env) :
-		xstrdup(FSECTIONS);
-}
-
-/* Made only once the inputs passed their checks. */
-static void make_outdir(struct build *b)
-{
-	if (!b->outdir)
-		b->outdir = ".";
-	if (fs_mkdir_p(b->outdir) < 0)
-		die_code(EXIT_BAD_INPUT, "output directory %s: %s", b->outdir,
-			 strerror(errno));
-	b->outdir = need_path(b->outdir, "output directory", S_IFDIR);
-}
-
-/*
- * The compiler of the vmlinux (of the module, when patching an out-of-tree
- * one) == ours?  gcc: .comment "GCC: (Debian 12.2.0-14) 12.2.0" against
- * `gcc --version` after its first word; clang: .comment "Debian clang
- * version 16.0.6 (15~deb12u1)" against the whole first line of
- * `clang-16 --version`.
- */
-static void check_compiler(struct build *b)
-{
-	const char *target = b->oot_ko ? b->oot_ko : b->vmlinux;
-	bool clang = b->tc.llvm[0] != '\0';
-	const char *tag = clang ? "" : "GCC: ";
-	struct elf_file *elf;
-	struct section *sec;
-	char *cc = kb_compiler_version(b->tc.cc), *want;
-	const char *p, *end;
-	bool found = false, same = false;
-
-	if (!cc)
-		die_code(EXIT_BAD_INPUT, "%s --version failed: is %s installed?",
-			 b->tc.cc, b->tc.cc);
-	want = clang ? cc : strchr(cc, ' ') ? strchr(cc, ' ') + 1 : cc;
-	elf = elf_open(target);
-	if (!elf)
-		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
-	sec = elf_find_section(elf, ".comment");
-	if (sec && sec->data) {
-		p = sec->data;
-		end = p + sec->size;
-		for (; p < end; p += strnlen(p, end - p) + 1) {
-			size_t t = strlen(tag);
-
-			if (clang ? !strstr(p, "clang version") :
-				    !str_starts_with(p, tag))
-				continue;
-			found = true;
-			if (!strncmp(p + t, want, end - p - t))
-				same = true;
-			else if (!same)
-				fprintf(stderr, "[klpgen] %s was built by %.*s\n",
-					target, (int)strnlen(p + t, end - p - t),
-					p + t);
-		}
-	}
-	elf_close(elf);
-	if (!found)
-		WARN("%s names no %s in .comment; compiler not checked",
-		     target, clang ? "clang" : "GCC");
-	else if (!same && !b->skip_cc_check)
-		die_code(EXIT_BAD_INPUT, "the compiler differs: this machine "
-			 "has %s.  Patched code built by another compiler may "
-			 "not match the running kernel; install the same gcc "
-			 "or pass --skip-compiler-check", cc);
-	else if (!same)
-		WARN("compiler differs from the vmlinux's (%s); going on as "
-		     "asked", cc);
-	free(cc);
-}
-
-/* Without the compiler check: still no build for a vmlinux that is no ELF. */
-static void check_vmlinux(const struct build *b)
-{
-	struct elf_file *elf = elf_open(b->vmlinux);
-
-	if (!elf)
-		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
-	elf_close(elf);
 }
 
 /* Work directories of killed runs (those kept on request have KEEP). */
@@ -501,42 +274,75 @@ static void fail(struct build *b, int rc, int code, const char *what)
 	build_exit(b, code);
 }
 
-static void apply_patches(struct build *b)
+/* The patches applied to the copy (@take_back: and the copy restored). */
+static void apply_to_copy(struct build *b, bool take_back)
 {
-	size_t i;
 	int rc;
 
-	phase_begin("applying patches");
+	if (journal_write(b) < 0 || farm_break_links(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+	rc = patch_apply(b, false);
+	if (take_back && farm_restore(b) < 0)
+		build_exit(b, EXIT_INTERNAL);
+	if (rc == EXIT_INTERRUPTED)
+		build_exit(b, rc);
+	if (rc)
+		build_exit(b, EXIT_BAD_INPUT);
+}
+
+/*
+ * The files the patches touch (links inside the tree followed), and
+ * whether the series applies: applied to the copy and taken back at once,
+ * so a patch that does not apply stops klpgen before anything is built.
+ */
+static void read_patches(struct build *b)
+{
+	char note[32];
+	size_t i;
+
+	phase_begin("reading patches");
 	for (i = 0; i < b->patches.n; i++)
 		if (patch_files(b->patches.v[i], &b->touched) < 0)
 			build_exit(b, EXIT_BAD_INPUT);
 	if (farm_resolve_links(b) < 0)
 		build_exit(b, EXIT_BAD_INPUT);
-	if (journal_write(b) < 0 || farm_break_links(b) < 0)
-		build_exit(b, EXIT_INTERNAL);
-	rc = patch_apply(b, false);
-	if (rc == EXIT_INTERRUPTED)
-		build_exit(b, rc);
-	if (rc)
-		build_exit(b, EXIT_BAD_INPUT);
+	apply_to_copy(b, true);
+	snprintf(note, sizeof(note), "%zu file%s", b->touched.n,
+		 b->touched.n == 1 ? "" : "s");
+	phase_end(note);
+}
+
+static void apply_patches(struct build *b)
+{
+	phase_begin("applying patches");
+	apply_to_copy(b, false);
 	phase_end(NULL);
 }
 
-static void patched_build(struct build *b)
+static void find_objects(struct build *b)
 {
 	char note[64];
 	int rc;
 
-	phase_begin("finding stale objects");
-	if (kbuild_objects_for(b) < 0) {
+	phase_begin("finding objects");
+	rc = objects_for(b);
+	if (rc == -1) {
 		phase_end(NULL);
 		WARN("no object of this build is compiled from the patched "
 		     "files: nothing to patch");
 		build_exit(b, EXIT_NO_CHANGE);
 	}
+	if (rc)
+		fail(b, rc, EXIT_INTERNAL, "finding the objects failed");
 	snprintf(note, sizeof(note), "%zu object%s", b->objects.n,
 		 b->objects.n == 1 ? "" : "s");
 	phase_end(note);
+}
+
+static void patched_build(struct build *b)
+{
+	int rc;
+
 	phase_begin("patched build");
 	rc = kbuild_patched(b);
 	if (rc)
@@ -547,6 +353,12 @@ static void patched_build(struct build *b)
 		build_exit(b, EXIT_INTERNAL);
 }
 
+static int config_failure(int rc)
+{
+	/* -2: olddefconfig changed the config (kbuild_configure() said how) */
+	return rc == -2 ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+}
+
 static void original_build(struct build *b)
 {
 	char note[64];
@@ -554,12 +366,13 @@ static void original_build(struct build *b)
 
 	if (!kbuild_orig_cached(b))
 		fprintf(stderr, "[klpgen] building the %s once for this cache "
-			"entry%s; output in %s\n", b->oot_ko ? "module" : "kernel",
-			b->oot_ko ? "" : " (minutes)", b->log);
+			"entry%s; output in %s\n",
+			b->oot_ko ? "module" : "whole kernel",
+			b->oot_ko ? "" : " (--full: minutes to hours)", b->log);
 	phase_begin("original build");
 	rc = kbuild_orig(b);
 	if (rc < 0 || rc > 1)
-		fail(b, rc, EXIT_INTERNAL, "the original build failed");
+		fail(b, rc, config_failure(rc), "the original build failed");
 	snprintf(note, sizeof(note), rc ? "built" : "cached, built in %.0f s",
 		 b->orig_seconds);
 	phase_end(note);
@@ -568,6 +381,64 @@ static void original_build(struct build *b)
 		WARN("note: no Module.symvers beside %s; using %s", b->vmlinux,
 		     b->symvers);
 	}
+}
+
+/* Targeted: the tree prepared once, then only the affected objects. */
+static void prepare_tree(struct build *b)
+{
+	int rc;
+
+	phase_begin("preparing the tree");
+	rc = kbuild_prepare(b);
+	if (rc < 0 || rc > 1)
+		fail(b, rc, config_failure(rc), "preparing the tree failed");
+	phase_end(rc ? "olddefconfig prepare modules_prepare" : "cached");
+}
+
+static void original_objects(struct build *b)
+{
+	char note[64];
+	size_t built;
+	int rc;
+
+	phase_begin("original objects");
+	rc = kbuild_orig_objects(b, &built);
+	if (rc)
+		fail(b, rc, EXIT_INTERNAL, "building the original objects "
+		     "failed");
+	if (built)
+		snprintf(note, sizeof(note), "%zu built", built);
+	else
+		snprintf(note, sizeof(note), "cached");
+	phase_end(note);
+}
+
+/*
+ * Targeted unless asked otherwise or a full original build is cached.
+ * kpatch-build -t names targets of a full build; an out-of-tree module
+ * has builds of its own (oot.c).
+ */
+static void choose_mode(struct build *b)
+{
+	enum build_mode mode = b->mode;
+
+	if (mode == MODE_AUTO && (b->targets.n || b->oot_ko))
+		mode = MODE_FULL;
+	b->targeted = mode == MODE_TARGETED ||
+		      (mode == MODE_AUTO && !kbuild_orig_cached(b));
+	if (b->targeted && b->oot_ko)
+		die_code(EXIT_BAD_INPUT, "an out-of-tree module is always "
+			 "built whole: no targeted build");
+	if (b->targeted && !b->symvers)
+		die_code(EXIT_BAD_INPUT, "no Module.symvers of kernel %s found "
+			 "(install linux-headers-%s, give --symvers FILE, or "
+			 "build the whole tree with --full)",
+			 b->kver ? b->kver : "?", b->kver ? b->kver : "KVER");
+	if (!b->oot_ko)
+		fprintf(stderr, "[klpgen] %s\n", b->targeted ?
+			"targeted build: only the objects the patches affect "
+			"(--full builds the whole tree)" :
+			"full build: the whole tree is built once and cached");
 }
 
 static void generate(struct build *b)
@@ -605,18 +476,33 @@ static void generate(struct build *b)
 		b->keep_work = true;	/* the module's build.log is there */
 		build_exit(b, rc == EXIT_UNSAFE ? rc : EXIT_INTERNAL);
 	}
-	phase_end(NULL);
+	phase_end(b->sign_key ? "signed" : NULL);
 	b->post_cc_seconds = kb_now() - start;
 }
 
+/*
+ * Run from another make (a packaging Makefile, make integration), klpgen
+ * would hand that make's MAKEFLAGS to every kernel make it starts: its
+ * command-line variables (O=, M=, V=) would redirect Kbuild.  KBUILD_OUTPUT
+ * does the same from the environment.  klpgen's makes get what they need
+ * on their own command lines.
+ */
+static void clean_environment(void)
+{
+	static const char *const vars[] = {
+		"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "MAKEFILES",
+		"KBUILD_OUTPUT", "KBUILD_EXTMOD",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
+}
+
+/* klpgen build's command line into @b (klpgen series build's steps). */
 void build_options(struct build *b, int argc, char **argv)
 {
 	parse_options(b, argc, argv);
-}
-
-char *build_default_name(const char *patch)
-{
-	return default_name(patch);
 }
 
 void build_init(struct build *b)
@@ -625,6 +511,9 @@ void build_init(struct build *b)
 	b->logfd = -1;
 	b->lockfd = -1;
 	b->replace = true;
+	/* progress lines reach a pipe or a log as they are printed */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	clean_environment();
 }
 
 void build_run(struct build *b)
@@ -633,25 +522,30 @@ void build_run(struct build *b)
 
 	spawn_signals_install();
 	start = kb_now();
-	resolve_inputs(b);
+	inputs_resolve(b);
 	if (b->oot_ko)
 		oot_resolve(b);
-	if (kb_toolchain(b->config, &b->tc))
-		die_code(EXIT_BAD_INPUT, "cannot read %s", b->config);
-	if (!b->skip_cc_check || debug_level)
-		check_compiler(b);
-	else
-		check_vmlinux(b);
-	make_outdir(b);
+	sign_check_options(b);
+	sign_warn_unsigned(b);	/* before the build: there is time to stop */
+	inputs_make_outdir(b);
 	phase_begin("cache key");
 	if (cache_key(b) < 0)
 		exit(EXIT_BAD_INPUT);
 	phase_end(b->key);
 	open_cache_entry(b);
+	choose_mode(b);
 	phase_begin("source copy");
 	if (farm_prepare(b) < 0)
 		fail(b, -1, EXIT_INTERNAL, "cannot copy the source tree");
-	original_build(b);
+	read_patches(b);
+	if (b->targeted) {
+		prepare_tree(b);
+		find_objects(b);
+		original_objects(b);
+	} else {
+		original_build(b);
+		find_objects(b);
+	}
 	apply_patches(b);
 	patched_build(b);
 	generate(b);
@@ -659,12 +553,16 @@ void build_run(struct build *b)
 	if (b->package && kb_package(b))
 		build_exit(b, spawn_interrupted ? EXIT_INTERRUPTED : EXIT_INTERNAL);
 	kb_print_summary(b);
+	printf("  %-20s%s\n", "build", b->oot_ko ? "out-of-tree module" :
+	       b->targeted ? "targeted (only the affected objects)" :
+	       "full original build");
 	printf("  %-20s%.1f s (diff and module: %.1f s)\n", "total time",
 	       kb_now() - start, b->post_cc_seconds);
 	if (b->explain)
 		printf("  %-20s%s/%s.explain.json\n", "explain report",
 		       b->outdir, b->name);
 	fflush(stdout);
+	sign_warn_unsigned(b);
 }
 
 int cmd_build(int argc, char **argv)

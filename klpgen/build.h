@@ -2,19 +2,30 @@
 /*
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
- *   build.c    options, the phases in order, the summary
+ *   build.c     options, the phases in order, the summary
  *   kpatch-build.c  kpatch-build's command line onto the same phases
- *   oot.c      an out-of-tree module instead of the kernel tree
- *   run.c      phase progress lines, the exit path (tools are spawned by
- *              lib/spawn.c: own process group, signals)
- *   cache.c    the cache key (kernel version, config, compiler, flags,
- *              tree fingerprint) and stamp files
- *   tree.c     hardlink farm, journal, restore, build-directory mirror
- *   patch.c    files named by a diff, dry run, apply
- *   kbuild.c   make invocations, .cmd dependency scan, .mod ownership
- *   diff.c     create-diff-object per changed object, explain merge,
- *              the module (klpgen_make_module(), in-process)
- *   summary.c  the one-screen summary read back from the diff objects
+ *   oot.c       an out-of-tree module instead of the kernel tree
+ *   inputs.c    finding the inputs (--kernel, --root, defaults) and
+ *               checking that they belong to one kernel
+ *   vmlinux.c   what the vmlinux says: banner, release, compiler, CRCs
+ *   kconfig.c   reading .config files, what olddefconfig changed
+ *   source.c    tarballs unpacked into the cache, tree states
+ *   run.c       phase progress lines, the exit path (tools are spawned
+ *               by lib/spawn.c: own process group, signals)
+ *   progress.c  objects done of objects to build, while make runs
+ *   cache.c     the cache key (kernel version and release, config,
+ *               compiler, flags, tree fingerprint) and stamp files
+ *   tree.c      hardlink farm, journal, restore, build-directory mirror
+ *   patch.c     files named by a diff, dry run, apply
+ *   kbuild.c    make invocations: full, prepared, targeted and patched
+ *               builds, kbuild's object lists, the module's tree
+ *   objects.c   which objects the patches affect, and their owners
+ *   depindex.c  the dependency index (.cmd files; preprocessor-only run)
+ *   depcc.c     `klpgen depcc`: the compiler of that run
+ *   sign.c      module signing, warnings about enforced signatures
+ *   diff.c      create-diff-object per changed object, explain merge,
+ *               the module (klpgen_make_module(), in-process)
+ *   summary.c   the one-screen summary read back from the diff objects
  *   build-publish.c  --prev checks, then the module into the output dir
  */
 #ifndef KLPGEN_BUILD_H
@@ -26,6 +37,7 @@
 #include <sys/types.h>
 
 #include "fs.h"
+#include "hash.h"
 #include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
@@ -36,17 +48,53 @@
 #define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
 #define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
 
+enum build_mode { MODE_AUTO, MODE_TARGETED, MODE_FULL };
+
+enum tree_state { TREE_PRISTINE, TREE_CONFIGURED, TREE_BUILT };
+
+/* What a vmlinux says about itself (vmlinux.c). */
+struct kernel_id {
+	char *banner;		/* linux_banner without its newline, or NULL */
+	char *release;		/* its uname -r, from the banner */
+	struct strlist compilers;	/* .comment "GCC: X" (as X), "... clang version ..." */
+	bool has_btf;
+};
+
+/* A kernel .config (kconfig.c): "NAME=value" without CONFIG_, sorted. */
+struct kconfig {
+	struct strlist opts;
+	char *version;		/* "6.1.192" from the header comment */
+};
+
+/* Progress of a make run (progress.c). */
+struct progress {
+	const char *what;	/* "objects" */
+	struct strlist names;	/* the objects that count, when has_set */
+	struct hashmap set;	/* name -> index + 1 */
+	bool *counted;
+	bool has_set;
+	size_t total, done;
+	double start, last_line, last_draw;
+	int interval;		/* seconds between lines off a terminal */
+};
+
 struct build {
 	/* Options. */
-	char *srcdir;		/* absolute, the user's tree: never written */
+	char *srcdir;		/* absolute, the user's tree: never written
+				 * (an unpacked tarball lives in the cache) */
 	char *config;
 	char *vmlinux;		/* the running kernel's */
 	char *symvers;
+	char *modules;		/* its modules: lib/modules/KVER */
+	char *kver;		/* --kernel, uname -r, or the vmlinux's */
+	char *root;		/* --root: "" or a sysroot, no trailing '/' */
+	char *sign_key, *sign_cert;
 	char *name;
 	char *outdir;
 	char *cache;
 	char *launcher;
 	int jobs;
+	enum build_mode mode;
 	bool replace;
 	bool explain;
 	bool keep_work;
@@ -66,6 +114,15 @@ struct build {
 	const char *release;	/* --release (packages) */
 
 	/* Derived. */
+	char *source_given;	/* the tree or tarball as found */
+	enum tree_state tree_state;
+	char *tree_version;	/* "6.1.192" from the tree's Makefile */
+	char *kernel_desc;	/* the vmlinux's release and versions, for messages */
+	struct kernel_id kid;
+	const char *krelease;	/* kid.release: KERNELRELEASE of the builds */
+	char *vmdir;		/* the vmlinux's directory */
+	char *dbg_modules;	/* usr/lib/debug/lib/modules/KVER (-dbg) */
+	bool targeted;
 	char *kcflags;
 	struct kb_toolchain tc;	/* the kernel's compiler (toolchain.c) */
 	char *key;
@@ -81,6 +138,7 @@ struct build {
 
 	struct strlist touched;	/* files the patches touch, relative */
 	struct strlist objects;	/* rebuilt objects, relative to the build */
+	struct strlist module_objs;	/* of those kbuild lists, module ones */
 	struct strlist diffs;	/* "objname=path" of diff objects */
 	struct strlist explains;	/* per-object explain reports */
 	double orig_seconds;	/* recorded duration of the original build */
@@ -104,6 +162,7 @@ char *oot_owner(struct build *b, char **ko);
 void phase_begin(const char *what);
 void phase_end(const char *note);
 void phase_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void phase_progress(const char *text, bool minute_line);
 double kb_now(void);
 double phase_elapsed(void);
 /* The last @lines lines of the log file @log, on stderr. */
@@ -111,12 +170,50 @@ void kb_log_tail(const char *log, int lines);
 /* Leave cleanly: restore the farm, drop the work dir, exit with @code. */
 void build_exit(struct build *b, int code) __attribute__((noreturn));
 
+/* progress.c */
+void progress_set_objects(struct progress *p, const struct strlist *objs);
+void progress_free(struct progress *p);
+int progress_run(char *const argv[], int logfd, struct progress *p);
+
 /* cache.c */
 char *tree_fingerprint(const char *dir);
 int cache_key(struct build *b);
 int stamp_ok(const char *path, const char *want);
 int stamp_write(const char *path, const char *val);
 char *kb_compiler_version(const char *cc);	/* `cc --version`, line 1 */
+char *kb_tree_version(const char *srcdir);
+char *kb_hash_hex(const void *data, size_t len);
+
+/* inputs.c */
+void inputs_resolve(struct build *b);
+void inputs_make_outdir(struct build *b);
+char *need_path(const char *given, const char *what, mode_t type);
+
+/* vmlinux.c */
+int vmlinux_identify(const char *path, struct kernel_id *id);
+void kernel_id_free(struct kernel_id *id);
+/* The compilers of any ELF file's .comment (a module's), as above. */
+int elf_compilers(const char *path, struct strlist *out);
+int parse_version(const char *s, int v[3]);
+bool banner_matches(const struct kernel_id *id, const char *tree);
+char *banner_describe(const struct kernel_id *id);
+int vmlinux_check_symvers(const char *vmlinux, const char *symvers, char **why);
+
+/* kconfig.c */
+int kconfig_read(const char *path, struct kconfig *kc);
+void kconfig_free(struct kconfig *kc);
+const char *kconfig_get(const struct kconfig *kc, const char *name);
+bool kconfig_enabled(const struct kconfig *kc, const char *name);
+char *kconfig_string(const struct kconfig *kc, const char *name);
+void kconfig_diff(const struct kconfig *want, const struct kconfig *got,
+		  struct strlist *lost, struct strlist *added);
+
+/* source.c */
+bool source_is_tarball(const char *path);
+bool source_is_tree(const char *dir);
+enum tree_state source_state(const char *dir);
+const char *tree_state_name(enum tree_state s);
+char *source_unpack(struct build *b, const char *tarball);
 
 /* tree.c */
 int farm_prepare(struct build *b);
@@ -131,18 +228,43 @@ int patch_files(const char *patch, struct strlist *files);
 int patch_apply(struct build *b, bool dry_run);
 
 /* kbuild.c */
+int kmake(struct build *b, const char *outdir, char *const targets[],
+	  size_t nr, struct progress *p);
+int kmake_cc(struct build *b, const char *outdir, const char *cc,
+	     char *const args[], struct progress *p);
+int kbuild_configure(struct build *b, const char *outdir, const char *cc);
 bool kbuild_orig_cached(struct build *b);
+bool kbuild_prepared(struct build *b);
 int kbuild_orig(struct build *b);
-int kbuild_objects_for(struct build *b);
+int kbuild_prepare(struct build *b);
+int kbuild_orig_objects(struct build *b, size_t *built);
 int kbuild_patched(struct build *b);
+int kbuild_list_objects(struct build *b, struct strlist *objs);
+int kbuild_list_dirs(struct build *b, const struct strlist *objs,
+		     struct strlist *members, struct strlist *mods);
+char *kbuild_module_tree(struct build *b);
+
+/* depindex.c */
+char *cmdline_owner(const char *cmdline, size_t len);
+const char *depindex_available(struct build *b);
+int depindex_lookup(struct build *b, const struct strlist *files,
+		    struct strlist *objs, bool build);
+
+/* objects.c */
+int objects_for(struct build *b);
 char *kbuild_owner(struct build *b, const char *obj, char **ko);
 
-/* build.c: what klpgen series build reuses */
-/* klpgen build's command line into @b (after build_init()); exits if bad. */
+/* sign.c */
+void sign_check_options(struct build *b);
+int sign_module(struct build *b, const char *ko);
+void sign_warn_unsigned(struct build *b);
+
+/* What klpgen series build reuses */
+/* build.c: klpgen build's command line into @b (after build_init()); exits if bad. */
 void build_options(struct build *b, int argc, char **argv);
-/* Module names are [a-z0-9_]: lower case, - . and space to _. */
+/* inputs.c: module names are [a-z0-9_]: lower case, - . and space to _. */
 void normalize_name(char *name);
-/* klp_<name of @patch without its extension>: the default module name. */
+/* inputs.c: klp_<name of @patch without its extension>, the default name. */
 char *build_default_name(const char *patch);
 /* build-publish.c: check against --prev, then write OUTDIR/NAME.ko */
 void kb_publish_module(struct build *b);

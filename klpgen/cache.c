@@ -5,9 +5,11 @@
  * <cache>/builds/<key>/ holds the source copy and the original build of
  * one (tree, config, compiler, flags) combination.  The key is a hash of
  * a short text (kept as <key>/key.txt) naming:
- *   - the kernel version from the tree's Makefile,
+ *   - the kernel version from the tree's Makefile and the release
+ *     (uname -r) of the vmlinux, which the builds get as KERNELRELEASE,
  *   - a hash of the .config contents given with -c,
- *   - the first line of `gcc --version` and the launcher (--launcher),
+ *   - the first line of `CC --version` (CC: the compiler the config names,
+ *     gcc-12 for Debian's, else gcc) and the launcher (--launcher),
  *   - the KCFLAGS of the build,
  *   - the source tree's absolute path and its fingerprint: a hash over
  *     the relative path, type, size and mtime (ns) of every file, in
@@ -54,6 +56,16 @@ static char *fp_hex(const struct fp *h)
 {
 	return xasprintf("%016llx%016llx", (unsigned long long)h->a,
 			 (unsigned long long)h->b);
+}
+
+/* A 128-bit hash of @len bytes, as 32 hex digits (malloc'd). */
+char *kb_hash_hex(const void *data, size_t len)
+{
+	struct fp h;
+
+	fp_init(&h);
+	fp_add(&h, data, len);
+	return fp_hex(&h);
 }
 
 static int fp_walk(int dirfd, const char *rel, struct fp *h)
@@ -132,7 +144,7 @@ static char *make_var(const char *makefile, const char *var)
 	return xstrdup("");
 }
 
-static char *kernel_version(const char *srcdir)
+char *kb_tree_version(const char *srcdir)
 {
 	char *path = xasprintf("%s/Makefile", srcdir);
 	char *mk = fs_read_text(path, NULL);
@@ -195,7 +207,7 @@ int cache_key(struct build *b)
 	size_t cfg_len, i;
 	int ret = -1;
 
-	kver = b->kbuild ? kbuild_release(b->kbuild) : kernel_version(b->srcdir);
+	kver = b->kbuild ? kbuild_release(b->kbuild) : kb_tree_version(b->srcdir);
 	cfg = fs_read_text(b->config, &cfg_len);
 	cc = kb_compiler_version(b->tc.cc);
 	fp = tree_fingerprint(b->srcdir);
@@ -204,7 +216,8 @@ int cache_key(struct build *b)
 		     !kver ? (b->kbuild ? "no include/config/kernel.release in the kernel build directory" :
 			      "no kernel Makefile in the source tree") :
 		     !cfg ? "cannot read the config" :
-		     !cc ? "the compiler's --version failed" : "cannot walk the source tree");
+		     !cc ? "the compiler's --version failed" :
+		     "cannot walk the source tree");
 		goto out;
 	}
 	/* custom original-build targets (kpatch-build -t): an entry of their own */
@@ -221,10 +234,11 @@ int cache_key(struct build *b)
 	fp_add(&ch, cfg, cfg_len);
 	free(cfg);
 	cfg = fp_hex(&ch);
-	text = xasprintf("kernel %s\nconfig %s\ncompiler %s\nlauncher %s\n"
-			 "kcflags %s\nsource %s\nfingerprint %s\n%s",
-			 kver, cfg, cc, b->launcher ? b->launcher : "",
-			 b->kcflags, b->srcdir, fp, extra.buf);
+	text = xasprintf("kernel %s\nrelease %s\nconfig %s\ncompiler %s\n"
+			 "launcher %s\nkcflags %s\nsource %s\nfingerprint %s\n%s",
+			 kver, b->krelease ? b->krelease : "", cfg, cc,
+			 b->launcher ? b->launcher : "", b->kcflags, b->srcdir, fp,
+			 extra.buf);
 	strbuf_free(&extra);
 	fp_init(&h);
 	fp_add(&h, text, strlen(text));

@@ -200,6 +200,17 @@ static int diff_one(struct build *b, const char *obj, char **cdo,
 		goto out;
 	}
 	objname = kbuild_owner(b, obj, &ko);
+	if (strcmp(objname, "vmlinux") && !ko) {
+		/* Its symbol positions are the module's, not the vmlinux's. */
+		phase_warn("%s goes into module %s, but no %s.ko of kernel %s "
+			   "was found (modules.order beside the vmlinux, in %s, "
+			   "in %s): give --modules DIR", obj, objname, objname,
+			   b->krelease ? b->krelease : "?",
+			   b->dbg_modules ? b->dbg_modules : "the -dbg package",
+			   b->modules ? b->modules : "/lib/modules");
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
 	argv[n++] = *cdo;
 	argv[n++] = "-n";
 	argv[n++] = objname;
@@ -334,15 +345,47 @@ static char *patch_record(const char *path)
 	return name;
 }
 
+/* The modules the objects go into, with the running kernel's .ko each. */
+static size_t module_inputs(struct build *b, struct module_input **out)
+{
+	struct module_input *mods = NULL;
+	struct strlist seen = { 0 };
+	size_t i, nr = 0;
+
+	for (i = 0; i < b->objects.n; i++) {
+		char *ko = NULL, *on = kbuild_owner(b, b->objects.v[i], &ko);
+
+		if (ko && !sl_has(&seen, on)) {
+			sl_add(&seen, on);
+			mods = xrealloc(mods, (nr + 1) * sizeof(*mods));
+			mods[nr].obj = on;
+			mods[nr++].path = ko;
+		} else {
+			free(ko);
+			free(on);
+		}
+	}
+	sl_free(&seen);
+	*out = mods;
+	return nr;
+}
+
+/*
+ * The module (klpgen_make_module(), in-process) against the module tree
+ * (kbuild_module_tree()), into the work directory, and signed there when
+ * asked: kb_publish_module() then writes it to the output directory in one
+ * rename, so no unsigned or partial NAME.ko is ever there.
+ */
 int kb_make_module(struct build *b)
 {
 	struct module_opts o = { 0 };
 	struct module_input *mods = NULL, *diffs;
-	struct strlist seen = { 0 };
 	struct strlist patches = { 0 };
 	char *mwork = xasprintf("%s/module", b->work);
-	size_t i, nr_mods = 0;
-	int rc;
+	char *built = xasprintf("%s/%s.ko", b->work, b->name);
+	char *tree = b->kbuild ? NULL : kbuild_module_tree(b);
+	size_t i, nr_mods;
+	int rc = b->kbuild || tree ? 0 : EXIT_INTERNAL;
 
 	diffs = xcalloc(b->diffs.n ? b->diffs.n : 1, sizeof(*diffs));
 	for (i = 0; i < b->diffs.n; i++) {
@@ -351,21 +394,9 @@ int kb_make_module(struct build *b)
 		diffs[i].obj = xstrndup(b->diffs.v[i], eq - b->diffs.v[i]);
 		diffs[i].path = xstrdup(eq + 1);
 	}
-	for (i = 0; i < b->objects.n; i++) {
-		char *ko = NULL, *on = kbuild_owner(b, b->objects.v[i], &ko);
-
-		if (ko && !sl_has(&seen, on)) {
-			sl_add(&seen, on);
-			mods = xrealloc(mods, (nr_mods + 1) * sizeof(*mods));
-			mods[nr_mods].obj = on;
-			mods[nr_mods++].path = ko;
-		} else {
-			free(ko);
-			free(on);
-		}
-	}
+	nr_mods = module_inputs(b, &mods);
 	o.name = b->name;
-	o.kbuild = b->kbuild ? b->kbuild : b->orig;
+	o.kbuild = b->kbuild ? b->kbuild : tree;
 	o.outdir = b->work;	/* kb_publish_module() writes OUTDIR/NAME.ko */
 	o.replace = b->replace;
 	o.vmlinux = b->vmlinux;
@@ -381,19 +412,15 @@ int kb_make_module(struct build *b)
 		sl_add_own(&patches, patch_record(b->patches.v[i]));
 	o.patches = patches.v;
 	o.nr_patches = patches.n;
-	rc = klpgen_make_module(&o);
-	for (i = 0; i < nr_mods; i++) {
-		free(mods[i].obj);
-		free(mods[i].path);
-	}
-	for (i = 0; i < b->diffs.n; i++) {
-		free(diffs[i].obj);
-		free(diffs[i].path);
-	}
-	free(mods);
-	free(diffs);
+	if (!rc)
+		rc = klpgen_make_module(&o);
+	if (!rc && b->sign_key)
+		rc = sign_module(b, built);
+	module_inputs_free(mods, nr_mods);
+	module_inputs_free(diffs, b->diffs.n);
 	sl_free(&patches);
-	sl_free(&seen);
 	free(mwork);
+	free(built);
+	free(tree);
 	return rc;
 }

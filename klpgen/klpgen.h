@@ -10,6 +10,7 @@ int cmd_check(int argc, char **argv);	/* check.c: PREV.ko... NEXT.ko */
 /* kpatch-build.c: kpatch-build's command line -> klpgen build */
 int cmd_kpatch_build(int argc, char **argv);
 int cmd_package(int argc, char **argv);	/* package.c: modules -> RPM or .deb */
+int cmd_depcc(int argc, char **argv);	/* depcc.c: preprocess-only CC */
 
 /* paths.c: where klpgen's own files are (one look-up order for all). */
 char *klpgen_exe_dir(void);		/* directory of the running binary */

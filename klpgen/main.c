@@ -23,6 +23,8 @@ static const struct subcommand subcommands[] = {
 	{ "kpatch-build", cmd_kpatch_build,
 	  "kpatch-build's command line for klpgen build" },
 	{ "package", cmd_package, "package livepatch modules as an RPM or a .deb" },
+	{ "depcc", cmd_depcc, "(used by build) compiler stand-in for the "
+	  "dependency index: preprocess only" },
 };
 
 static void usage(FILE *out)

@@ -427,7 +427,7 @@ static void add_input(struct module_input **v, size_t *n, const char *arg,
 	in->path = xstrdup(eq + 1);
 }
 
-static void free_inputs(struct module_input *v, size_t n)
+void module_inputs_free(struct module_input *v, size_t n)
 {
 	size_t i;
 
@@ -551,8 +551,8 @@ int cmd_module(int argc, char **argv)
 	spawn_signals_install();	/* Ctrl-C: the work dir goes too */
 	ret = klpgen_make_module(&o);
 out:
-	free_inputs(o.diffs, o.nr_diffs);
-	free_inputs(o.mods, o.nr_mods);
+	module_inputs_free(o.diffs, o.nr_diffs);
+	module_inputs_free(o.mods, o.nr_mods);
 	free(o.patches);
 	return ret;
 }

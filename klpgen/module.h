@@ -15,6 +15,9 @@ struct module_input {
 	char *path;
 };
 
+/* Free @n inputs (both strings of each) and the array. */
+void module_inputs_free(struct module_input *v, size_t n);
+
 struct module_opts {
 	const char *name;		/* module name: [a-z0-9_], <= 55 */
 	const char *kbuild;		/* kernel build dir (-k) */

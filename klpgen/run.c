@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Spawning tools (fork/execvp, each in a process group of its own, see
- * signals.c), phase progress lines, and the common exit path.
+ * Phase progress lines and the common exit path (tools are spawned by
+ * lib/spawn.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,11 +27,37 @@ double kb_now(void)
 static double phase_start;
 static const char *phase_name;
 static bool phase_broken;	/* something was printed inside the line */
+static bool phase_drawn;	/* a terminal progress text follows "... " */
+
+static bool on_terminal(void)
+{
+	static int tty = -1;
+
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	return tty;
+}
+
+/* Back to the start of a phase line that progress text was drawn on. */
+static void undraw(void)
+{
+	if (phase_drawn)
+		fputs("\r\033[K", stderr);
+	phase_drawn = false;
+}
+
+static void reprint_prefix(void)
+{
+	if (phase_broken || phase_drawn) {
+		undraw();
+		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	}
+}
 
 void phase_begin(const char *what)
 {
 	phase_name = what;
-	phase_broken = false;
+	phase_broken = phase_drawn = false;
 	phase_start = kb_now();
 	fprintf(stderr, "[klpgen] %-28s ... ", what);
 	if (debug_level)
@@ -44,14 +70,39 @@ double phase_elapsed(void)
 	return kb_now() - phase_start;
 }
 
+/*
+ * Progress inside the running phase: on a terminal the phase line is
+ * redrawn with @text; elsewhere only @minute_line texts are printed, one
+ * line each.
+ */
+void phase_progress(const char *text, bool minute_line)
+{
+	if (!phase_name)
+		return;
+	if (on_terminal() && !debug_level) {
+		fprintf(stderr, "\r\033[K[klpgen] %-28s ... %s", phase_name,
+			text);
+		phase_drawn = true;
+	} else if (minute_line) {
+		if (!phase_broken && !debug_level)
+			fputc('\n', stderr);
+		phase_broken = true;
+		fprintf(stderr, "[klpgen]   %s: %s\n", phase_name, text);
+	}
+	fflush(stderr);
+}
+
 /* A message in the middle of a phase: the progress line is reprinted. */
 void phase_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (phase_name && !phase_broken && !debug_level)
+	if (phase_drawn)
+		undraw();
+	else if (phase_name && !phase_broken && !debug_level)
 		fputc('\n', stderr);
-	phase_broken = true;
+	if (phase_name)
+		phase_broken = true;
 	fprintf(stderr, "%s: ", tool_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -63,8 +114,7 @@ void phase_end(const char *note)
 {
 	if (!phase_name)
 		return;
-	if (phase_broken)
-		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	reprint_prefix();
 	fprintf(stderr, "%s%s%.1f s\n", note ? note : "", note ? ", " : "",
 		phase_elapsed());
 	phase_name = NULL;
@@ -75,8 +125,7 @@ static void phase_abort(int code)
 {
 	if (!phase_name)
 		return;
-	if (phase_broken)
-		fprintf(stderr, "[klpgen] %-28s ... ", phase_name);
+	reprint_prefix();
 	fprintf(stderr, "%s after %.1f s\n",
 		code == EXIT_INTERRUPTED ? "interrupted" : "failed",
 		phase_elapsed());

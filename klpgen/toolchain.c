@@ -3,7 +3,8 @@
  * The compiler the running kernel was built with, from its configuration.
  * A clang kernel (CONFIG_CC_IS_CLANG=y) is built with LLVM=-<major> when
  * clang-<major> is installed (Debian's versioned clang-16, ld.lld-16,
- * llvm-ar-16 ...), else with LLVM=1; a gcc kernel with the default gcc.
+ * llvm-ar-16 ...), else with LLVM=1; a gcc kernel with the gcc its config
+ * names (gcc-12) when installed, else the default gcc.
  * Every make klpgen runs (the original and patched builds, the module
  * build) passes the same, so patched code comes from the kernel's
  * compiler; the compiler check and the cache key name it too.
@@ -15,24 +16,31 @@
 
 #include "fs.h"
 #include "klpgen.h"
+#include "spawn.h"
 #include "util.h"
 
-static bool in_path(const char *name)
+/*
+ * The gcc CONFIG_CC_VERSION_TEXT names ("gcc-12 (Debian 12.2.0-14) 12.2.0"
+ * -> gcc-12) when it is installed: the same name keeps olddefconfig from
+ * rewriting CONFIG_CC_VERSION_TEXT.
+ */
+static void named_gcc(const char *text, struct kb_toolchain *tc)
 {
-	const char *path = getenv("PATH"), *p, *end;
-	bool found = false;
+	const char *v = strstr(text, "\nCONFIG_CC_VERSION_TEXT=\"");
+	char name[sizeof(tc->cc)];
+	size_t n;
 
-	for (p = path ? path : "/usr/bin:/bin"; *p && !found; p = end) {
-		char *f;
-
-		end = p + strcspn(p, ":");
-		f = xasprintf("%.*s/%s", (int)(end - p), p, name);
-		found = !access(f, X_OK);
-		free(f);
-		if (*end)
-			end++;
-	}
-	return found;
+	if (!v)
+		return;
+	v += strlen("\nCONFIG_CC_VERSION_TEXT=\"");
+	n = strcspn(v, " \"\n");
+	if (n < 3 || n >= sizeof(name) || strncmp(v, "gcc", 3) ||
+	    strspn(v, "gcc-0123456789.") < n)
+		return;
+	memcpy(name, v, n);
+	name[n] = '\0';
+	if (spawn_in_path(name))
+		memcpy(tc->cc, name, n + 1);
 }
 
 int kb_toolchain(const char *config, struct kb_toolchain *tc)
@@ -51,12 +59,14 @@ int kb_toolchain(const char *config, struct kb_toolchain *tc)
 	v = strstr(text, "\nCONFIG_CLANG_VERSION=");
 	if (v)
 		ver = strtol(v + 22, NULL, 10);
+	if (!clang)
+		named_gcc(text, tc);
 	free(text);
 	if (!clang)
 		return 0;
 	major = ver >= 10000 && ver < 1000000 ? (int)(ver / 10000) : 0;
 	snprintf(tc->cc, sizeof(tc->cc), "clang-%d", major);
-	if (major && in_path(tc->cc)) {
+	if (major && spawn_in_path(tc->cc)) {
 		snprintf(tc->llvm, sizeof(tc->llvm), "LLVM=-%d", major);
 	} else {
 		snprintf(tc->cc, sizeof(tc->cc), "clang");

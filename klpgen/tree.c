@@ -81,6 +81,27 @@ static int farm_add_header(struct build *b, const char *from, const char *rel)
 	return ret;
 }
 
+/*
+ * A tree configured or built in place: Kbuild refuses to build O= from it
+ * ("The source tree is not clean"), and its objects would be found
+ * through VPATH.  Its own `make mrproper`, run in the copy, removes them:
+ * only links are removed, and the user's files are not written.
+ */
+static int farm_clean(struct build *b, const char *copy, const char **how)
+{
+	char *const argv[] = { "make", "-C", (char *)copy, "mrproper", NULL };
+	int ret;
+
+	dprintf(b->logfd, "=== make -C %s mrproper (the tree is %s)\n", copy,
+		tree_state_name(b->tree_state));
+	ret = spawn_run(argv, b->logfd);
+	if (ret && ret != EXIT_INTERRUPTED)
+		phase_warn("make mrproper in the copy of %s failed (exit %d); "
+			   "see %s", b->srcdir, ret, b->log);
+	*how = "created, cleaned with make mrproper";
+	return ret;
+}
+
 int farm_prepare(struct build *b)
 {
 	char *done = xasprintf("%s/src.done", b->keydir);
@@ -110,6 +131,8 @@ int farm_prepare(struct build *b)
 			ret = spawn_run(full, b->logfd);
 			how = "copied";
 		}
+		if (!ret && b->tree_state != TREE_PRISTINE)
+			ret = farm_clean(b, tmp, &how);
 		if (!ret && rename(tmp, b->farm) < 0)
 			ret = -1;
 		if (!ret)
@@ -294,15 +317,38 @@ static int sync_entry(const char *from, const char *to)
 }
 
 /*
- * tools/ (objtool) records absolute paths of its own build directory in
- * its dependency files: the mirror keeps its own copy, built once there,
- * or every patched build would rebuild objtool.
+ * tools/ (objtool, resolve_btfids and its libbpf) records absolute paths
+ * of its own build directory: mirrored, Kbuild would build it all again in
+ * the mirror.  The patched build makes single objects, which need only the
+ * objtool binary: that file alone is mirrored, and kbuild_patched() tells
+ * make that the tool targets are up to date.
  */
 static const char *mirror_top;
+static const char *const mirrored_tools[] = { "tools/objtool/objtool" };
 
 static bool mirror_own(const char *to, const char *name)
 {
 	return mirror_top && !strcmp(to, mirror_top) && !strcmp(name, "tools");
+}
+
+static int sync_tools(const char *from, const char *to)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < sizeof(mirrored_tools) / sizeof(char *); i++) {
+		char *f = xasprintf("%s/%s", from, mirrored_tools[i]);
+		char *t = xasprintf("%s/%s", to, mirrored_tools[i]);
+		char *dir = xstrdup(t);
+
+		*strrchr(dir, '/') = '\0';
+		if (!access(f, X_OK))
+			ret = fs_mkdir_p(dir) < 0 ? -1 : sync_entry(f, t);
+		free(f);
+		free(t);
+		free(dir);
+	}
+	return ret;
 }
 
 static int sync_dir(const char *from, const char *to);
@@ -313,6 +359,8 @@ int mirror_sync(const char *from, const char *to)
 
 	mirror_top = to;
 	ret = sync_dir(from, to);
+	if (!ret)
+		ret = sync_tools(from, to);
 	mirror_top = NULL;
 	return ret;
 }
@@ -332,7 +380,9 @@ static int sync_dir(const char *from, const char *to)
 		struct stat st;
 
 		t = xasprintf("%s/%s", to, fn.v[i]);
-		if (mirror_own(to, fn.v[i]) && !lstat(t, &st)) {
+		if (mirror_own(to, fn.v[i])) {	/* see sync_tools() */
+			if (lstat(t, &st) < 0 && mkdir(t, 0755) < 0)
+				ret = -1;
 			free(t);
 			continue;
 		}

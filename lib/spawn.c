@@ -2,6 +2,7 @@
 /* The process spawner and its signal handling: see spawn.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,12 +73,17 @@ static void child_exec(char *const argv[], int outfd, int errfd)
 	_exit(127);
 }
 
+static void track_child(pid_t pid)
+{
+	setpgid(pid, pid);	/* both sides, so no race with the handler */
+	set_child(pid);
+}
+
 static int wait_child(pid_t pid)
 {
 	int st;
 
-	setpgid(pid, pid);	/* both sides, so no race with the handler */
-	set_child(pid);
+	track_child(pid);
 	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR) {
 			set_child(0);
@@ -151,16 +157,16 @@ int spawn_fn(int (*fn)(void *arg), void *arg)
 	return wait_child(pid);
 }
 
-int spawn_capture(char *const argv[], char **out)
+/*
+ * Start @argv with stdout (and, with @both, stderr) into a pipe whose
+ * read end is *rfd; the pid, or -1.
+ */
+static pid_t spawn_piped(char *const argv[], bool both, int *rfd)
 {
-	struct strbuf sb;
-	char buf[4096];
-	int fds[2], rc;
-	ssize_t n;
+	int fds[2];
 	pid_t pid;
 
-	*out = NULL;
-	if (pipe(fds) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
 	debug_argv(argv);
 	fflush(NULL);
@@ -170,14 +176,29 @@ int spawn_capture(char *const argv[], char **out)
 		close(fds[1]);
 		return -1;
 	}
-	if (!pid) {
-		close(fds[0]);
-		child_exec(argv, fds[1], -1);
-	}
+	if (!pid)
+		child_exec(argv, fds[1], both ? fds[1] : -1);
+	track_child(pid);
 	close(fds[1]);
+	*rfd = fds[0];
+	return pid;
+}
+
+int spawn_capture(char *const argv[], char **out)
+{
+	struct strbuf sb;
+	char buf[4096];
+	int fd;
+	ssize_t n;
+	pid_t pid;
+
+	*out = NULL;
+	pid = spawn_piped(argv, false, &fd);
+	if (pid < 0)
+		return -1;
 	strbuf_init(&sb);
 	strbuf_add(&sb, "", 0);
-	while ((n = read(fds[0], buf, sizeof(buf))) != 0) {
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
 		if (n < 0) {
 			if (errno == EINTR && !spawn_interrupted)
 				continue;
@@ -185,8 +206,80 @@ int spawn_capture(char *const argv[], char **out)
 		}
 		strbuf_add(&sb, buf, n);
 	}
-	close(fds[0]);
-	rc = wait_child(pid);
+	close(fd);
 	*out = sb.buf;
-	return rc;
+	return wait_child(pid);
+}
+
+/* Hand complete lines of @buf to @line; keep the partial last one. */
+static size_t feed_lines(char *buf, size_t len, size_t cap,
+			 const struct spawn_lines *l)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\n') {
+			l->line(l->ctx, buf + start, i - start);
+			start = i + 1;
+		}
+	if (start == 0 && len == cap) {	/* a line longer than the buffer */
+		l->line(l->ctx, buf, len);
+		return 0;
+	}
+	memmove(buf, buf + start, len - start);
+	return len - start;
+}
+
+int spawn_run_lines(char *const argv[], int logfd, const struct spawn_lines *l)
+{
+	char buf[4096];
+	size_t have = 0;
+	int fd;
+	pid_t pid;
+
+	if (spawn_interrupted)
+		return EXIT_INTERRUPTED;
+	pid = spawn_piped(argv, true, &fd);
+	if (pid < 0)
+		return -1;
+	while (!spawn_interrupted) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int r = poll(&pfd, 1, 1000);
+		ssize_t n;
+
+		if (r < 0 && errno != EINTR)
+			break;
+		if (r > 0) {
+			n = read(fd, buf + have, sizeof(buf) - have);
+			if (n == 0 || (n < 0 && errno != EINTR))
+				break;
+			if (n > 0) {
+				if (logfd >= 0 && write(logfd, buf + have, n) != n)
+					logfd = -1;
+				have = feed_lines(buf, have + n, sizeof(buf), l);
+			}
+		}
+		if (l->tick)
+			l->tick(l->ctx);
+	}
+	close(fd);
+	return wait_child(pid);
+}
+
+bool spawn_in_path(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p;
+	bool found = false;
+
+	if (strchr(cmd, '/'))
+		return !access(cmd, X_OK);
+	for (p = path ? path : "/usr/bin:/bin"; !found && p; ) {
+		size_t len = strcspn(p, ":");
+		char *c = xasprintf("%.*s/%s", (int)len, len ? p : ".", cmd);
+
+		found = !access(c, X_OK);
+		free(c);
+		p = p[len] ? p + len + 1 : NULL;
+	}
+	return found;
 }

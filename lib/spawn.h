@@ -12,6 +12,8 @@
 #define KLPGEN_SPAWN_H
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 extern volatile sig_atomic_t spawn_interrupted;
 
@@ -31,5 +33,19 @@ int spawn_capture(char *const argv[], char **out);
  * spawn_run() does.
  */
 int spawn_fn(int (*fn)(void *arg), void *arg);
+
+/* Output read line by line as it comes (make's, for progress). */
+struct spawn_lines {
+	void (*line)(void *ctx, const char *line, size_t len);
+	void (*tick)(void *ctx);	/* about once a second; may be NULL */
+	void *ctx;
+};
+/*
+ * spawn_run() with stdout and stderr through a pipe: copied to @logfd
+ * (when >= 0) as they come, each line handed to @l->line.
+ */
+int spawn_run_lines(char *const argv[], int logfd, const struct spawn_lines *l);
+/* Whether execvp() would find @cmd (a path, or a name in $PATH). */
+bool spawn_in_path(const char *cmd);
 
 #endif

@@ -126,3 +126,15 @@ KLP_SYSFS=/sys/kernel/livepatch
 klp_enabled()         { [ "$(cat "$KLP_SYSFS/$1/enabled" 2>/dev/null)" = 1 ]; }
 klp_transition_done() { [ "$(cat "$KLP_SYSFS/$1/transition" 2>/dev/null)" = 0 ]; }
 klp_gone()            { [ ! -e "$KLP_SYSFS/$1" ]; }
+
+# load_module NAME: modprobe NAME when the guest has the kernel's own
+# modules with a modules.dep (a shipped kernel: run-guest --modules and the
+# test's "modules" file), else insmod ./NAME.ko (a lab build's module that
+# setup put next to guest.sh).
+load_module() {
+	if [ -f "/lib/modules/$(uname -r)/modules.dep" ]; then
+		modprobe "$1"
+	else
+		insmod "./$1.ko"
+	fi
+}

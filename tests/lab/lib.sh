@@ -2,12 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the kernel lab scripts (bash; sourced, not run).
 #
-# lab_load_kernel VERSION reads kernels/VERSION.conf and sets:
-#   KLAB_VER    the version name ("6.1")
-#   KLAB_ROOT   ${KLPGEN_CACHE:-~/.cache/klpgen}/lab/linux-VERSION
-#   KLAB_SRC    pristine source tree (never built in: Kbuild wants it clean)
-#   KLAB_BUILD  make O= output: objects, vmlinux, Module.symvers, System.map
-#   KLAB_LOG    full log of the last prepare-kernel run
+# A lab profile is kernels/NAME.conf.  Two kinds (KVER_KIND):
+#   built    (6.1, 6.12) the lab builds a small kernel from linux-source-*
+#   shipped  (debian) a distribution's own kernel packages, unpacked as
+#            shipped into a sysroot (prepare-shipped); nothing is built
+#
+# lab_load_kernel NAME reads kernels/NAME.conf and sets:
+#   KLAB_VER     the profile name ("6.1", "debian")
+#   KLAB_KIND    built | shipped
+#   KLAB_ROOT    the profile's cache directory under $KLPGEN_CACHE/lab
+#   KLAB_SRC     pristine source tree (never built in: Kbuild wants it clean)
+#   KLAB_BUILD   built: make O= output (objects, vmlinux, Module.symvers);
+#                shipped: empty
+#   KLAB_IMAGE   the kernel image QEMU boots
+#   KLAB_MODULES shipped: the image's /lib/modules/RELEASE tree; built: empty
+#   KLAB_LOG     full log of the last prepare run
+# and for a shipped profile also (see lab_load_shipped):
+#   KLAB_KREL KLAB_ABI KLAB_PKGVER KLAB_SYSROOT KLAB_VMLINUX KLAB_HEADERS
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KLPGEN_CACHE=${KLPGEN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/klpgen}
@@ -20,18 +31,100 @@ lab_die()  { echo "[lab] error: $*" >&2; exit 1; }
 lab_load_kernel() {
 	local ver=$1 conf=$KLAB_KERNELS/$1.conf
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
-	KVER_PACKAGE='' KVER_TARBALL='' KVER_TARDIR='' KVER_FRAGMENT='' KVER_BASECONFIG=tinyconfig
+	KVER_KIND=built KVER_PACKAGE='' KVER_TARBALL='' KVER_TARDIR='' KVER_FRAGMENT='' KVER_BASECONFIG=tinyconfig
 	KVER_ARCH=x86_64 KVER_TARGETS="bzImage modules" KVER_NEED_MB=3000 KVER_CI_TESTS=
+	KVER_SERIES='' KVER_FLAVOUR='' KVER_MEM=''
 	KVER_MAKEVARS=
 	# shellcheck disable=SC1090
 	. "$conf"
 	KVER_CONF=$conf
-	KVER_FRAGMENT=$KLAB_KERNELS/$KVER_FRAGMENT
 	KLAB_VER=$ver
-	KLAB_ROOT=$KLPGEN_CACHE/lab/linux-$ver
+	KLAB_KIND=$KVER_KIND
+	KLAB_MODULES=
+	case $KVER_KIND in
+	built)
+		KVER_FRAGMENT=$KLAB_KERNELS/$KVER_FRAGMENT
+		KLAB_ROOT=$KLPGEN_CACHE/lab/linux-$ver
+		KLAB_SRC=$KLAB_ROOT/src
+		KLAB_BUILD=$KLAB_ROOT/build
+		KLAB_IMAGE=$KLAB_BUILD/arch/x86/boot/bzImage
+		KLAB_LOG=$KLAB_ROOT/prepare.log ;;
+	shipped)
+		lab_load_shipped ;;
+	*)
+		lab_die "$conf: unknown KVER_KIND=$KVER_KIND (built or shipped)" ;;
+	esac
+}
+
+# A shipped profile is named by the packages apt has for the installed
+# source package: the image whose version equals linux-source-SERIES's.
+#   KLAB_PKGVER  that version (6.1.192-3)    KLAB_ABI  6.1.0-57
+#   KLAB_KREL    uname -r of the image (6.1.0-57-cloud-amd64)
+#   KLAB_SYSROOT the packages unpacked (dpkg-deb -x), /boot, /lib/modules,
+#                /usr/lib/debug, /usr/src/linux-headers-*
+#   KLAB_VMLINUX the -dbg package's vmlinux    KLAB_HEADERS its headers
+lab_load_shipped() {
+	KLAB_PKGVER=$(dpkg-query -W -f='${Version}' "$KVER_PACKAGE" 2>/dev/null) ||
+		lab_die "$KVER_PACKAGE is not installed (scripts/install-deps)"
+	KLAB_ABI=$(lab_shipped_abi)
+	KLAB_KREL=$KLAB_ABI-$KVER_FLAVOUR
+	KLAB_ROOT=$KLPGEN_CACHE/lab/debian-$KLAB_KREL
 	KLAB_SRC=$KLAB_ROOT/src
-	KLAB_BUILD=$KLAB_ROOT/build
+	KLAB_BUILD=
+	KLAB_SYSROOT=$KLAB_ROOT/root
+	KLAB_IMAGE=$KLAB_SYSROOT/boot/vmlinuz-$KLAB_KREL
+	KLAB_MODULES=$KLAB_SYSROOT/lib/modules/$KLAB_KREL
+	KLAB_VMLINUX=$KLAB_SYSROOT/usr/lib/debug/boot/vmlinux-$KLAB_KREL
+	KLAB_HEADERS=$KLAB_SYSROOT/usr/src/linux-headers-$KLAB_KREL
 	KLAB_LOG=$KLAB_ROOT/prepare.log
+	# run-guest builds initramfs images with it (prepare-shipped compiles it)
+	KLAB_GEN_INIT_CPIO=$KLAB_ROOT/bin/gen_init_cpio
+}
+
+# The ABI of the image package whose version is KLAB_PKGVER.  Asking apt
+# takes a second or two, and the answer for one source version never
+# changes, so it is kept in the cache.
+lab_shipped_abi() {
+	local cache=$KLPGEN_CACHE/lab/debian-$KVER_FLAVOUR.abi-$KLAB_PKGVER abi
+	if [ -s "$cache" ]; then
+		cat "$cache"
+		return
+	fi
+	abi=$(lab_apt_find_abi) || exit 1
+	mkdir -p "${cache%/*}"
+	echo "$abi" >"$cache.$$" && mv "$cache.$$" "$cache"
+	echo "$abi"
+}
+
+# apt-cache search for linux-image-SERIES.*-FLAVOUR (the ABI moves with every
+# security update), then the one whose version is the source's.
+lab_apt_find_abi() {
+	local re pkgs found known
+	re="^linux-image-${KVER_SERIES//./\\.}\\..*-$KVER_FLAVOUR\$"
+	pkgs=$(apt-cache search --names-only "$re" | cut -d' ' -f1)
+	[ -n "$pkgs" ] ||
+		lab_die "apt knows no package matching $re (run apt-get update)"
+	# shellcheck disable=SC2086 # a list of package names
+	found=$(apt-cache madison $pkgs | awk -F' *[|] *' -v v="$KLAB_PKGVER" '
+		$2 == v { sub(/^ */, "", $1); print $1 }' | sort -u)
+	if [ -z "$found" ]; then
+		# shellcheck disable=SC2086
+		known=$(apt-cache madison $pkgs | awk -F' *[|] *' '{ print $2 }' | sort -uV | tr '\n' ' ')
+		lab_die "$KVER_PACKAGE is $KLAB_PKGVER but no linux-image-*-$KVER_FLAVOUR has that version (apt has: ${known% }); upgrade $KVER_PACKAGE or run apt-get update"
+	fi
+	[ "$(echo "$found" | wc -l)" -eq 1 ] ||
+		lab_die "several images have version $KLAB_PKGVER: $(echo "$found" | tr '\n' ' ')"
+	found=${found#linux-image-}
+	echo "${found%-"$KVER_FLAVOUR"}"
+}
+
+# lab_guest_args: run-guest's options that boot this profile's kernel.
+lab_guest_args() {
+	if [ "${KLAB_KIND:-built}" = shipped ]; then
+		printf '%s\n' --image "$KLAB_IMAGE" --modules "$KLAB_MODULES"
+	else
+		printf '%s\n' --kernel "$KLAB_BUILD"
+	fi
 }
 
 # The compiler a kernel description builds with: clang-N for LLVM=-N,
@@ -69,6 +162,25 @@ lab_step() {
 		lab_die "$desc failed; full log: $KLAB_LOG"
 	fi
 	echo "done in $(( $(date +%s) - start )) s" >&2
+}
+
+# lab_unpack_source: the pristine tree of KVER_TARBALL in KLAB_SRC, once
+# (src.stamp names the tarball's size and mtime).  Removes KLAB_BUILD when
+# it unpacks: objects of another tree are stale.
+lab_unpack_source() {
+	local stamp
+	stamp=$(stat -c '%n %s %Y' "$KVER_TARBALL")
+	if [ -f "$KLAB_ROOT/src.stamp" ] && [ "$(cat "$KLAB_ROOT/src.stamp")" = "$stamp" ] &&
+	   [ -f "$KLAB_SRC/Makefile" ]; then
+		return 0
+	fi
+	lab_need_space "$KLAB_ROOT" "$KVER_NEED_MB" "unpacking and building linux-$KLAB_VER"
+	rm -rf "$KLAB_SRC" "$KLAB_SRC.tmp" "$KLAB_ROOT/src.stamp" ${KLAB_BUILD:+"$KLAB_BUILD"}
+	mkdir -p "$KLAB_SRC.tmp"
+	lab_step "unpacking $KVER_TARBALL" \
+		tar -C "$KLAB_SRC.tmp" --strip-components=1 -xf "$KVER_TARBALL" "$KVER_TARDIR"
+	mv "$KLAB_SRC.tmp" "$KLAB_SRC"
+	echo "$stamp" >"$KLAB_ROOT/src.stamp"
 }
 
 # lab_need_space DIR MB WHAT: fail early rather than half-way through a build.

@@ -1,53 +1,103 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# A tiny stand-in for a kernel tree, for klpgen build's unit tests: a
-# Makefile that understands `make -C SRC O=OUT KCFLAGS=... TARGET...` for
-# olddefconfig, vmlinux, modules and single objects, compiles two .c files
-# with gcc, and writes Kbuild-style .cmd files (source_ and deps_ lines with
-# absolute paths) and a .mod file for "module" fake-mod.
-# Every make run is counted in $FAKE_LOG; objects of a build directory whose
-# name ends in "patched" sleep $FAKE_SLEEP seconds first (to interrupt).
+# A tiny stand-in for a kernel tree, for klpgen build's unit tests.  Its
+# Makefile understands what klpgen asks of Kbuild:
+#   make -C SRC O=OUT KCFLAGS=... CC=... KERNELRELEASE=... TARGET...
+# for olddefconfig, prepare, modules_prepare, vmlinux, modules, the
+# descent to modules.order (KBUILD_MODULES=1), single objects, make -n, and
+# mrproper.  Objects are compiled with $(CC) -Wp,-MMD (so `klpgen depcc`
+# can stand in), and each gets a Kbuild-style .cmd file: its command line
+# (-DMODULE -DKBUILD_MODNAME for the module object drivers/m.o),
+# source_ and deps_ from the compiler's dependency output.  Kbuild's lists
+# are obj, real-obj-y, real-obj-m and lib-y, for a rule added with --eval.
+# Like Kbuild it refuses an O= build when the tree itself is configured
+# ("The source tree is not clean").  A tree can be configured and built in
+# place with `make olddefconfig` / `make vmlinux modules` without O=.
+# Every make run is counted in $FAKE_LOG; objects of a build directory that
+# matches $FAKE_SLEEP_IN (default *patched) sleep $FAKE_SLEEP seconds first
+# (to interrupt, to see progress).  olddefconfig drops CONFIG_DROPPED, as
+# Kconfig drops an option whose dependency is missing.
 #
-# make_fake_tree DIR
+# make_fake_tree DIR [SUBLEVEL]
+# fake_vmlinux OUT [BANNER [CRC-SYMBOL CRC]]: an object with linux_banner
+#   (and __crc_SYMBOL) that stands in for a vmlinux
 
 make_fake_tree() {
-	local d=$1
-	mkdir -p "$d/fs" "$d/drivers" "$d/include"
+	local d=$1 sub=${2:-0}
+	mkdir -p "$d/fs" "$d/drivers" "$d/include" "$d/kernel" "$d/scripts"
 	cat >"$d/Makefile" <<'MK'
 VERSION = 6
 PATCHLEVEL = 1
-SUBLEVEL = 0
+SUBLEVEL = @SUB@
 EXTRAVERSION = -fake
 SRC := $(CURDIR)
+O ?= $(SRC)
+CC ?= gcc
 OBJS := fs/a.o drivers/m.o
+# Kbuild's lists, for klpgen's --eval rule.
+obj := fake
+real-obj-y := fs/a.o
+real-obj-m := drivers/m.o
+lib-y :=
 
-.PHONY: olddefconfig vmlinux modules FORCE
-olddefconfig:
+.PHONY: olddefconfig prepare modules_prepare vmlinux modules mrproper \
+	modules.order fake/ FORCE clean-check
+clean-check:
+	@if [ -n "$(FAKE_POISON)" ]; then \
+		echo "FAKE_POISON came from an outer make's MAKEFLAGS"; exit 1; fi
+	@if [ "$(O)" != "$(SRC)" ] && [ -e $(SRC)/.config ]; then \
+		echo "The source tree is not clean, please run 'make mrproper'"; \
+		exit 1; fi
+olddefconfig: clean-check
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	test -f $(O)/.config
+	sed -i '/^CONFIG_DROPPED=/d' $(O)/.config
+prepare modules_prepare: clean-check
+	@echo "make $(O) $@" >>$(FAKE_LOG)
+	@mkdir -p $(O)/include/generated
+	@echo '$(KERNELRELEASE)' >$(O)/include/generated/release
 vmlinux: $(OBJS)
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	ld -r -o $(O)/vmlinux $(O)/fs/a.o
+	@printf 'cmd_vmlinux := ld\n' >$(O)/.vmlinux.cmd
 	cp $(O)/vmlinux $(O)/vmlinux.done
 modules: $(OBJS)
 	: >$(O)/Module.symvers
-	echo drivers/m.o >$(O)/drivers/fake-mod.mod
+	echo drivers/fake-mod.ko >$(O)/modules.order
+modules.order: fake/
+# Kbuild visits a directory through $(obj)/: klpgen --evals a prerequisite
+# onto it, which cannot name this fake directory: the hook is here.
+fake/: $(OBJS) $(if $(KLPGEN_OBJS),.klpgen-objs)
+mrproper:
+	@echo "make $(O) $@" >>$(FAKE_LOG)
+	rm -rf .config include/generated vmlinux vmlinux.done Module.symvers \
+		modules.order .vmlinux.cmd
+	find . -name '*.o' -delete -o -name '.*.cmd' -delete -o -name '.*.d' -delete
 
 Makefile: ;
 
-fs/%.o drivers/%.o: FORCE
+fs/%.o drivers/%.o: FORCE clean-check
 	@echo "make $(O) $@" >>$(FAKE_LOG)
-	@case "$(O)" in *patched) sleep $${FAKE_SLEEP:-0};; esac
+	@case "$(O)" in $${FAKE_SLEEP_IN:-*patched}) sleep $${FAKE_SLEEP:-0};; esac
 	@mkdir -p $(O)/$(dir $@)
-	@if [ ! -e $(O)/$@ ] || [ $(SRC)/$(basename $@).c -nt $(O)/$@ ] || \
+	@flags="$(if $(filter drivers/%,$@),-DMODULE -DKBUILD_MODNAME='\"fake_mod\"')"; \
+	d=$(O)/$(dir $@).$(notdir $@).d; \
+	if [ ! -e $(O)/$@ ] || [ $(SRC)/$(basename $@).c -nt $(O)/$@ ] || \
 	    [ $(SRC)/include/h.h -nt $(O)/$@ ]; then \
-		echo "  CC $@"; \
-		gcc $(KCFLAGS) -O2 -I$(SRC)/include -c -o $(O)/$@ $(SRC)/$(basename $@).c; \
-	fi
-	@printf 'cmd_%s := gcc -c -I%s/include\n\nsource_%s := %s\n\ndeps_%s := \\\n  %s \\\n\n' \
-		$@ $(SRC) $@ $(SRC)/$(basename $@).c $@ $(SRC)/include/h.h \
-		>$(O)/$(dir $@).$(notdir $@).cmd
+		echo "  CC      $@"; \
+		$(CC) -Wp,-MMD,$$d $(KCFLAGS) $$flags -O2 -I$(SRC)/include \
+			-c -o $(O)/$@ $(SRC)/$(basename $@).c || exit 1; \
+	fi; \
+	{ printf 'cmd_%s := %s %s\n\nsource_%s := %s\n\ndeps_%s := \\\n' \
+		$@ "$(CC)" "$$flags" $@ $(SRC)/$(basename $@).c $@; \
+	  sed -e 's/^[^:]*://' -e 's/\\$$//' $$d | tr ' ' '\n' | \
+		grep -v '^$$' | grep -v '\.c$$' | sed 's/^/  /; s/$$/ \\/'; \
+	  printf '\n%s: $$(deps_%s)\n' $@ $@; } >$(O)/$(dir $@).$(notdir $@).cmd
 MK
+	sed -i "s/@SUB@/$sub/" "$d/Makefile"
+	printf 'config FAKE\n\tbool\n' >"$d/Kconfig"
+	echo 'obj-y += fake.o' >"$d/kernel/Makefile"
+	echo '# fake' >"$d/scripts/Makefile.build"
 	cat >"$d/include/h.h" <<'C'
 #define FAKE_VALUE 41
 C
@@ -59,13 +109,23 @@ int fake_a(int x)
 }
 C
 	cat >"$d/drivers/m.c" <<'C'
+#include <h.h>
 int fake_m(int x)
 {
-	return x * 3;
+	return x * 3 + (FAKE_VALUE - 41);
 }
 C
 	echo "CONFIG_FAKE=y" >"$d/.config.in"
 	echo "fake tree" >"$d/README"
+}
+
+fake_vmlinux() {	# OUT [BANNER [CRC-SYMBOL CRC]]
+	local out=$1 banner=${2:-} sym=${3:-} crc=${4:-}
+	{
+		[ -n "$banner" ] && printf 'const char linux_banner[] = "%s\\n";\n' "$banner"
+		[ -n "$sym" ] && printf 'const unsigned int __crc_%s = %s;\n' "$sym" "$crc"
+		echo 'int fake_vmlinux_x;'
+	} | gcc -x c -c -o "$out" -
 }
 
 # wait_patched_build: wait (up to 60 s, for loaded machines) until the

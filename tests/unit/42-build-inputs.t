@@ -23,6 +23,7 @@ vmlinux_built_by() {	# OUT COMMENT
 }
 vmlinux_built_by "$TMP/vm-other" "GCC: (Imaginary 1.0) 1.0.0"
 vmlinux_built_by "$TMP/vm-same" "GCC: $(gcc --version | head -n 1 | cut -d' ' -f2-)"
+: >"$TMP/Module.symvers"
 
 kb() {	# kb VMLINUX [options] PATCH...
 	local vm=$1; shift
@@ -44,7 +45,7 @@ is "$rc" 3 "the same gcc passes the check"
 
 # the cache key is documented in key.txt
 key=$(echo "$CACHE"/builds/*/key.txt)
-for f in kernel config compiler launcher kcflags source fingerprint; do
+for f in kernel release config compiler launcher kcflags source fingerprint; do
 	like "$(cat "$key")" "^$f " "key.txt names the $f"
 done
 like "$(cat "$key")" "^kernel 6\.1\.0-fake$" "kernel version read from the Makefile"

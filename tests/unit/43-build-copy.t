@@ -21,6 +21,7 @@ SRC=$TMP/linux
 make_fake_tree "$SRC"
 echo "CONFIG_FAKE=y" >"$TMP/config"
 echo 'int x;' | gcc -x c -c -o "$TMP/vmlinux" -
+: >"$TMP/Module.symvers"
 KB=("$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux"
     --cache "$CACHE" -o "$TMP/out" -j2 --skip-compiler-check)
 snapshot() {

@@ -62,9 +62,12 @@ is "$rc" 2 "--oot-module, -s not a kernel build directory: exit 2"
 like "$err" "$TMP: not a configured kernel build directory" "... naming it"
 
 # --- the cache key: klpgen build first, then a kpatch patch ------------------
+# (klpgen build --full: kpatch-build then finds the full original build
+# cached and uses it, as klpgen build does; this fake tree has no
+# Module.symvers for a targeted build)
 mkpatch plain fs/a.c 's/return x \+ FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
 out=$("$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux" \
-	-o "$TMP/out" -j2 "$TMP/plain.patch" 2>&1); rc=$?
+	-o "$TMP/out" -j2 --full "$TMP/plain.patch" 2>&1); rc=$?
 is "$rc" 3 "klpgen build of a comment change: nothing to patch (exit 3)"
 key=$(key_of "$out")
 like "$key" '^[0-9a-f]{20}$' "klpgen build's cache key: $key"
@@ -87,7 +90,7 @@ ok_desc "kpatch-macros.h is in the private copy's include/" \
 	test -f "$KLPGEN_CACHE/builds/$key/src/include/kpatch-macros.h"
 ok_desc "... and not in the user's tree" test ! -e "$SRC/include/kpatch-macros.h"
 out=$(KCFLAGS=-I"$KLPGEN_SRC/templates" "$BIN/klpgen" build -s "$SRC" -c "$TMP/config" \
-	-v "$TMP/vmlinux" -o "$TMP/out" -j2 "$TMP/plain.patch" 2>&1)
+	-v "$TMP/vmlinux" -o "$TMP/out" -j2 --full "$TMP/plain.patch" 2>&1)
 isnt_key=$(key_of "$out")
 [ "$isnt_key" != "$key" ]; _tap_result $? "(KCFLAGS=-I... instead would be another key: $isnt_key)"
 is "$(orig_builds)" 2 "(and cost a second original build)"
@@ -96,7 +99,7 @@ is "$(orig_builds)" 2 "(and cost a second original build)"
 out=$("${KP[@]}" -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux" -o "$TMP/out" \
 	--explain -n 'test.foo' "$TMP/kp.patch" 2>&1)
 ok_desc "-n test.foo is named test-foo, as kpatch-build names it" test -f "$TMP/out/test-foo.explain.json"
-mkpatch other drivers/m.c 's/return x \* 3;/return x * 3; \/* c *\//'
+mkpatch other drivers/m.c 's/(return x \* 3)/$1 \/* c *\//'
 out=$("${KP[@]}" -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux" -o "$TMP/out" \
 	--explain "$TMP/kp.patch" "$TMP/other.patch" 2>&1)
 ok_desc "two patches: livepatch-patch" test -f "$TMP/out/livepatch-patch.explain.json"

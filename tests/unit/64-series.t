@@ -15,8 +15,9 @@ make_fake_tree "$SRC"
 echo "CONFIG_FAKE=y" >"$TMP/config"
 echo 'int x;' | gcc -x c -c -o "$TMP/vmlinux" -
 CACHE=$TMP/cache
+# --full: this fake tree has no Module.symvers for a targeted build
 KS=("$BIN/klpgen" series build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux"
-    --cache "$CACHE" -o "$TMP/out" -j2 --skip-compiler-check)
+    --cache "$CACHE" -o "$TMP/out" -j2 --skip-compiler-check --full)
 
 mkpatch comment fs/a.c 's/return x + FAKE_VALUE;/return x + FAKE_VALUE; \/* c *\//'
 mkpatch real fs/a.c 's/x + FAKE_VALUE/x - FAKE_VALUE/'

@@ -1,36 +1,74 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Host-side helpers for the klpgen-* lab tests (sourced by their setup).
-# Each test builds one patch of examples/ with `klpgen build` against the
-# lab kernel, exactly as a user would, into $KLAB_OUT.
+# Host-side helpers for the klpgen-* lab tests (sourced by their setup or
+# host-test).  Each test builds one patch of examples/ with `klpgen build`
+# against the lab kernel, exactly as a user would, into $KLAB_OUT: a lab
+# build (-v vmlinux -s source), or a shipped kernel from its packages
+# unpacked in a sysroot (--root SYSROOT --kernel RELEASE -s source:
+# klpgen finds config, vmlinux, Module.symvers and modules there and
+# builds only the objects the patch touches).
 
 KLPGEN=$KLPGEN_BUILD/bin/klpgen
 [ -x "$KLPGEN" ] || { echo "no $KLPGEN: run make"; exit 1; }
 
 # example_patch PATCH: the path of examples/PATCH for the lab kernel:
 # examples/$KLAB_VER/PATCH when the kernel's source moved too far for the
-# main one to apply (same change, same test, rewritten context), else
-# examples/PATCH.
+# main one to apply (same change, same test, rewritten context), or the
+# change needs another file on this kernel, else examples/PATCH.
 example_patch() {
 	local p=$KLPGEN_SRC/examples/${KLAB_VER:-6.1}/$1
 	[ -f "$p" ] || p=$KLPGEN_SRC/examples/$1
 	echo "$p"
 }
 
+# klab_config: the .config of the lab kernel.
+klab_config() {
+	if [ "${KLAB_KIND:-built}" = shipped ]; then
+		echo "$KLAB_SYSROOT/boot/config-$KLAB_KREL"
+	else
+		echo "$KLAB_BUILD/.config"
+	fi
+}
+
+# need_config CONFIG_X=y|m...: skip (exit 77) unless the kernel has them.
+need_config() {
+	local opt
+	for opt in "$@"; do
+		grep -qx -- "$opt" "$(klab_config)" ||
+			{ echo "this kernel's config does not have $opt"; exit 77; }
+	done
+}
+
+# The klpgen build options that name the lab kernel.
+klpgen_kernel_args() {
+	if [ "${KLAB_KIND:-built}" = shipped ]; then
+		printf '%s\n' --targeted --root "$KLAB_SYSROOT" --kernel "$KLAB_KREL" -s "$KLAB_SRC"
+	else
+		printf '%s\n' -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC"
+	fi
+}
+
 # klpgen_example PATCH NAME [options]: build examples/PATCH (or its
 # examples/$KLAB_VER/ variant) as NAME.ko; klpgen's output goes to stdout
 # (setup.log) and $KLAB_OUT/klpgen.out.
 klpgen_example() {
-	local patch=$1 name=$2 rc=0 path
+	local patch=$1 name=$2 rc=0 path kargs
 	shift 2
 	path=$(example_patch "$patch")
+	mapfile -t kargs < <(klpgen_kernel_args)
 	echo "patch: ${path#"$KLPGEN_SRC"/}" >"$KLAB_OUT/klpgen.out"
 	# klpgen finds the kernel's compiler itself (LLVM=-16 for the clang
 	# kernel): not from the lab's environment
-	env -u LLVM "$KLPGEN" build -v "$KLAB_BUILD/vmlinux" -s "$KLAB_SRC" -o "$KLAB_OUT" \
+	env -u LLVM "$KLPGEN" build "${kargs[@]}" -o "$KLAB_OUT" \
 		-n "$name" --explain "$@" "$path" \
 		>>"$KLAB_OUT/klpgen.out" 2>&1 || rc=$?
 	cat "$KLAB_OUT/klpgen.out"
+	# A shipped kernel has no build: the module must come from a targeted one.
+	if [ $rc -eq 0 ] && [ "${KLAB_KIND:-built}" = shipped ] &&
+	   ! grep -Eq '^ +build +targeted' "$KLAB_OUT/klpgen.out"; then
+		echo "klpgen build did not say it made a targeted build"
+		rc=1
+	fi
 	return $rc
 }
 

@@ -9,7 +9,7 @@
 # the output here.
 . ./guest-lib.sh
 
-ok "insmod binfmt_misc.ko" insmod ./binfmt_misc.ko
+ok "load binfmt_misc" load_module binfmt_misc
 like "$(cat /proc/filesystems)" 'binfmt_misc' "/proc/filesystems lists binfmt_misc"
 mkdir -p /mnt/binfmt
 ok "mount binfmt_misc" mount -t binfmt_misc none /mnt/binfmt

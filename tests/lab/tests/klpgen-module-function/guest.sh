@@ -9,7 +9,7 @@ status() { cat /mnt/binfmt/status; }
 # 1. livepatch first, then the module
 ok "insmod $P.ko (binfmt_misc not loaded)" insmod ./$P.ko
 wait_for 30 "transition finishes" klp_transition_done $P
-ok "insmod binfmt_misc.ko" insmod ./binfmt_misc.ko
+ok "load binfmt_misc" load_module binfmt_misc
 ok "mount binfmt_misc" mount -t binfmt_misc none /mnt/binfmt
 is "$(cat $KLP_SYSFS/$P/binfmt_misc/patched)" 1 "binfmt_misc object patched on load"
 is "$(status)" "enabled (livepatched)" "status patched (patch loaded first)"
@@ -20,7 +20,7 @@ wait_for 30 "unpatched" klp_gone $P
 ok "rmmod $P" rmmod $P
 
 # 2. the module first, then the livepatch
-ok "insmod binfmt_misc.ko" insmod ./binfmt_misc.ko
+ok "load binfmt_misc" load_module binfmt_misc
 ok "mount binfmt_misc" mount -t binfmt_misc none /mnt/binfmt
 is "$(status)" "enabled" "status original"
 ok "insmod $P.ko (binfmt_misc loaded)" insmod ./$P.ko
