@@ -249,6 +249,11 @@ char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
 unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			       const struct symbol *p, const unsigned char *rmask,
 			       char **what);
+/* A string that embeds the __LINE__ of the code referring to it at @oat of
+ * @os (ORIG) and @pat of @ps (PATCHED), and differs only there. */
+bool line_string(struct cdo *c, const struct section *os, uint64_t oat,
+		 const struct target *to, const struct section *ps,
+		 uint64_t pat, const struct target *tp);
 
 /* pieces.c: anonymous out-of-line code, compared per piece */
 bool is_piece_section(const struct section *s);

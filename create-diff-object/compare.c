@@ -45,6 +45,8 @@ struct cmp_opts {
 	const unsigned char *ign;	/* per byte: ignore, or NULL */
 	int64_t skip_reloc;		/* relative reloc whose target is
 					 * compared by the caller; -1 none */
+	size_t *line_strs;		/* count strings embedding their user's
+					 * __LINE__ as equal, or NULL */
 };
 
 /* Bytes of [ooff, +len) of @os and [poff, +len) of @ps that relocations
@@ -131,7 +133,11 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 		if ((int64_t)oa != opt->skip_reloc) {
 			reloc_target(c->orig, ro[i], &to);
 			reloc_target(c->patched, rp[j], &tp);
-			if (!targets_equal(c, &to, &tp)) {
+			if (!targets_equal(c, &to, &tp) &&
+			    !(opt->line_strs &&
+			      line_string(c, os, ro[i]->offset, &to, ps,
+					  rp[j]->offset, &tp) &&
+			      ++*opt->line_strs)) {
 				char *d = target_desc(&tp);
 
 				*diff_at = oa;
@@ -151,7 +157,7 @@ char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at)
 {
-	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	struct cmp_opts opt = { 0, 0, NULL, -1, NULL };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
@@ -160,7 +166,7 @@ char *compare_range_ign(struct cdo *c, struct section *os, uint64_t ooff,
 			struct section *ps, uint64_t poff, uint64_t len,
 			uint64_t ign_lo, uint64_t ign_hi, uint64_t *diff_at)
 {
-	struct cmp_opts opt = { ign_lo, ign_hi, NULL, -1 };
+	struct cmp_opts opt = { ign_lo, ign_hi, NULL, -1, NULL };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
@@ -169,44 +175,56 @@ char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 		      struct section *ps, uint64_t poff, uint64_t len,
 		      uint64_t *diff_at)
 {
-	struct cmp_opts opt = { 0, len, NULL, -1 };
+	struct cmp_opts opt = { 0, len, NULL, -1, NULL };
 
 	return compare_ex(c, os, ooff, ps, poff, len, &opt, diff_at);
 }
 
 /*
- * The code of @o and @p (same size) differs in its bytes: equal but for
- * __LINE__ immediates (line.c)?  Then NULL and *what says which.
+ * The code of @o and @p (same size) differs: in its bytes or in what a
+ * relocation refers to.  Equal but for __LINE__ immediates and strings that
+ * embed their user's line (line.c)?  Then NULL and *what says which.
  */
 static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 			   char *why, char **what)
 {
 	struct reloc **ro, **rp;
-	size_t nro, nrp;
-	struct cmp_opts opt = { 0, 0, NULL, -1 };
-	unsigned char *ign;
+	size_t nro, nrp, strs = 0;
+	struct cmp_opts opt = { 0, 0, NULL, -1, &strs };
+	unsigned char *ign = NULL;
+	char *imms = NULL, *again;
 	uint64_t at;
-	char *again;
 
 	if (!o->sec->data || !p->sec->data ||
 	    o->sym.st_value + o->sym.st_size > o->sec->size ||
 	    p->sym.st_value + p->sym.st_size > p->sec->size)
 		return why;
-	ign = line_immediates(c, o, p,
-			      reloc_mask(o->sec, o->sym.st_value, p->sec,
-					 p->sym.st_value, p->sym.st_size,
-					 &ro, &nro, &rp, &nrp), what);
-	if (!ign)
-		return why;
+	if (str_starts_with(why, "bytes differ")) {
+		ign = line_immediates(c, o, p,
+				      reloc_mask(o->sec, o->sym.st_value,
+						 p->sec, p->sym.st_value,
+						 p->sym.st_size, &ro, &nro,
+						 &rp, &nrp), &imms);
+		if (!ign)
+			return why;
+	}
 	opt.ign = ign;
 	again = compare_ex(c, o->sec, o->sym.st_value, p->sec,
 			   p->sym.st_value, p->sym.st_size, &opt, &at);
 	free(ign);
-	if (again) {
-		free(*what);
-		*what = NULL;
+	if (again || (!imms && !strs)) {
+		free(imms);
 		free(again);
 		return why;
+	}
+	if (!strs)
+		*what = imms;
+	else {
+		*what = imms ? xasprintf("%s, and %zu string(s) with their user's __LINE__",
+					 imms, strs) :
+			 xasprintf("only strings with their user's __LINE__ differ (%zu)",
+				   strs);
+		free(imms);
 	}
 	free(why);
 	return NULL;
@@ -234,7 +252,7 @@ static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
 static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
 			   const struct entry_ref *ep, bool *line_only)
 {
-	struct cmp_opts opt = { 0, 0, NULL, -1 };
+	struct cmp_opts opt = { 0, 0, NULL, -1, NULL };
 	int line = ep->sp->line_off;
 	uint64_t at;
 	size_t len, lo, lp;
@@ -355,7 +373,8 @@ static void compare_one(struct cdo *c, struct func *p)
 	else
 		why = compare_range(c, os->sec, os->sym.st_value, ps->sec,
 				    ps->sym.st_value, ps->sym.st_size, &at);
-	if (why && str_starts_with(why, "bytes differ"))
+	if (why && (str_starts_with(why, "bytes differ") ||
+		    strstr(why, " now targets ")))
 		why = compare_lines(c, os, ps, why, &lines);
 	if (why) {
 		set_verdict(p, V_CHANGED, why);

@@ -13,7 +13,9 @@
  * the instruction's line in PATCHED's.  The shift is then the one the
  * patch made at that spot, and a constant that changed is not hidden
  * (it would have to equal its own line number on both sides).  Without
- * DWARF line tables nothing is ignored.
+ * DWARF line tables nothing is ignored.  A string literal that embeds the
+ * line of its user (line_string) moves the same way and is ignored by the
+ * same test.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -146,4 +148,51 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			  sb.buf);
 	strbuf_free(&sb);
 	return ign;
+}
+
+/* The decimal number at @s (at most @n bytes), its length in *len. */
+static unsigned long decimal_at(const char *s, size_t n, size_t *len)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; i < n && i < 8 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (unsigned long)(s[i] - '0');
+	*len = i;
+	return v;
+}
+
+/*
+ * FORTIFY's field-spanning memcpy() warning names its caller as
+ * "field \"p\" at " __FILE__ ":" __stringify(__LINE__): a string literal
+ * that moves with the code.  Equal strings but for one decimal number that
+ * reads, on each side, the source line of the instruction referring to it.
+ */
+bool line_string(struct cdo *c, const struct section *os, uint64_t oat,
+		 const struct target *to, const struct section *ps,
+		 uint64_t pat, const struct target *tp)
+{
+	size_t i = 0, lo_len, lp_len;
+	unsigned long lo, lp;
+	long line;
+
+	if (to->kind != T_STR || tp->kind != T_STR || !to->str || !tp->str ||
+	    to->bias != tp->bias)
+		return false;
+	while (i < to->len && i < tp->len && to->str[i] == tp->str[i])
+		i++;
+	while (i > 0 && to->str[i - 1] >= '0' && to->str[i - 1] <= '9')
+		i--;
+	lo = decimal_at(to->str + i, to->len - i, &lo_len);
+	lp = decimal_at(tp->str + i, tp->len - i, &lp_len);
+	if (!lo_len || !lp_len || lo == lp ||
+	    to->len - lo_len != tp->len - lp_len ||
+	    memcmp(to->str + i + lo_len, tp->str + i + lp_len,
+		   to->len - i - lo_len))
+		return false;
+	line = dwarf_line_at(c->orig_path, os->index, oat);
+	if (line <= 0 || (unsigned long)line != lo)
+		return false;
+	line = dwarf_line_at(c->patched_path, ps->index, pat);
+	return line > 0 && (unsigned long)line == lp;
 }

@@ -63,8 +63,7 @@ static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
 		return true;
 	if (!has_bytes(sec, off, len))
 		return false;
-	/* only now: .bss has no data, and NULL + off is undefined */
-	p = (const unsigned char *)sec->data + off;
+	p = (const unsigned char *)sec->data + off;	/* data: not NULL now */
 	for (i = 0; i < len; i++)
 		if (p[i])
 			return false;

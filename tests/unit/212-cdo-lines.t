@@ -100,4 +100,32 @@ $DY"
 cdo_run dy $SV
 is "$RC" 3 "__dyndbg descriptors whose line moved: exit 3"
 
+# --- strings that embed their user's __LINE__ (FORTIFY's memcpy field warning) ---
+printf '0x0\twarn_field\tvmlinux\tEXPORT_SYMBOL\t\n' >> "$TMP/Module.symvers"
+FS='#define __stringify_1(x) #x
+#define __stringify(x) __stringify_1(x)
+extern void warn_field(const char *what);
+extern void __might_sleep(const char *file, int line);
+#define field_warn(p) warn_field("field \"" #p "\" at " __FILE__ ":" __stringify(__LINE__))
+int s1(int a) { field_warn(a); return a + 1; }
+int s2(int a) { warn_field("at 7"); return a + 2; }
+int s3(int a) { __might_sleep(__FILE__, __LINE__); field_warn(a); return a; }'
+cdo_pair fs "$FS" "/* one more line */
+$FS" -g
+cdo_run fs $SV
+is "$RC" 3 "strings with their user's line, lines moved: exit 3"
+is "$(verdict fs s1)" ignored-line-only "s1 (\"field \\\"a\\\" at FILE:6\" -> :7) ignored-line-only"
+is "$(reason fs s1)" "only strings with their user's __LINE__ differ (1)" "... and says so"
+is "$(verdict fs s2)" unchanged "s2 (a constant string) unchanged"
+is "$(verdict fs s3)" ignored-line-only "s3 (an immediate and a string) ignored-line-only"
+like "$(reason fs s3)" '^only __LINE__ immediates differ \(1: .*8 -> 9\), and 1 string\(s\) with their user'"'"'s __LINE__$' \
+	"... both named"
+cdo_pair fs2 "$FS" "${FS/at 7/at 8}" -g
+cdo_run fs2 $SV
+is "$(verdict fs2 s2)" changed "a number in a string that is not its user's line (7 on line 7 -> 8, lines not moved): changed"
+cdo_pair fs3 "$FS" "/* one more line */
+${FS/at 7/at 9}" -g
+cdo_run fs3 $SV
+is "$(verdict fs3 s2)" changed "... nor with the lines moved by one (7 -> 9, its line 7 -> 8): changed"
+
 done_testing
