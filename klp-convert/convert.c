@@ -554,10 +554,8 @@ static void move_relocs(struct elf_file *elf)
 				mv[nr_mv++].r = *r;
 				continue;
 			}
-			if (k != j) {
+			if (k != j)
 				rela->relocs[k] = *r;
-				rela->relocs[k].index = k;
-			}
 			k++;
 		}
 		if (k != rela->nr_relocs) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Struct sizes from DWARF, one scan per file, cached; and the source line
- * of a code address (libdwfl lays out the sections of an ET_REL object,
- * so a section offset becomes an address of its line table).
+ * Struct sizes from DWARF, one scan per file at most, cached; and the
+ * source line of a code address (libdwfl lays out the sections of an
+ * ET_REL object, so a section offset becomes an address of its line table).
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
@@ -13,15 +13,19 @@
 #include <string.h>
 
 #include "dwarf.h"
+#include "elf.h"
 #include "hash.h"
 #include "util.h"
 
 struct dw_file {
 	char *path;
-	Dwfl *dwfl;		/* kept open: the names point into it */
-	Dwfl_Module *mod;
 	char *error;		/* why there is no DWARF, or NULL */
-	struct hashmap sizes;	/* struct name -> size + 1 */
+	Dwfl *dwfl;		/* open until dwarf_cache_free() (line look-ups) */
+	Dwfl_Module *mod;
+	Dwarf *dw;
+	Dwarf_CU *cu;		/* the last unit scanned for structs */
+	bool scanned;		/* all units scanned */
+	struct hashmap sizes;	/* struct name (owned) -> size + 1 */
 	struct dw_file *next;
 };
 
@@ -32,17 +36,23 @@ static const Dwfl_Callbacks offline_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-static Dwarf *open_dwarf(struct dw_file *f)
+/*
+ * Where DWARF can come from: the file's own sections, or a separate debug
+ * file that libdwfl finds by debug link or build id.
+ */
+static const char *const dwarf_sources[] = {
+	".debug_info", ".zdebug_info", ".gnu_debuglink", ".note.gnu.build-id",
+	NULL
+};
+
+static Dwarf *open_dwarf(struct dw_file *f, Dwfl *dwfl)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr bias;
 	Dwarf *dw;
 
-	f->dwfl = dwfl_begin(&offline_callbacks);
-	if (!f->dwfl)
-		return NULL;
-	mod = dwfl_report_offline(f->dwfl, "", f->path, -1);
-	if (!mod || dwfl_report_end(f->dwfl, NULL, NULL))
+	mod = dwfl_report_offline(dwfl, "", f->path, -1);
+	if (!mod || dwfl_report_end(dwfl, NULL, NULL))
 		return NULL;
 	f->mod = mod;
 	dw = dwfl_module_getdwarf(mod, &bias);
@@ -62,29 +72,60 @@ static void add_struct(struct dw_file *f, Dwarf_Die *die)
 	if (!name || !dwarf_attr(die, DW_AT_byte_size, &attr) ||
 	    dwarf_formudata(&attr, &size) || hash_find(&f->sizes, name))
 		return;
-	hash_add(&f->sizes, name, (void *)(uintptr_t)(size + 1));
+	hash_add(&f->sizes, xstrdup(name), (void *)(uintptr_t)(size + 1));
 }
 
-/* Only the children of each unit: struct types live at the top level. */
-static void scan(struct dw_file *f, Dwarf *dw)
+/*
+ * One unit's top-level children (struct types live at the top level).
+ * Returns false when there are no more units.
+ */
+static bool scan_unit(struct dw_file *f)
 {
-	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, die;
 	uint8_t unit_type;
 
-	while (!dwarf_get_units(dw, cu, &cu, NULL, &unit_type, &cudie, NULL)) {
-		if (dwarf_child(&cudie, &die))
-			continue;
+	if (dwarf_get_units(f->dw, f->cu, &f->cu, NULL, &unit_type, &cudie,
+			    NULL))
+		return false;
+	if (!dwarf_child(&cudie, &die))
 		do
 			add_struct(f, &die);
 		while (!dwarf_siblingof(&die, &die));
-	}
+	return true;
 }
 
+static void close_dwarf(struct dw_file *f)
+{
+	if (f->dwfl)
+		dwfl_end(f->dwfl);
+	f->dwfl = NULL;
+	f->mod = NULL;
+	f->dw = NULL;
+}
+
+/*
+ * Size + 1 of struct @name, 0 if absent.  The units are scanned in order
+ * only as far as the first one defining @name, and the scan goes on from
+ * there for the next name: the structs asked for (bug_entry, alt_instr...)
+ * are in the first units of a vmlinux, whose DWARF is hundreds of MB that
+ * a full scan would bring into memory.
+ */
+static uintptr_t lookup(struct dw_file *f, const char *name)
+{
+	uintptr_t v = (uintptr_t)hash_find(&f->sizes, name);
+
+	while (!v && f->dw && !f->scanned) {
+		if (!scan_unit(f))
+			f->scanned = true;
+		v = (uintptr_t)hash_find(&f->sizes, name);
+	}
+	return v;
+}
+
+/* A file with no DWARF anywhere is not handed to libdw at all. */
 static struct dw_file *get_file(const char *path)
 {
 	struct dw_file *f;
-	Dwarf *dw;
 
 	for (f = cache; f; f = f->next)
 		if (!strcmp(f->path, path))
@@ -94,17 +135,21 @@ static struct dw_file *get_file(const char *path)
 	hash_init(&f->sizes, 1024);
 	f->next = cache;
 	cache = f;
-	dw = open_dwarf(f);
-	if (!dw) {
+	if (!elf_has_section(path, dwarf_sources)) {
+		f->error = xasprintf("%s: no DWARF debug info: no .debug_info section",
+				     path);
+		return NULL;
+	}
+	f->dwfl = dwfl_begin(&offline_callbacks);
+	if (f->dwfl)
+		f->dw = open_dwarf(f, f->dwfl);
+	if (!f->dw) {
 		/* silent: the caller may not need it (--entsize) */
 		f->error = xasprintf("%s: no DWARF debug info: %s", path,
 				     dwfl_errmsg(-1));
-		if (f->dwfl)
-			dwfl_end(f->dwfl);
-		f->dwfl = NULL;
+		close_dwarf(f);
 		return NULL;
 	}
-	scan(f, dw);
 	return f;
 }
 
@@ -115,7 +160,7 @@ int dwarf_struct_sizes(const char *path, const char **names, long *sizes,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		uintptr_t v = f ? (uintptr_t)hash_find(&f->sizes, names[i]) : 0;
+		uintptr_t v = f ? lookup(f, names[i]) : 0;
 
 		sizes[i] = v ? (long)(v - 1) : -1;
 	}
@@ -163,14 +208,24 @@ const char *dwarf_error(const char *path)
 	return NULL;
 }
 
+static void free_keys(struct hashmap *h)
+{
+	size_t i;
+	struct hash_entry *e;
+
+	for (i = 0; i < h->nbuckets; i++)
+		for (e = h->buckets[i]; e; e = e->next)
+			free((char *)e->key);
+}
+
 void dwarf_cache_free(void)
 {
 	while (cache) {
 		struct dw_file *f = cache;
 
 		cache = f->next;
-		if (f->dwfl)
-			dwfl_end(f->dwfl);
+		close_dwarf(f);
+		free_keys(&f->sizes);
 		hash_free(&f->sizes);
 		free(f->error);
 		free(f->path);

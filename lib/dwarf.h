@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Struct sizes from DWARF (libdw through libdwfl, so that relocations of
- * ET_REL objects are applied).  Each file is scanned once: the first
- * complete definition of every top-level `struct name` is cached, so
- * asking for many structs of a large vmlinux costs one pass.
+ * ET_REL objects are applied).  Each file is scanned at most once, unit by
+ * unit and only as far as needed: the first complete definition of every
+ * top-level `struct name` met is cached, and the scan stops at the unit
+ * defining the name asked for (the rest of a vmlinux DWARF, hundreds of
+ * MB, is not read); asking for many structs costs one pass at most.
  */
 #ifndef KLPGEN_DWARF_H
 #define KLPGEN_DWARF_H

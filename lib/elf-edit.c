@@ -131,10 +131,16 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 
 	if (rela->nr_relocs >= UINT32_MAX)
 		DIE("section %s: too many relocations", rela->name);
-	if (rela->nr_relocs == rela->cap_relocs) {
-		rela->cap_relocs = rela->cap_relocs ? rela->cap_relocs * 2 : 16;
+	if (offset > UINT32_MAX)
+		DIE("section %s: relocation offset %#llx past 4 GiB",
+		    rela->name, (unsigned long long)offset);
+	if (rela->nr_relocs >= rela->cap_relocs) {
+		size_t cap = rela->cap_relocs ? 2 * (size_t)rela->cap_relocs : 16;
+
+		rela->cap_relocs = cap < UINT32_MAX ? cap : UINT32_MAX;
 		rela->relocs = xrealloc(rela->relocs, rela->cap_relocs *
 					sizeof(*rela->relocs));
+		rela->sorted_ok = false;	/* the relocs moved */
 	}
 	r = &rela->relocs[rela->nr_relocs];
 	r->sec = rela;
@@ -142,7 +148,7 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 	r->type = type;
 	r->sym = sym;
 	r->addend = addend;
-	r->index = rela->nr_relocs++;
+	rela->nr_relocs++;
 	return r;
 }
 

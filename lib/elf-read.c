@@ -24,6 +24,8 @@ int elf_err(const struct elf_file *elf, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (elf->quiet)
+		return -1;
 	fprintf(stderr, "%s: %s: ", tool_name, elf->path);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -218,6 +220,45 @@ static int check_links(struct elf_file *elf, struct section *sec)
 	return 0;
 }
 
+/*
+ * Tables copied or parsed into the model (the section header table, the
+ * symbol table, relocation and group sections) are not read again from the
+ * file: give their pages back as soon as they are parsed, so that they do
+ * not count twice in the peak memory.  Adjacent ranges are gathered and
+ * released in batches.  The mapping is private and nothing has written to
+ * it yet, so a page that is read again (a neighbouring section sharing it,
+ * elf_libelf()) comes back from the file unchanged: this only saves memory.
+ */
+#define RELEASE_BATCH	(1ul << 20)
+
+static void release_flush(struct elf_file *elf)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t lo = elf->dead_lo & ~(page - 1), hi = elf->dead_hi;
+
+	if (hi > lo)
+		madvise((char *)elf->map + lo, hi - lo, MADV_DONTNEED);
+	elf->dead_lo = elf->dead_hi = 0;
+}
+
+static void release_range(struct elf_file *elf, uint64_t off, uint64_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (!size || off >= elf->map_size)
+		return;
+	if (size > elf->map_size - off)
+		size = elf->map_size - off;
+	if (elf->dead_hi && (off < elf->dead_lo || off > elf->dead_hi + page))
+		release_flush(elf);
+	if (!elf->dead_hi)
+		elf->dead_lo = off;
+	if (off + size > elf->dead_hi)
+		elf->dead_hi = off + size;
+	if (elf->dead_hi - elf->dead_lo >= RELEASE_BATCH)
+		release_flush(elf);
+}
+
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
@@ -242,6 +283,7 @@ static int read_sections(struct elf_file *elf)
 		elf->secs[i] = sec;
 	}
 	elf->nr_secs = shnum;
+	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 
 	if (elf->secs[0]->sh.sh_type != SHT_NULL)
 		return elf_err(elf, "section 0: sh_type %u, expected SHT_NULL (0)",
@@ -444,6 +486,10 @@ static int read_symbols(struct elf_file *elf)
 		if (i)
 			elf_index_symbol(elf, sym);
 	}
+	release_range(elf, symtab->sh.sh_offset, symtab->size);
+	if (elf->symtab_shndx)
+		release_range(elf, elf->symtab_shndx->sh.sh_offset,
+			      elf->symtab_shndx->size);
 	return 0;
 }
 
@@ -486,14 +532,18 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 				       (unsigned long)er[i].r_offset,
 				       reloc_type_name(ELF64_R_TYPE(er[i].r_info)),
 				       rela->base->name, rela->base->size);
+		if (er[i].r_offset > UINT32_MAX)
+			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
+				       rela->name, i,
+				       (unsigned long)er[i].r_offset);
 		r->sec = rela;
 		r->offset = er[i].r_offset;
 		r->type = ELF64_R_TYPE(er[i].r_info);
 		r->sym = elf->syms[symi];
 		r->addend = er[i].r_addend;
-		r->index = i;
 		rela->nr_relocs = i + 1;
 	}
+	release_range(elf, rela->sh.sh_offset, rela->size);
 	return 0;
 }
 
@@ -534,6 +584,7 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
+	release_range(elf, grp->sh.sh_offset, grp->size);
 	return 0;
 }
 
@@ -632,6 +683,7 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 		elf_close(elf);
 		return NULL;
 	}
+	release_flush(elf);
 	return elf;
 }
 
@@ -648,4 +700,55 @@ Elf *elf_libelf(struct elf_file *elf)
 struct elf_file *elf_open(const char *path)
 {
 	return elf_open_flags(path, 0);
+}
+
+/*
+ * Whether @path has a section with contents named one of @names, without
+ * building the model: the section headers are read in small pieces and
+ * only the section name table is touched, so asking costs next to no
+ * memory.  1 yes, 0 no, -1 (silently) if @path is not an ELF file we read.
+ */
+int elf_has_section(const char *path, const char *const *names)
+{
+	struct elf_file f = { .path = (char *)path, .fd = -1, .quiet = true };
+	Elf64_Shdr buf[64], str;
+	size_t shnum = 0, shstrndx = 0, i, j, k, n;
+	int ret = -1;
+
+	if (map_file(&f) || check_ehdr(&f) ||
+	    read_shdr_counts(&f, &shnum, &shstrndx))
+		goto out;
+	memcpy(&str, (char *)f.map + f.ehdr.e_shoff + shstrndx * sizeof(str),
+	       sizeof(str));
+	if (str.sh_type != SHT_STRTAB || !str.sh_size ||
+	    check_range(&f, shstrndx, &str, "(section names)"))
+		goto out;
+	ret = 0;
+	for (i = 0; i < shnum && !ret; i += n) {
+		n = shnum - i < 64 ? shnum - i : 64;
+		if (pread(f.fd, buf, n * sizeof(*buf), f.ehdr.e_shoff +
+			  i * sizeof(*buf)) != (ssize_t)(n * sizeof(*buf))) {
+			ret = elf_err(&f, "cannot read section headers");
+			break;
+		}
+		for (j = 0; j < n; j++) {
+			const char *s = (char *)f.map + str.sh_offset +
+					buf[j].sh_name;
+
+			if (buf[j].sh_name >= str.sh_size ||
+			    buf[j].sh_type == SHT_NOBITS || !buf[j].sh_size)
+				continue;
+			for (k = 0; names[k]; k++)
+				if (strlen(names[k]) < str.sh_size -
+						       buf[j].sh_name &&
+				    !strcmp(s, names[k]))
+					ret = 1;
+		}
+	}
+out:
+	if (f.map)
+		munmap(f.map, f.map_size);
+	if (f.fd >= 0)
+		close(f.fd);
+	return ret;
 }

@@ -454,7 +454,6 @@ static void build_rela(struct elf_file *elf, struct section *sec)
 		tab[i].r_offset = r->offset;
 		tab[i].r_info = ELF64_R_INFO(r->sym->index, r->type);
 		tab[i].r_addend = r->addend;
-		r->index = i;
 	}
 	own_data(sec, tab, sec->nr_relocs * sizeof(*tab));
 	sec->sh.sh_entsize = sizeof(*tab);

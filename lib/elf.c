@@ -51,7 +51,6 @@ void elf_free_section(struct elf_file *elf, struct section *sec)
 	free(sec->relocs);
 	free(sec->members);
 	free(sec->sorted_relocs);
-	free(sec->sorted_syms);
 	if (!in_block(sec, elf->sec_block, elf->nr_sec_block, sizeof(*sec)))
 		free(sec);
 }
@@ -88,6 +87,7 @@ void elf_close(struct elf_file *elf)
 	free(elf->dead_syms);
 	free(elf->sec_block);
 	free(elf->sym_block);
+	free(elf->sorted_syms);
 	if (elf->map)
 		munmap(elf->map, elf->map_size);
 	if (elf->fd >= 0)
@@ -150,12 +150,13 @@ static int cmp_reloc(const void *a, const void *b)
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
-	return x->index < y->index ? -1 : x->index > y->index;
+	/* Same array: file order breaks ties. */
+	return x < y ? -1 : x > y;
 }
 
 void elf_relocs_changed(struct section *rela)
 {
-	rela->sorted_for = NULL;
+	rela->sorted_ok = false;
 }
 
 struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr)
@@ -166,19 +167,16 @@ struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr)
 	*nr = 0;
 	if (!rela)
 		return NULL;
-	if (rela->sorted_for != rela->relocs ||
-	    rela->nr_sorted_relocs != rela->nr_relocs) {
+	if (!rela->sorted_ok || rela->nr_sorted_relocs != rela->nr_relocs) {
 		free(rela->sorted_relocs);
 		rela->sorted_relocs = xmalloc((rela->nr_relocs + 1) *
 					      sizeof(struct reloc *));
-		for (i = 0; i < rela->nr_relocs; i++) {
-			rela->relocs[i].index = i;
+		for (i = 0; i < rela->nr_relocs; i++)
 			rela->sorted_relocs[i] = &rela->relocs[i];
-		}
 		qsort(rela->sorted_relocs, rela->nr_relocs,
 		      sizeof(struct reloc *), cmp_reloc);
 		rela->nr_sorted_relocs = rela->nr_relocs;
-		rela->sorted_for = rela->relocs;
+		rela->sorted_ok = true;
 	}
 	*nr = rela->nr_sorted_relocs;
 	return rela->sorted_relocs;
@@ -271,43 +269,54 @@ static int cmp_sym(const void *a, const void *b)
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-/* One pass over all symbols fills every section's sorted array. */
-static void build_sym_index(const struct elf_file *elf)
+static bool in_table(const struct elf_file *elf, const struct section *sec)
 {
-	size_t i;
+	return sec->index < elf->nr_secs && elf->secs[sec->index] == sec;
+}
 
-	for (i = 0; i < elf->nr_secs; i++) {
-		struct section *sec = elf->secs[i];
+/*
+ * One pass over all symbols fills one array, grouped by section (counting
+ * sort on the section index) and sorted by value inside each section.
+ */
+static void build_sym_index(struct elf_file *elf)
+{
+	size_t i, n = 0;
 
-		free(sec->sorted_syms);
-		sec->sorted_syms = NULL;
-		sec->nr_sorted_syms = 0;
-		sec->sorted_syms_gen = elf->sym_gen + 1;
-	}
+	for (i = 0; i < elf->nr_secs; i++)
+		elf->secs[i]->nr_sorted_syms = 0;
 	for (i = 0; i < elf->nr_syms; i++)
-		if (is_addr_sym(elf->syms[i]))
+		if (is_addr_sym(elf->syms[i]) &&
+		    in_table(elf, elf->syms[i]->sec)) {
 			elf->syms[i]->sec->nr_sorted_syms++;
-	for (i = 0; i < elf->nr_secs; i++) {
+			n++;
+		}
+	free(elf->sorted_syms);
+	elf->sorted_syms = xmalloc((n + 1) * sizeof(struct symbol *));
+	for (i = 0, n = 0; i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
-		if (sec->nr_sorted_syms)
-			sec->sorted_syms = xmalloc(sec->nr_sorted_syms *
-						   sizeof(struct symbol *));
+		sec->first_sorted_sym = n;
+		n += sec->nr_sorted_syms;
 		sec->nr_sorted_syms = 0;
 	}
 	for (i = 0; i < elf->nr_syms; i++) {
 		struct symbol *sym = elf->syms[i];
+		struct section *sec = sym->sec;
 
-		if (is_addr_sym(sym))
-			sym->sec->sorted_syms[sym->sec->nr_sorted_syms++] = sym;
+		if (is_addr_sym(sym) && in_table(elf, sec))
+			elf->sorted_syms[sec->first_sorted_sym +
+					 sec->nr_sorted_syms++] = sym;
 	}
 	for (i = 0; i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
 		if (sec->nr_sorted_syms > 1)
-			qsort(sec->sorted_syms, sec->nr_sorted_syms,
-			      sizeof(struct symbol *), cmp_sym);
+			qsort(elf->sorted_syms + sec->first_sorted_sym,
+			      sec->nr_sorted_syms, sizeof(struct symbol *),
+			      cmp_sym);
 	}
+	elf->sorted_syms_gen = elf->sym_gen + 1;
+	elf->sorted_syms_nr_secs = elf->nr_secs;
 }
 
 /* How far back to look for a big symbol enclosing smaller ones. */
@@ -330,9 +339,13 @@ struct symbol *elf_symbol_containing(const struct elf_file *elf,
 
 	if (!sec)
 		return NULL;
-	if (sec->sorted_syms_gen != elf->sym_gen + 1)
-		build_sym_index(elf);
-	v = sec->sorted_syms;
+	if (elf->sorted_syms_gen != elf->sym_gen + 1 ||
+	    elf->sorted_syms_nr_secs != elf->nr_secs)
+		build_sym_index((struct elf_file *)elf);
+	/* A section not in the table (removed by elf_write()) has none. */
+	if (!in_table(elf, sec))
+		return NULL;
+	v = elf->sorted_syms + sec->first_sorted_sym;
 	hi = sec->nr_sorted_syms;
 	while (lo < hi) {	/* first symbol starting after @off */
 		size_t mid = lo + (hi - lo) / 2;

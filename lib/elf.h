@@ -16,7 +16,10 @@
  * fields and symbols inside their sections, and groups whose members are
  * non-group sections listed once, in one group.
  * Relocations are parsed for ET_REL only (a vmlinux built with
- * --emit-relocs has millions; look-ups do not need them).
+ * --emit-relocs has millions; look-ups do not need them).  The file is
+ * mapped, not copied; the pages of the tables parsed into the model
+ * (section headers, symbols, relocations, groups) are given back once
+ * parsed, so that they do not count twice in the peak memory.
  *
  * Writing: the model is the source of truth.  elf_write() regenerates
  * .shstrtab, .strtab, .symtab (locals first), .symtab_shndx when needed,
@@ -28,8 +31,8 @@
  * sh_addralign but to a page at most, and SHT_NOBITS or empty sections take
  * no room.
  *
- * Ownership: names and data may point into libelf's buffers of the file
- * that was read; everything that is added or replaced is owned by the
+ * Ownership: names and data may point into the (private) mapping of the
+ * file that was read; everything that is added or replaced is owned by the
  * struct elf_file and freed by elf_close().
  */
 #ifndef KLPGEN_ELF_H
@@ -52,22 +55,27 @@
 struct section;
 struct symbol;
 
+/*
+ * 32 bytes: objects hold millions.  Its position in sec->relocs is
+ * r - r->sec->relocs.  Offsets fit 32 bits: elf_open() refuses a
+ * relocation past 4 GiB, elf_add_reloc() dies on one.
+ */
 struct reloc {
 	struct section *sec;	/* the SHT_RELA section holding this reloc */
-	uint64_t offset;	/* r_offset in the base section */
 	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
+	uint32_t offset;	/* r_offset in the base section */
 	uint32_t type;		/* R_X86_64_* */
-	uint32_t index;		/* position in sec->relocs */
 };
 
+/* Fields ordered to leave no holes: -ffunction-sections objects have
+ * hundreds of thousands of sections. */
 struct section {
 	char *name;
 	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
 	size_t index;		/* ELF index; renumbered by elf_write() */
 	void *data;		/* NULL for SHT_NOBITS */
 	size_t size;		/* == sh.sh_size */
-	bool data_owned;
 
 	struct symbol *sym;	/* its STT_SECTION symbol, if any */
 	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
@@ -76,7 +84,6 @@ struct section {
 	struct section *base;
 	struct reloc *relocs;
 	size_t nr_relocs;
-	size_t cap_relocs;
 	/* Any section: the SHT_RELA section relocating it, or NULL. */
 	struct section *rela;
 
@@ -85,7 +92,6 @@ struct section {
 
 	/* SHT_GROUP: signature symbol and member sections. */
 	struct symbol *group_sig;
-	uint32_t group_flags;
 	struct section **members;
 	size_t nr_members;
 	/* The group this section belongs to, if any. */
@@ -93,43 +99,50 @@ struct section {
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct section *twin;
+	void *priv;
 	int status;
 	bool include;
 	bool removed;		/* skipped by elf_write() */
-	void *priv;
+
+	bool data_owned;
+	bool name_owned;	/* private */
+	uint32_t group_flags;	/* SHT_GROUP: GRP_COMDAT etc. */
 
 	/* Private to the ELF layer. */
-	bool name_owned;
+	uint32_t cap_relocs;
+	uint32_t nr_sorted_relocs;
+	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
+	uint32_t first_sorted_sym, nr_sorted_syms;
+	bool sorted_ok;			/* sorted_relocs is up to date */
 	size_t data_cap;		/* bytes allocated at data, when owned */
 	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
-	size_t nr_sorted_relocs;
-	const struct reloc *sorted_for;	/* relocs array they were built for */
-	struct symbol **sorted_syms;	/* FUNC/OBJECT defined here, by value */
-	size_t nr_sorted_syms;
-	unsigned long sorted_syms_gen;
 };
 
+
+/* Fields ordered for size (88 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
 	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
 	size_t index;		/* ELF index; renumbered by elf_write() */
 	struct section *sec;	/* defining section, NULL if undefined/abs */
+
+	/* Scratch space for tools; the ELF layer never touches these. */
+	struct symbol *twin;
+	void *priv;
+	int status;
+	bool include;
+	bool removed;		/* skipped by elf_write() */
+
 	uint16_t shndx;		/* special index (SHN_UNDEF/ABS/COMMON/LIVEPATCH)
 				 * when sec is NULL */
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
 
-	/* Scratch space for tools; the ELF layer never touches these. */
-	struct symbol *twin;
-	int status;
-	bool include;
-	bool removed;		/* skipped by elf_write() */
-	void *priv;
-
 	/* Private to the ELF layer. */
 	bool name_owned;
 	struct hash_entry *name_ent;	/* its entry in sym_by_name */
 };
+
 
 struct elf_file {
 	char *path;
@@ -160,12 +173,19 @@ struct elf_file {
 	struct symbol *sym_block;	/* symbols read from the file */
 	size_t nr_sym_block;
 	unsigned long sym_gen;		/* bumped when symbols change */
+	/* elf_symbol_containing(): FUNC/OBJECT symbols by section and value. */
+	struct symbol **sorted_syms;
+	unsigned long sorted_syms_gen;	/* sym_gen + 1 they were built for */
+	size_t sorted_syms_nr_secs;	/* nr_secs they were built for */
 	struct section **dead_secs;	/* removed by elf_write(), freed */
 	size_t nr_dead_secs;		/* by elf_close() */
 	struct symbol **dead_syms;
 	size_t nr_dead_syms;
 	size_t cap_dead_secs, cap_dead_syms;
 	bool skipped_debug_relocs;	/* ELF_OPEN_NO_DEBUG_RELOCS */
+	bool quiet;			/* elf_err() says nothing (probes) */
+	/* File bytes parsed into the model, not yet given back (elf-read.c). */
+	size_t dead_lo, dead_hi;
 };
 
 /* Reading and lifetime. */
@@ -178,6 +198,12 @@ struct elf_file *elf_open(const char *path);
  */
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
 struct elf_file *elf_open_flags(const char *path, unsigned int flags);
+/*
+ * Whether @path has a section with contents named one of @names (NULL
+ * ends the list): 1 or 0, without reading it into a model; -1 (silently)
+ * if it is not an ELF file we read.
+ */
+int elf_has_section(const char *path, const char *const *names);
 struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
 void elf_close(struct elf_file *elf);
 /*

@@ -35,6 +35,8 @@ void hash_init(struct hashmap *h, size_t expected)
 	h->buckets = xcalloc(n, sizeof(*h->buckets));
 	h->nbuckets = n;
 	h->count = 0;
+	h->chunks = NULL;
+	h->chunk_left = 0;
 }
 
 static bool same_key(const struct hash_entry *e, uint32_t hash,
@@ -104,12 +106,45 @@ void hash_add(struct hashmap *h, const char *key, void *val)
 	hash_insert(h, key, val);
 }
 
+/*
+ * One malloc per entry would cost a header each and scatter the chains:
+ * entries come from chunks of doubling size (capped).  A removed entry
+ * stays in its chunk until hash_free().
+ */
+struct hash_chunk {
+	struct hash_chunk *prev;
+	size_t nr;
+	struct hash_entry e[];
+};
+
+#define CHUNK_MIN	16
+#define CHUNK_MAX	8192
+
+static struct hash_entry *new_entry(struct hashmap *h)
+{
+	struct hash_chunk *c = h->chunks;
+
+	if (!h->chunk_left) {
+		size_t nr = c ? c->nr * 2 : CHUNK_MIN;
+
+		if (nr > CHUNK_MAX)
+			nr = CHUNK_MAX;
+		c = xmalloc(sizeof(*c) + nr * sizeof(c->e[0]));
+		c->prev = h->chunks;
+		c->nr = nr;
+		h->chunks = c;
+		h->chunk_left = nr;
+	}
+	return &c->e[c->nr - h->chunk_left--];
+}
+
 struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
 {
-	struct hash_entry *n = xmalloc(sizeof(*n));
+	struct hash_entry *n;
 
 	if (!h->nbuckets)
 		hash_init(h, 0);
+	n = new_entry(h);
 	n->key = key;
 	n->val = val;
 	n->hash = hash_str(key);
@@ -173,7 +208,6 @@ int hash_remove(struct hashmap *h, const char *key, const void *val)
 			p->next = e->next;
 		else
 			h->buckets[bucket_of(h, hash)] = e->next;
-		free(e);
 		h->count--;
 		return 0;
 	}
@@ -182,16 +216,13 @@ int hash_remove(struct hashmap *h, const char *key, const void *val)
 
 void hash_free(struct hashmap *h)
 {
-	size_t i;
+	while (h->chunks) {
+		struct hash_chunk *c = h->chunks;
 
-	for (i = 0; i < h->nbuckets; i++) {
-		struct hash_entry *e = h->buckets[i], *next;
-
-		for (; e; e = next) {
-			next = e->next;
-			free(e);
-		}
+		h->chunks = c->prev;
+		free(c);
 	}
+	h->chunk_left = 0;
 	free(h->buckets);
 	h->buckets = NULL;
 	h->nbuckets = 0;

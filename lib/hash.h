@@ -23,10 +23,15 @@ struct hash_entry {
 	struct hash_entry *dup_tail;
 };
 
+struct hash_chunk;
+
 struct hashmap {
 	struct hash_entry **buckets;
 	size_t nbuckets;
 	size_t count;
+	/* Entries are carved from chunks, freed together by hash_free(). */
+	struct hash_chunk *chunks;
+	size_t chunk_left;
 };
 
 uint32_t hash_str(const char *s);

@@ -35,6 +35,19 @@ got=$("$TOOLS/libquery" structsize s.o small klp_like with_union)
 is "$got" "$want" "sizes of three structs in one scan match sizeof (ET_REL, relocated)"
 is "$("$TOOLS/libquery" structsize s.o only_declared nosuch | tr '\n' ' ')" \
 	"only_declared -1 nosuch -1 " "declared-only and absent structs: -1"
+
+# Several units (ld -r): the scan stops at the unit defining the name asked
+# for and goes on from there; the first definition in unit order wins,
+# whatever order the names are asked in.
+printf 'struct dup { char c[3]; } d1;\nstruct first { int i; } f1;\n' >u1.c
+printf 'struct dup { char c[40]; } d2;\nstruct last { long l[5]; } l2;\n' >u2.c
+gcc -O2 -g -c -o u1.o u1.c && gcc -O2 -g -c -o u2.o u2.c &&
+	ld -r -o units.o u1.o u2.o || bail "cannot link units"
+is "$("$TOOLS/libquery" structsize units.o first dup last nosuch | tr '\n' ' ')" \
+	"first 4 dup 3 last 40 nosuch -1 " "two units: first definition wins, the second unit is reached"
+is "$("$TOOLS/libquery" structsize units.o last dup first | tr '\n' ' ')" \
+	"last 40 dup 3 first 4 " "... asked in another order: the same sizes"
+
 gcc -O2 -c -o nodebug.o s.c
 out=$("$TOOLS/libquery" structsize nodebug.o small 2>&1); rc=$?
 is "$rc" 2 "object without DWARF: an error"
