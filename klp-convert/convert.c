@@ -36,86 +36,6 @@ void conv_error(int code, const char *fmt, ...)
 		conv_status = code;
 }
 
-bool is_klp_sym_name(const char *s)
-{
-	return str_starts_with(s, KLP_SYM_PREFIX);
-}
-
-/* Module names as the kernel keeps them ('-' already turned into '_'). */
-static const char objname_chars[] =
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
-
-bool klp_objname_ok(const char *obj)
-{
-	size_t n = strlen(obj);
-
-	if (!n || n > KLP_OBJNAME_MAX)
-		return false;
-	return strspn(obj, objname_chars) == n;
-}
-
-int klp_name_parse(const char *s, struct klp_name *kn, const char **why)
-{
-	const char *obj, *dot, *name, *comma, *p;
-	char *end;
-
-	memset(kn, 0, sizeof(*kn));
-	if (!is_klp_sym_name(s)) {
-		*why = "does not start with " KLP_SYM_PREFIX;
-		return -1;
-	}
-	obj = s + strlen(KLP_SYM_PREFIX);
-	dot = strchr(obj, '.');
-	if (!dot || dot == obj) {
-		*why = "has no object name";
-		return -1;
-	}
-	if ((size_t)(dot - obj) > KLP_OBJNAME_MAX) {
-		*why = "has an object name longer than the kernel's limit of 55";
-		return -1;
-	}
-	name = dot + 1;
-	comma = strchr(name, ',');
-	if (!comma) {
-		*why = "has no ',<sympos>'";
-		return -1;
-	}
-	if (comma == name) {
-		*why = "has an empty symbol name";
-		return -1;
-	}
-	if ((size_t)(comma - name) > KLP_SYMNAME_MAX) {
-		*why = "has a symbol name longer than the kernel's limit of 511";
-		return -1;
-	}
-	p = comma + 1;
-	if (*p < '0' || *p > '9') {
-		*why = "has no numeric sympos after ','";
-		return -1;
-	}
-	kn->pos = strtoul(p, &end, 10);
-	if (*end || (end - p) > 9) {
-		*why = "has a malformed sympos";
-		return -1;
-	}
-	kn->obj = xstrndup(obj, dot - obj);
-	if (!klp_objname_ok(kn->obj)) {
-		free(kn->obj);
-		kn->obj = NULL;
-		*why = "has an invalid object name";
-		return -1;
-	}
-	kn->name = xstrndup(name, comma - name);
-	return 0;
-}
-
-void klp_name_free(struct klp_name *kn)
-{
-	free(kn->obj);
-	free(kn->name);
-	kn->obj = kn->name = NULL;
-}
-
 /* Relocation types x86's apply_relocate_add() can apply. */
 static bool klp_reloc_type_ok(uint32_t type)
 {
@@ -158,7 +78,7 @@ static bool is_early_section(const char *name)
 }
 
 struct ksym {
-	struct klp_name kn;
+	struct klp_sym_name kn;
 	bool valid;
 };
 
@@ -233,6 +153,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 		struct user_sym *us = &o->syms[i];
 		struct symbol *sym, *klp, *next;
 		unsigned long pos = us->pos;
+		const char *why;
 		bool seen = false;
 		char *kname;
 
@@ -252,8 +173,10 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			}
 			pos = 0;
 		}
-		kname = xasprintf(KLP_SYM_PREFIX "%s.%s,%lu", us->obj,
-				  us->name, pos);
+		/* main.c checked the parts: --sym names always build */
+		kname = klp_sym_name(us->obj, us->name, pos, &why);
+		if (!kname)
+			DIE("--sym %s: %s", us->name, why);
 		for (sym = elf_find_symbol(elf, us->name); sym; sym = next) {
 			next = elf_find_symbol_next(elf, sym);
 			if (sym->removed)
@@ -420,15 +343,15 @@ static int load_targets(struct conv_opts *o, struct elf_file *elf,
 		n++;
 	}
 	for (i = 0; i < elf->nr_syms; i++) {
-		struct klp_name kn;
+		struct klp_sym_name kn;
 		const char *why;
 
 		if (elf->syms[i]->type == STT_SECTION ||
-		    klp_name_parse(elf->syms[i]->name, &kn, &why))
+		    klp_sym_name_parse(elf->syms[i]->name, &kn, &why))
 			continue;
 		strbuf_add(names, kn.name, strlen(kn.name) + 1);
 		n++;
-		klp_name_free(&kn);
+		klp_sym_name_free(&kn);
 	}
 	hash_init(&wanted, n * 2);
 	for (off = 0; off < names->len; off += strlen(names->buf + off) + 1)
@@ -441,7 +364,7 @@ static int load_targets(struct conv_opts *o, struct elf_file *elf,
 static struct section *klp_rela_for(struct elf_file *elf, const char *obj,
 				    struct section *base)
 {
-	char *name = xasprintf(KLP_RELA_PREFIX "%s.%s", obj, base->name);
+	char *name = klp_rela_name(obj, base->name);
 	struct section *sec = NULL;
 	struct hash_entry *e;
 
@@ -464,15 +387,6 @@ static struct section *klp_rela_for(struct elf_file *elf, const char *obj,
 	}
 	free(name);
 	return sec;
-}
-
-/* The object name a .klp.rela section claims. */
-static char *klp_rela_obj(const char *secname)
-{
-	const char *obj = secname + strlen(KLP_RELA_PREFIX);
-	const char *dot = strchr(obj, '.');
-
-	return dot ? xstrndup(obj, dot - obj) : NULL;
 }
 
 static bool field_is_zero(struct section *base, uint64_t off, uint32_t type)
@@ -513,7 +427,7 @@ static void move_relocs(struct elf_file *elf)
 		if (!is_rela_section(rela) || rela->removed || !rela->base)
 			continue;
 		base = rela->base;
-		in_klp = str_starts_with(rela->name, KLP_RELA_PREFIX);
+		in_klp = is_klp_rela_name(rela->name);
 		for (j = k = 0; j < rela->nr_relocs; j++) {
 			struct reloc *r = &rela->relocs[j];
 			struct ksym *ks = r->sym->status ? NULL : ksym_of(r->sym);
@@ -622,10 +536,10 @@ static void check_klp_relas(struct elf_file *elf)
 		struct section *rela = elf->secs[i];
 		char *obj;
 
-		if (rela->removed || !str_starts_with(rela->name, KLP_RELA_PREFIX))
+		if (rela->removed || !is_klp_rela_name(rela->name))
 			continue;
-		obj = klp_rela_obj(rela->name);
-		if (!obj || !klp_objname_ok(obj)) {
+		obj = klp_rela_name_obj(rela->name);
+		if (!obj) {
 			conv_error(EXIT_BAD_INPUT, "section %s: malformed klp relocation section name",
 				   rela->name);
 			free(obj);
@@ -713,7 +627,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 				   sym->name, sym->shndx);
 			continue;
 		}
-		if (klp_name_parse(sym->name, &ks->kn, &why)) {
+		if (klp_sym_name_parse(sym->name, &ks->kn, &why)) {
 			conv_error(EXIT_UNSAFE, "symbol %s: %s", sym->name, why);
 			continue;
 		}
@@ -751,7 +665,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	for (i = 0; i < elf->nr_syms; i++)
 		elf->syms[i]->priv = NULL;
 	for (i = 0; i < nr; i++)
-		klp_name_free(&kinfo[i].kn);
+		klp_sym_name_free(&kinfo[i].kn);
 	free(kinfo);
 	free(ksyms);
 	targets_free(o);
