@@ -51,7 +51,7 @@ bool is_func_sym(const struct symbol *sym)
 	return sym->type == STT_FUNC && sym->sec && is_text_section(sym->sec) &&
 	       !str_starts_with(sym->name, "__pfx_") &&
 	       !str_starts_with(sym->name, "__cfi_") &&
-	       !str_starts_with(sym->name, KLPGEN_CB_PREFIX);
+	       !is_klpgen_cb_name(sym->name);
 }
 
 static void collect_file(struct cdo *c, struct elf_file *elf, bool patched)

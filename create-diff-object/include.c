@@ -360,7 +360,7 @@ void include_all(struct cdo *c)
 
 		if (s->twin || !s->sec || sym_is_undefined(s))
 			continue;
-		if (str_starts_with(s->name, KLPGEN_CB_PREFIX)) {
+		if (is_klpgen_cb_name(s->name)) {
 			c->has_klpgen = true;
 			include_sec(&w, s->sec, s->name);
 		} else if (s->type == STT_OBJECT && s->bind != STB_LOCAL &&

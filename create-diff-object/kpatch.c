@@ -131,17 +131,15 @@ static size_t nr_records(struct cdo *c, struct section *sec, size_t size)
 static void read_callbacks(struct cdo *c, struct section *sec)
 {
 	const char *kind = sec->name + strlen(KPATCH_SEC_PREFIX "callbacks.");
-	size_t i, k, n = nr_records(c, sec, 16);
+	size_t i, n = nr_records(c, sec, 16);
+	int k = klp_cb_kind_of(kind);
 
-	for (k = 0; k < 4; k++)
-		if (!strcmp(kind, meta_callback_kinds[k]))
-			break;
-	if (k == 4)
+	if (k < 0)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: unknown callback kind '%s'",
 			 c->patched_path, sec->name, kind);
 	for (i = 0; i < n; i++) {
 		struct symbol *fn = record_func(c, sec, i, i * 16)->sym;
-		char *alias = xasprintf(KLPGEN_CB_PREFIX "%s_%s", kind, fn->name);
+		char *alias = klpgen_cb_name(k, fn->name);
 
 		if (!elf_find_symbol(c->patched, alias)) {
 			elf_add_symbol(c->patched, alias, STB_GLOBAL, STT_FUNC,

@@ -305,6 +305,7 @@ static void add_aliases(struct out *o)
 	for (i = 0; i < c->nr_funcs; i++) {
 		struct func *f = &c->funcs[i];
 		struct symbol *ps = f->sym, *ns;
+		const char *why;
 		char *name;
 		long pos;
 
@@ -321,8 +322,14 @@ static void add_aliases(struct out *o)
 			continue;
 		}
 		/* named after the function of the running kernel */
-		name = xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%ld", c->objname,
-				 f->twin->sym->name, pos);
+		name = klpgen_new_name(c->objname, f->twin->sym->name, pos,
+				       &why);
+		if (!name) {
+			refuse(c, "changed function %.64s (section %s): %s",
+			       ps->name, ps->sec->name, why);
+			o->failed = true;
+			continue;
+		}
 		/* at the copy: its section, or where it was split out to */
 		ns = elf_add_symbol(o->e, name, STB_GLOBAL, STT_FUNC,
 				    o->symmap[ps->index]->sec,

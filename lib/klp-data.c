@@ -198,13 +198,13 @@ static bool symname_ok(const char *s)
 }
 
 /* "__klpgen_cb_<kind>_<fn>" -> "fn"; other names as they are. */
-static const char *callback_name(const char *name, const char *kind)
+static const char *callback_name(const char *name, enum klp_cb_kind kind)
 {
-	size_t n = strlen(KLPGEN_CB_PREFIX), k = strlen(kind);
+	enum klp_cb_kind k;
+	const char *fn;
 
-	if (!strncmp(name, KLPGEN_CB_PREFIX, n) && !strncmp(name + n, kind, k) &&
-	    name[n + k] == '_' && name[n + k + 1])
-		return name + n + k + 1;
+	if (!klpgen_cb_name_parse(name, &k, &fn) && k == kind)
+		return fn;
 	return name;
 }
 
@@ -214,7 +214,8 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 {
 	size_t i;
 
-	for (i = 0; i < 4; i++) {
+	/* struct klp_callbacks: one pointer a kind, in enum order */
+	for (i = 0; i < NR_KLP_CB_KINDS; i++) {
 		struct reloc *r = pointer_reloc(sec, base + 16 + PTR * i);
 		struct symbol *fn;
 
@@ -227,11 +228,10 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 						   r->sym->sym.st_value + r->addend);
 		else if (!fn->sec && (fn->type == STT_SECTION || r->addend))
 			fn = NULL;
-		meta_add_callback(m, obj, meta_callback_kinds[i],
+		meta_add_callback(m, obj, klp_cb_kinds[i],
 				  callback_name(fn && *fn->name &&
 						symname_ok(fn->name) ?
-						fn->name : "unknown",
-						meta_callback_kinds[i]));
+						fn->name : "unknown", i));
 	}
 }
 

@@ -273,6 +273,11 @@ int klp_cb_kind_of(const char *s)
 	return -1;
 }
 
+bool is_klpgen_cb_name(const char *s)
+{
+	return str_starts_with(s, KLPGEN_CB_PREFIX);
+}
+
 char *klpgen_cb_name(enum klp_cb_kind kind, const char *func)
 {
 	if ((unsigned int)kind >= NR_KLP_CB_KINDS || !*func)

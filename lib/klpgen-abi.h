@@ -125,6 +125,8 @@ extern const char *const klp_cb_kinds[NR_KLP_CB_KINDS];
 
 /* The kind named @s, or -1. */
 int klp_cb_kind_of(const char *s);
+/* Has the alias prefix (of a known kind or not). */
+bool is_klpgen_cb_name(const char *s);
 char *klpgen_cb_name(enum klp_cb_kind kind, const char *func);
 /*
  * An alias of a known kind with a function name after it: 0, *kind and

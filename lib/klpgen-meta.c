@@ -14,10 +14,6 @@
 #include "klpgen-meta.h"
 #include "util.h"
 
-const char *const meta_callback_kinds[4] = {
-	"pre_patch", "post_patch", "pre_unpatch", "post_unpatch",
-};
-
 #define MAX_FIELDS	8
 
 #define GROW(arr, nr) \
@@ -71,16 +67,6 @@ static bool parse_flag(const char *s, const char *name, bool *v)
 		return false;
 	*v = s[n + 1] == '1';
 	return true;
-}
-
-static bool is_callback_kind(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, meta_callback_kinds[i]))
-			return true;
-	return false;
 }
 
 void meta_add_object(struct klpgen_meta *m, const char *obj)
@@ -217,7 +203,7 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 		meta_add_func(m, f[1], f[2], v);
 	} else if (!strcmp(f[0], "callback")) {
 		if (n != 4 || !meta_objname_ok(f[1]) ||
-		    !is_callback_kind(f[2]) || !symname_ok(f[3]))
+		    klp_cb_kind_of(f[2]) < 0 || !symname_ok(f[3]))
 			return "malformed callback record";
 		meta_add_callback(m, f[1], f[2], f[3]);
 	} else if (!strcmp(f[0], "state")) {

@@ -50,7 +50,7 @@ struct meta_func {
 
 struct meta_callback {
 	char *obj;
-	char *kind;		/* one of meta_callback_kinds[] */
+	char *kind;		/* one of klp_cb_kinds[] (klpgen-abi.h) */
 	char *func;
 };
 
@@ -99,8 +99,6 @@ struct klpgen_meta {
 	char **extra;		/* records of unknown keywords, verbatim */
 	size_t nr_extra;
 };
-
-extern const char *const meta_callback_kinds[4];
 
 /* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
 bool meta_objname_ok(const char *obj);
