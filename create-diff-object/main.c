@@ -189,10 +189,12 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 	c->out_path = argv[optind + 2];
 	if (!c->symbols_path)
 		c->symbols_path = c->orig_path;
-	if (!*c->objname || strlen(c->objname) > KLP_OBJNAME_MAX ||
-	    strpbrk(c->objname, ". ,/"))
+	/* the kernel's name of the object: '-' is '_' */
+	c->objname = cdo_own(c, klp_objname_dup(c->objname,
+						 strlen(c->objname)));
+	if (!klp_objname_ok(c->objname))
 		die_code(EXIT_BAD_INPUT,
-			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
+			 "bad object name '%s' (vmlinux or a module name: [A-Za-z0-9_-], at most %d characters)",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
 	check_out_path(c);

@@ -26,15 +26,16 @@
 #include <sys/types.h>
 
 #include "fs.h"
+#include "klpgen-abi.h"
 #include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
 #include "util.h"
 
 /* Module names: klpgen build's, and kpatch-build's file names (the
- * kernel turns their '-' into '_'). */
-#define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
-#define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
+ * kernel turns their '-' into '_'); checked by klp_modname_ok(). */
+#define KLPGEN_NAME_CHARS	KLPGEN_MODNAME_CHARS
+#define KPATCH_NAME_CHARS	KLP_MODFILE_CHARS
 
 struct build {
 	/* Options. */

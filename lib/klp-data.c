@@ -273,7 +273,7 @@ static const char *read_objects(struct elf_file *elf, const struct ref *at,
 		if (pointer_at(at->sec, base, &r) &&
 		    !(obj = string_at(&r, KLP_OBJNAME_MAX)))
 			return "a klp_object whose name is no string";
-		if (!meta_objname_ok(obj))
+		if (!klp_objname_ok(obj))
 			return "a klp_object with a malformed name";
 		meta_add_object(m, obj);
 		if (!pointer_at(at->sec, base + 8, &r))
@@ -337,7 +337,7 @@ static char *modinfo_name(const struct elf_file *elf, const char *path)
 		for (; p < end; p += strnlen(p, end - p) + 1)
 			if (!strncmp(p, "name=", 5) &&
 			    strnlen(p, end - p) < (size_t)(end - p) &&
-			    meta_objname_ok(p + 5))
+			    klp_objname_ok(p + 5))
 				return xstrdup(p + 5);
 	}
 	copy = xstrdup(path);
@@ -348,7 +348,7 @@ static char *modinfo_name(const struct elf_file *elf, const char *path)
 	for (dot = base; *dot; dot++)
 		if (*dot == '-')
 			*dot = '_';
-	name = xstrdup(meta_objname_ok(base) ? base : "unknown");
+	name = xstrdup(klp_objname_ok(base) ? base : "unknown");
 	free(copy);
 	return name;
 }

@@ -61,6 +61,11 @@
 #define KLP_OBJNAME_CHARS	"abcdefghijklmnopqrstuvwxyz" \
 				"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 
+/* The names klpgen build gives the modules it builds (normalized). */
+#define KLPGEN_MODNAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
+/* File names of modules, before the kernel turns '-' into '_'. */
+#define KLP_MODFILE_CHARS	KLP_OBJNAME_CHARS "-"
+
 /* @name is 1..KLP_OBJNAME_MAX characters, each one of @chars. */
 bool klp_modname_ok(const char *name, const char *chars);
 /* "vmlinux" or a module name: klp_modname_ok(obj, KLP_OBJNAME_CHARS). */

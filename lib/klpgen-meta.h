@@ -100,8 +100,6 @@ struct klpgen_meta {
 	size_t nr_extra;
 };
 
-/* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
-bool meta_objname_ok(const char *obj);
 /* A version, kernel or patch field: printable, no space, 1..255 bytes. */
 bool meta_token_ok(const char *s);
 
