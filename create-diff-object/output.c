@@ -281,7 +281,6 @@ static void extract_objects(struct out *o)
 				      s->sym.st_size, sane_align(o, ps));
 		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
 					      d, off, s->sym.st_size);
-		s->status = (int)off;	/* where its relocations go */
 	}
 	for (i = 1; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
@@ -292,7 +291,8 @@ static void extract_objects(struct out *o)
 		rv = elf_range_relocs(ps, s->sym.st_value, s->sym.st_size, &n);
 		for (j = 0; j < n; j++)
 			copy_reloc(o, split[ps->index], rv[j]->offset -
-				   s->sym.st_value + s->status, rv[j]);
+				   s->sym.st_value + o->symmap[i]->sym.st_value,
+				   rv[j]);
 	}
 	free(split);
 }
@@ -316,7 +316,7 @@ static void add_aliases(struct out *o)
 		if (pos < 0) {
 			refuse(c, "changed function %s (section %s) %s in %s",
 			       ps->name, ps->sec->name,
-			       pos == -2 ? "is ambiguous" : "is not found",
+			       pos == SYMPOS_AMBIGUOUS ? "is ambiguous" : "is not found",
 			       c->symbols_path);
 			o->failed = true;
 			continue;

@@ -132,7 +132,7 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 		refuse(c, "%s %s (section %s) %s in %s",
 		       psym->bind == STB_LOCAL ? "static" : "global",
 		       psym->name, psym->sec ? psym->sec->name : "?",
-		       pos == -2 ? "is ambiguous" : "is not found",
+		       pos == SYMPOS_AMBIGUOUS ? "is ambiguous" : "is not found",
 		       c->symbols_path);
 		return NULL;
 	}
@@ -203,7 +203,7 @@ void check_hazards(struct cdo *c)
 			if (!sp->include[j])
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
-			if (sp->key_off >= 0)
+			if (sp->key_off != NO_FIELD)
 				for (k = 0; k < n; k++)
 					if (rv[k]->offset == j * sp->entsize +
 					    (uint64_t)sp->key_off)

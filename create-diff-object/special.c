@@ -214,7 +214,7 @@ static void find_fields(struct elf_file *elf, struct special *sp)
 	const struct special_desc *d = sp->desc;
 	size_t k = sp->nr ? sp->first_reloc[1] : 0;
 
-	sp->key_off = sp->line_off = sp->replen_off = -1;
+	sp->key_off = sp->line_off = sp->replen_off = NO_FIELD;
 	if (d->has_key && k)
 		sp->key_off = (int)sp->relocs[k - 1]->offset;
 	/* bug_entry: addr, file (, format); line follows the last pointer */
@@ -336,7 +336,7 @@ static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
 		return false;
 	*sec = r->sym->sec;
 	*off = r->addend;
-	if (sp->replen_off < 0 ||
+	if (sp->replen_off == NO_FIELD ||
 	    special_entry_len(sp, idx) <= (size_t)sp->replen_off)
 		return false;
 	*len = ((unsigned char *)sp->sec->data)[eoff + sp->replen_off];

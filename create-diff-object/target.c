@@ -261,19 +261,19 @@ static bool anon_equal(struct cdo *c, struct section *os, struct section *ps)
 
 	if (os->twin != ps)
 		return false;
-	if (ps->status)			/* 1 equal/in progress, 2 differ */
-		return ps->status == 1;
-	ps->status = 1;
+	if (ps->twin_cmp != TWIN_CMP_UNKNOWN)
+		return ps->twin_cmp == TWIN_CMP_EQUAL;
+	ps->twin_cmp = TWIN_CMP_EQUAL;	/* while comparing: a cycle is equal */
 	if (os->size != ps->size) {
-		ps->status = 2;
+		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		return false;
 	}
 	why = compare_range(c, os, 0, ps, 0, os->size, &at);
 	if (why) {
-		ps->status = 2;
+		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		free(why);
 	}
-	return ps->status == 1;
+	return ps->twin_cmp == TWIN_CMP_EQUAL;
 }
 
 bool targets_equal(struct cdo *c, const struct target *o,

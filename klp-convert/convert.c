@@ -264,8 +264,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			sym->shndx = SHN_UNDEF;
 			sym->sym.st_shndx = SHN_UNDEF;
 		}
-		ks->valid = false;
-		sym->status = 1;	/* no longer a klp symbol */
+		ks->valid = false;	/* no longer a klp symbol */
 	}
 	redirects_apply(&rd, elf);
 	symvers_free(sv);
@@ -430,7 +429,7 @@ static void move_relocs(struct elf_file *elf)
 		in_klp = is_klp_rela_name(rela->name);
 		for (j = k = 0; j < rela->nr_relocs; j++) {
 			struct reloc *r = &rela->relocs[j];
-			struct ksym *ks = r->sym->status ? NULL : ksym_of(r->sym);
+			struct ksym *ks = ksym_of(r->sym);
 			struct section *dst = NULL;
 
 			if (ks && !ks->valid)
@@ -519,7 +518,8 @@ static void check_group_sigs(struct elf_file *elf)
 
 		if (g->sh.sh_type != SHT_GROUP || !sig)
 			continue;
-		if (sig->removed || (is_klp_sym_name(sig->name) && !sig->status))
+		/* --symvers renames the klp symbols it makes plain */
+		if (sig->removed || is_klp_sym_name(sig->name))
 			conv_error(EXIT_BAD_INPUT, "group section %s: its signature %s %s",
 				   g->name, sig->name, sig->removed ?
 				   "would be folded into another symbol" :
@@ -550,7 +550,7 @@ static void check_klp_relas(struct elf_file *elf)
 				   rela->name);
 		for (j = 0; j < rela->nr_relocs; j++) {
 			struct symbol *sym = rela->relocs[j].sym;
-			struct ksym *ks = sym->status ? NULL : ksym_of(sym);
+			struct ksym *ks = ksym_of(sym);
 
 			if (!ks || !ks->valid) {
 				conv_error(EXIT_BAD_INPUT, "section %s: relocation against %s, which is not a klp symbol",
@@ -587,10 +587,8 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 		return EXIT_BAD_INPUT;
 	}
 
-	for (i = 0; i < elf->nr_syms; i++) {
+	for (i = 0; i < elf->nr_syms; i++)
 		elf->syms[i]->priv = NULL;
-		elf->syms[i]->status = 0;
-	}
 	if (load_targets(o, elf, &names)) {
 		targets_free(o);
 		strbuf_free(&names);

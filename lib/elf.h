@@ -52,6 +52,13 @@
 struct section;
 struct symbol;
 
+/* A tool's memo of comparing a section with its twin (->twin_cmp). */
+enum twin_cmp {
+	TWIN_CMP_UNKNOWN,	/* not compared yet */
+	TWIN_CMP_EQUAL,		/* equal, or being compared: a cycle is equal */
+	TWIN_CMP_DIFFERENT,
+};
+
 struct reloc {
 	struct section *sec;	/* the SHT_RELA section holding this reloc */
 	uint64_t offset;	/* r_offset in the base section */
@@ -93,7 +100,7 @@ struct section {
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct section *twin;
-	int status;
+	uint8_t twin_cmp;	/* enum twin_cmp */
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 	void *priv;
@@ -121,7 +128,7 @@ struct symbol {
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct symbol *twin;
-	int status;
+	bool in_group;		/* being paired with its name group */
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 	void *priv;
