@@ -82,28 +82,7 @@ struct func {
 	struct entry_list entries;	/* special-section entries it owns */
 };
 
-/* Entry size source of a special section, besides sh_entsize, --entsize
- * and the relocation layout (special.c). */
-enum entsize_src {
-	ES_DWARF,		/* struct size from DWARF (--symbols, --dwarf) */
-	ES_S32,			/* array of s32 (4) */
-	ES_PTR,			/* array of pointers (8) */
-};
-
-struct special_desc {
-	const char *name;
-	enum entsize_src src;
-	const char *struct_name;	/* ES_DWARF */
-	unsigned int owner_off;		/* field pointing at the code */
-	bool has_key;			/* last relocated field: a key the loader
-					 * resolves (see reference.c) */
-	const char *parallel;		/* index-parallel companion section */
-	bool compare;			/* entries compared between builds */
-	bool altinstr;			/* .altinstructions: replacement */
-	const unsigned int *known;	/* entry sizes of kernel versions, 0-ended */
-};
-
-#define NO_OWNER_FIELD	(~0u)
+/* Special sections are described by lib/arch.h: struct special_desc. */
 
 /* A field a special section's entries do not have (struct special). */
 #define NO_FIELD	(-1)
@@ -234,7 +213,6 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 bool targets_equal(struct cdo *c, const struct target *o,
 		   const struct target *p);
 char *target_desc(const struct target *t);	/* malloc'd */
-bool is_pcrel(uint32_t type);
 bool is_mergeable(const struct section *sec);
 /* Function or object symbol containing @off of @sec, or NULL. */
 struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
@@ -289,7 +267,7 @@ void special_include_entries(struct cdo *c);
  */
 bool special_piece(struct special *sp, size_t idx, struct section **sec,
 		   uint64_t *off, uint64_t *len);
-#define PIECE_FIELD	4
+#define PIECE_FIELD	arch_alt_repl_field()
 
 
 /* entsize.c */

@@ -68,8 +68,8 @@ static void record_target(struct cdo *c, struct section *sec, size_t idx,
 {
 	struct reloc *r = elf_find_reloc(sec, off, 8);
 
-	if (!r || r->offset != off || r->type != R_X86_64_64)
-		bad_entry(c, sec, idx, "is not a pointer (no R_X86_64_64 relocation)");
+	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
+		bad_entry(c, sec, idx, "is not a pointer (no 64-bit absolute relocation)");
 	reloc_target(c->patched, r, t);
 }
 
@@ -255,7 +255,7 @@ static void check_sections_exist(struct cdo *c)
 	for (i = 0; i < k->nr_ignored_secs; i++) {
 		const char *n = k->ignored_secs[i];
 
-		if (special_desc(n) || !strcmp(n, ".altinstr_replacement"))
+		if (special_desc(n) || arch_is_alt_repl_section(n))
 			WARN("warning: KPATCH_IGNORE_SECTION(\"%s\") has no effect: the entries of %s go with their functions",
 			     n, n);
 		else if (!elf_find_section(c->patched, n) &&

@@ -207,10 +207,10 @@ static struct elf_file *open_rel(const char *path)
 
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
-	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != arch_machine()) {
 		elf_close(elf);
 		die_code(EXIT_BAD_INPUT,
-			 "%s: not an x86_64 relocatable object", path);
+			 "%s: not an %s relocatable object", path, arch_name());
 	}
 	if (!elf->symtab) {
 		elf_close(elf);

@@ -36,47 +36,6 @@ void conv_error(int code, const char *fmt, ...)
 		conv_status = code;
 }
 
-/* Relocation types x86's apply_relocate_add() can apply. */
-static bool klp_reloc_type_ok(uint32_t type)
-{
-	switch (type) {
-	case R_X86_64_NONE:
-	case R_X86_64_64:
-	case R_X86_64_32:
-	case R_X86_64_32S:
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_PC64:
-		return true;
-	}
-	return false;
-}
-
-/*
- * Sections the kernel processes while the livepatch module loads (jump
- * labels, static calls, alternatives, paravirt patching, ...).  Klp
- * relocations against vmlinux are applied before them, in the loader's
- * apply_relocations() (Linux 5.8, "livepatch: Apply vmlinux-specific KLP
- * relocations early"); those against another module's symbols only when
- * that module loads, so there they would be read unapplied.
- */
-static const char *const early_sections[] = {
-	"__jump_table", ".static_call_sites", ".altinstructions",
-	".altinstr_replacement", ".parainstructions", ".smp_locks",
-	".retpoline_sites", ".return_sites", ".call_sites", ".ibt_endbr_seal",
-	"__mcount_loc", ".orc_unwind_ip", "__ex_table", "__bug_table",
-};
-
-static bool is_early_section(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(early_sections) / sizeof(early_sections[0]); i++)
-		if (!strcmp(name, early_sections[i]))
-			return true;
-	return false;
-}
-
 struct ksym {
 	struct klp_sym_name kn;
 	bool valid;
@@ -437,13 +396,13 @@ static void move_relocs(struct elf_file *elf)
 			if (ks && !(base->sh.sh_flags & SHF_ALLOC)) {
 				/* The loader skips these (debug info). */
 			} else if (ks) {
-				if (!klp_reloc_type_ok(r->type)) {
+				if (!arch_reloc_klp_ok(r->type)) {
 					conv_error(EXIT_UNSAFE, "symbol %s: relocation type %s at %s+0x%llx cannot be applied by the kernel's klp relocation code",
 						   r->sym->name,
 						   reloc_type_name(r->type),
 						   base->name,
 						   (unsigned long long)r->offset);
-				} else if (is_early_section(base->name) &&
+				} else if (arch_is_early_section(base->name) &&
 					   strcmp(ks->kn.obj, "vmlinux")) {
 					conv_error(EXIT_UNSAFE, "symbol %s: referenced from %s+0x%llx, which the kernel processes when the livepatch module loads; klp relocations against module %s are applied only when %s loads (only vmlinux ones are applied before)",
 						   r->sym->name, base->name,
@@ -581,8 +540,9 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	elf = elf_open(in);
 	if (!elf)
 		return EXIT_BAD_INPUT;
-	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
-		WARN("%s: not an x86_64 relocatable object or module", in);
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != arch_machine()) {
+		WARN("%s: not an %s relocatable object or module", in,
+		     arch_name());
 		elf_close(elf);
 		return EXIT_BAD_INPUT;
 	}

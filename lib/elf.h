@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "hash.h"
 
 #ifndef SHF_RELA_LIVEPATCH
@@ -296,7 +297,7 @@ bool is_text_section(const struct section *sec);	/* SHF_EXECINSTR */
 bool is_rela_section(const struct section *sec);	/* SHT_RELA */
 bool is_debug_section(const struct section *sec);	/* .debug_*, .rela.debug_* */
 bool sym_is_undefined(const struct symbol *sym);
-/* Size of one relocation field for an x86_64 relocation type; 0 if unknown. */
+/* arch_reloc_width() and arch_reloc_name(), for the ELF layer's users. */
 unsigned int reloc_width(uint32_t type);
 const char *reloc_type_name(uint32_t type);
 

@@ -74,7 +74,7 @@ static struct reloc *pointer_reloc(struct section *sec, uint64_t off)
 {
 	struct reloc *r = elf_find_reloc(sec, off, PTR);
 
-	if (!r || r->offset != off || r->type != R_X86_64_64)
+	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		return NULL;
 	return r;
 }
@@ -134,7 +134,7 @@ static bool layout_fits(const struct ref *at, const struct layout *l,
 		uint64_t rel = v[i]->offset - at->off;
 
 		if (rel / size >= n || !is_ptr_slot(l, rel % size) ||
-		    v[i]->type != R_X86_64_64)
+		    !arch_reloc_is_abs64(v[i]->type))
 			return false;
 	}
 	for (k = 0; k <= n; k++) {
@@ -392,7 +392,7 @@ int klp_data_read_module(const char *path, struct klpgen_meta *m,
 			struct reloc *r = &rela->relocs[j];
 			const char *w;
 
-			if (r->type != R_X86_64_64 || r->addend ||
+			if (!arch_reloc_is_abs64(r->type) || r->addend ||
 			    !is_this_module(r->sym))
 				continue;
 			w = read_patch(elf, sec, r->offset, m);
