@@ -194,7 +194,7 @@ static bool symname_ok(const char *s)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
 			return false;
-	return n <= KLP_SYMNAME_MAX;
+	return klp_symname_ok(s);
 }
 
 /* "__klpgen_cb_<kind>_<fn>" -> "fn"; other names as they are. */

@@ -41,6 +41,13 @@ char *klp_objname_dup(const char *s, size_t len)
 	return name;
 }
 
+bool klp_symname_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n && n <= KLP_SYMNAME_MAX;
+}
+
 /* A sympos: 1..KLP_SYMPOS_DIGITS decimal digits, all of @s. */
 static bool parse_pos(const char *s, unsigned long *pos)
 {

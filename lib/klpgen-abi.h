@@ -73,6 +73,9 @@ bool klp_objname_ok(const char *obj);
 /* @len bytes of @s with each '-' turned into '_', as the kernel does. */
 char *klp_objname_dup(const char *s, size_t len);
 
+/* A symbol name the kernel looks up (klp_func.old_name): 1..511 bytes. */
+bool klp_symname_ok(const char *name);
+
 /* ---- ".klp.sym.<obj>.<name>,<pos>" ---- */
 
 struct klp_sym_name {

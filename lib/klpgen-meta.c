@@ -19,13 +19,6 @@
 #define GROW(arr, nr) \
 	((arr) = xrealloc((arr), ((nr) + 1) * sizeof(*(arr))), &(arr)[(nr)++])
 
-static bool symname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n && n <= KLP_SYMNAME_MAX;
-}
-
 bool meta_token_ok(const char *s)
 {
 	size_t n = strlen(s), i;
@@ -188,13 +181,13 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 			return "malformed object record";
 		meta_add_object(m, f[1]);
 	} else if (!strcmp(f[0], "func")) {
-		if (n != 4 || !klp_objname_ok(f[1]) || !symname_ok(f[2]) ||
+		if (n != 4 || !klp_objname_ok(f[1]) || !klp_symname_ok(f[2]) ||
 		    !parse_u64(f[3], ULONG_MAX, &v))
 			return "malformed func record";
 		meta_add_func(m, f[1], f[2], v);
 	} else if (!strcmp(f[0], "callback")) {
 		if (n != 4 || !klp_objname_ok(f[1]) ||
-		    klp_cb_kind_of(f[2]) < 0 || !symname_ok(f[3]))
+		    klp_cb_kind_of(f[2]) < 0 || !klp_symname_ok(f[3]))
 			return "malformed callback record";
 		meta_add_callback(m, f[1], f[2], f[3]);
 	} else if (!strcmp(f[0], "state")) {
@@ -221,7 +214,7 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 			return "malformed patch record";
 		meta_add_patch(m, f[1]);
 	} else if (!strcmp(f[0], "revert")) {
-		if (n != 3 || !klp_objname_ok(f[1]) || !symname_ok(f[2]))
+		if (n != 3 || !klp_objname_ok(f[1]) || !klp_symname_ok(f[2]))
 			return "malformed revert record";
 		meta_add_revert(m, f[1], f[2]);
 	} else if (!strcmp(f[0], "shadow_state")) {

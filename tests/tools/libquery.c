@@ -377,6 +377,10 @@ static int do_abi(int argc, char **argv)
 		printf("%s\n", klp_objname_ok(argv[1]) ? "ok" : "bad");
 		return 0;
 	}
+	if (!strcmp(w, "symname") && argc == 2) {
+		printf("%s\n", klp_symname_ok(argv[1]) ? "ok" : "bad");
+		return 0;
+	}
 	if (!strcmp(w, "objname-dup") && argc == 2)
 		return abi_result(klp_objname_dup(argv[1], strlen(argv[1])), NULL);
 	if (!strcmp(w, "sym") && argc == 4) {

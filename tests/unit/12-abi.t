@@ -17,6 +17,9 @@ is "$(a objname "")" bad "an empty name is not"
 is "$(a objname nf-nat)" bad "'-' is not (the kernel has turned it into '_')"
 is "$(a objname a.b)" bad "a dot is not"
 is "$(a objname-dup nf-nat-ftp)" nf_nat_ftp "'-' becomes '_'"
+is "$(a symname "$s511")" ok "a 511-byte symbol name is one the kernel looks up"
+is "$(a symname "$s512")" bad "512 bytes are not"
+is "$(a symname "")" bad "nor an empty name"
 
 # .klp.sym.<obj>.<name>,<pos>: built names parse back to their parts.
 for t in "vmlinux foo 0" "ext4 foo.isra.0 2" "$o55 $s511 999999999"; do
