@@ -30,15 +30,6 @@ static struct pobj *pobj_get(struct patch_desc *pd, const char *name)
 	return po;
 }
 
-static uint64_t get_le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 8) | p[n];
-	return v;
-}
-
 /* A record section must exist only as plain data: no relocations. */
 static int record_section(struct elf_file *elf, const char *name,
 			  struct section **out)
@@ -49,9 +40,9 @@ static int record_section(struct elf_file *elf, const char *name,
 	if (!sec)
 		return 0;
 	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
-	    sec->size % 16) {
-		WARN("%s: section %s: size %zu is not a multiple of 16",
-		     elf->path, name, sec->size);
+	    sec->size % KLPGEN_RECORD_SIZE) {
+		WARN("%s: section %s: size %zu is not a multiple of %d",
+		     elf->path, name, sec->size, KLPGEN_RECORD_SIZE);
 		return EXIT_BAD_INPUT;
 	}
 	if (sec->rela && sec->rela->nr_relocs) {
@@ -73,21 +64,22 @@ static int read_states(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_STATES_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size; off += 16) {
-		const unsigned char *p = (const unsigned char *)sec->data + off;
-		struct pstate st = {
-			.id = get_le(p, 8),
-			.version = (uint32_t)get_le(p + 8, 4),
-			.block_disable = p[12],
-			.is_shadow = p[13],
-			.from = path,
-		};
+	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_state_rec rec;
+		struct pstate st;
 
-		if (!st.id || p[12] > 1 || p[13] > 1 || get_le(p + 14, 2)) {
+		if (klpgen_state_rec(sec->data, off, &rec)) {
 			WARN("%s: %s record %zu is malformed (id 0, flags not 0/1 or reserved bits set)",
-			     path, KLPGEN_STATES_SEC, off / 16);
+			     path, KLPGEN_STATES_SEC, off);
 			return EXIT_BAD_INPUT;
 		}
+		st = (struct pstate){
+			.id = rec.id,
+			.version = rec.version,
+			.block_disable = rec.block_disable,
+			.is_shadow = rec.is_shadow,
+			.from = path,
+		};
 		for (i = 0; i < pd->nr_states; i++) {
 			if (pd->states[i].id != st.id)
 				continue;
@@ -136,9 +128,13 @@ static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_SHADOW_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size; off += 16) {
-		const unsigned char *p = (const unsigned char *)sec->data + off;
-		uint64_t id = get_le(p, 8), state = get_le(p + 8, 8);
+	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_shadow_rec rec;
+		uint64_t id, state;
+
+		klpgen_shadow_rec(sec->data, off, &rec);
+		id = rec.id;
+		state = rec.state;
 
 		if (state && (ret = add_tie(pd, id, state, path)))
 			return ret;

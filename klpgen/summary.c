@@ -93,14 +93,14 @@ static void summarize_object(struct summary *s, const char *path)
 			free(base);
 	}
 	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		const unsigned char *d = (const unsigned char *)sec->data + off;
-		unsigned long long id;
-		unsigned int ver;
+	for (off = 0; sec && sec->data &&
+	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_state_rec st;
 
-		memcpy(&id, d, 8);
-		memcpy(&ver, d + 8, 4);
-		sl_add_own(&s->states, xasprintf("%#llx v%u", id, ver));
+		/* klpgen module refused malformed ones */
+		if (!klpgen_state_rec(sec->data, off, &st))
+			sl_add_own(&s->states, xasprintf("%#llx v%u",
+				   (unsigned long long)st.id, st.version));
 	}
 	sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
 	for (off = 0; sec && sec->data && off < sec->size;) {
@@ -112,11 +112,13 @@ static void summarize_object(struct summary *s, const char *path)
 		off += n + 1;
 	}
 	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		unsigned long long id;
+	for (off = 0; sec && sec->data &&
+	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_shadow_rec sh;
 
-		memcpy(&id, (const char *)sec->data + off, 8);
-		sl_add_own(&s->shadows, xasprintf("%#llx", id));
+		klpgen_shadow_rec(sec->data, off, &sh);
+		sl_add_own(&s->shadows, xasprintf("%#llx",
+			   (unsigned long long)sh.id));
 	}
 	elf_close(elf);
 }

@@ -17,6 +17,39 @@ const char *const klp_cb_kinds[NR_KLP_CB_KINDS] = {
 	[KLP_CB_POST_UNPATCH] = "post_unpatch",
 };
 
+/* ---- records ---- */
+
+static uint64_t get_le(const unsigned char *p, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 8) | p[n];
+	return v;
+}
+
+int klpgen_state_rec(const void *data, size_t i, struct klpgen_state_rec *st)
+{
+	const unsigned char *p = (const unsigned char *)data +
+				 i * KLPGEN_RECORD_SIZE;
+
+	st->id = get_le(p, 8);
+	st->version = (uint32_t)get_le(p + 8, 4);
+	st->block_disable = p[12];
+	st->is_shadow = p[13];
+	return !st->id || p[12] > 1 || p[13] > 1 || get_le(p + 14, 2) ? -1 : 0;
+}
+
+void klpgen_shadow_rec(const void *data, size_t i,
+		       struct klpgen_shadow_rec *sh)
+{
+	const unsigned char *p = (const unsigned char *)data +
+				 i * KLPGEN_RECORD_SIZE;
+
+	sh->id = get_le(p, 8);
+	sh->state = get_le(p + 8, 8);
+}
+
 /* ---- object and module names ---- */
 
 bool klp_modname_ok(const char *name, const char *chars)

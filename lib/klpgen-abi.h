@@ -30,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define KLP_SYM_PREFIX		".klp.sym."
 #define KLP_RELA_PREFIX		".klp.rela."
@@ -54,6 +55,32 @@
 #define KLPGEN_REVERTS_SEC	".klpgen.reverts"	/* NUL-terminated function names */
 #define KLPGEN_META_SEC		".klpgen.meta"		/* text, see man klp-convert */
 #define KLPGEN_SEC_PREFIX	".klpgen."
+
+/*
+ * ---- records of .klpgen.states and .klpgen.shadow_ids ----
+ * 16 bytes each, little-endian (templates/klpgen-patch.h): a state is
+ * u64 id; u32 version; u8 block_disable; u8 is_shadow; u16 reserved (0);
+ * a shadow id is u64 id; u64 state (0: tied to none).
+ */
+#define KLPGEN_RECORD_SIZE	16
+
+struct klpgen_state_rec {
+	uint64_t id;
+	uint32_t version;
+	bool block_disable;
+	bool is_shadow;
+};
+
+struct klpgen_shadow_rec {
+	uint64_t id;
+	uint64_t state;
+};
+
+/* Record @i of @data: 0, or -1 if malformed (id 0, a flag not 0 or 1,
+ * reserved bits set). */
+int klpgen_state_rec(const void *data, size_t i, struct klpgen_state_rec *st);
+void klpgen_shadow_rec(const void *data, size_t i,
+		       struct klpgen_shadow_rec *sh);
 
 /* ---- object and module names ---- */
 

@@ -377,6 +377,32 @@ static int do_abi(int argc, char **argv)
 		printf("%s\n", klp_objname_ok(argv[1]) ? "ok" : "bad");
 		return 0;
 	}
+	if (!strcmp(w, "records") && argc == 3) {
+		/* FILE of 16-byte records, as states or as shadow ids */
+		size_t len, i;
+		char *data = read_whole(argv[2], &len);
+
+		if (!data)
+			return EXIT_BAD_INPUT;
+		for (i = 0; i < len / KLPGEN_RECORD_SIZE; i++) {
+			struct klpgen_state_rec st;
+			struct klpgen_shadow_rec sh;
+
+			if (!strcmp(argv[1], "shadow")) {
+				klpgen_shadow_rec(data, i, &sh);
+				printf("%llu %llu\n", (unsigned long long)sh.id,
+				       (unsigned long long)sh.state);
+			} else if (klpgen_state_rec(data, i, &st)) {
+				printf("malformed\n");
+			} else {
+				printf("%llu %u %d %d\n",
+				       (unsigned long long)st.id, st.version,
+				       st.block_disable, st.is_shadow);
+			}
+		}
+		free(data);
+		return 0;
+	}
 	if (!strcmp(w, "symname") && argc == 2) {
 		printf("%s\n", klp_symname_ok(argv[1]) ? "ok" : "bad");
 		return 0;

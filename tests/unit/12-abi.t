@@ -86,4 +86,17 @@ exit_is "parse: unknown kind" 2 "$Q" abi cb-parse __klpgen_cb_pre_load_f
 exit_is "parse: no function" 2 "$Q" abi cb-parse __klpgen_cb_pre_patch_
 exit_is "parse: no '_' after the kind" 2 "$Q" abi cb-parse __klpgen_cb_pre_patchf
 exit_is "parse: another prefix" 2 "$Q" abi cb-parse __klpgen_new.vmlinux.f.0
+# .klpgen.states and .klpgen.shadow_ids records: 16 bytes, little-endian.
+mk_tmpdir
+# id 0x0102 version 3, block_disable 1; then id 0 (malformed); then a flag 2
+printf '\x02\x01\0\0\0\0\0\0\x03\0\0\0\x01\0\0\0' >"$TMP/st"
+printf '\0\0\0\0\0\0\0\0\x03\0\0\0\0\0\0\0' >>"$TMP/st"
+printf '\x05\0\0\0\0\0\0\0\x01\0\0\0\0\x02\0\0' >>"$TMP/st"
+printf '\x07\0\0\0\0\0\0\0\x01\0\0\0\0\0\x01\0' >>"$TMP/st"
+is "$(a records state "$TMP/st")" "258 3 1 0
+malformed
+malformed
+malformed" "state records: fields read little-endian; id 0, a flag of 2, reserved bits refused"
+printf '\x09\0\0\0\0\0\0\0\x02\x01\0\0\0\0\0\0' >"$TMP/sh"
+is "$(a records shadow "$TMP/sh")" "9 258" "shadow record: id and the state it is tied to"
 done_testing
