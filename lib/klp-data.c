@@ -37,12 +37,18 @@ static const uint64_t obj_ptrs[] = { 0, 8, 16, 24, 32, 40 };
 static const struct layout func_layout = { FUNC_EXT, func_ptrs, 2, 0 };
 static const struct layout obj_layout = { OBJ_EXT, obj_ptrs, 6, 8 };
 
+static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len);
+
+/* 0 where @sec has no such bytes (SHT_NOBITS: zeros) */
 static uint64_t get_u64(const struct section *sec, uint64_t off)
 {
-	const unsigned char *p = (const unsigned char *)sec->data + off;
+	const unsigned char *p;
 	uint64_t v = 0;
 	int i;
 
+	if (!has_bytes(sec, off, 8))
+		return 0;
+	p = (const unsigned char *)sec->data + off;
 	for (i = 7; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
@@ -56,13 +62,15 @@ static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len)
 
 static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
 {
-	const unsigned char *p = (const unsigned char *)sec->data + off;
+	const unsigned char *p;
 	uint64_t i;
 
 	if (sec->sh.sh_type == SHT_NOBITS)
 		return true;
 	if (!has_bytes(sec, off, len))
 		return false;
+	/* only now: data is NULL for SHT_NOBITS (clang's UBSan) */
+	p = (const unsigned char *)sec->data + off;
 	for (i = 0; i < len; i++)
 		if (p[i])
 			return false;
