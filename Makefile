@@ -42,7 +42,10 @@ ALL_CFLAGS := $(CFLAGS) $(WARN) $(SANFLAGS) -std=gnu11 -D_GNU_SOURCE \
 LDLIBS	:= -ldw -lelf -lz
 ALL_LDFLAGS := $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRCS := $(wildcard lib/*.c)
+# The architecture klpgen patches: lib/arch/$(KLPGEN_ARCH)/ (lib/arch.h).
+# Not ARCH: kernel build environments export that with other values.
+KLPGEN_ARCH ?= x86
+LIB_SRCS := $(wildcard lib/*.c) $(wildcard lib/arch/$(KLPGEN_ARCH)/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB_A	 := $(O)/libklpgen.a
 

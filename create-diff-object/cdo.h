@@ -20,7 +20,9 @@
  *   kpatch.c     kpatch-macros.h annotations (.kpatch.* sections)
  *   crc.c        export CRCs (MODVERSIONS) the patch changes
  *
- * Every phase is one pass over sections, symbols or relocations.  The
+ * Every phase is one pass over sections, symbols or relocations, but for
+ * pieces.c, which makes one pass over all relocations per out-of-line
+ * section (.fixup, .altinstr_aux: a few per object) and caches it.  The
  * relocations of a part of a section (a function, a special-section
  * entry, an alternative's replacement) come from the per-section index
  * sorted by offset (elf_range_relocs()), never from another scan of the
@@ -37,6 +39,7 @@
 
 #include "elf.h"
 #include "hash.h"
+#include "symsource.h"
 #include "util.h"
 
 /* --debug --debug: one line per correlated symbol */
@@ -79,28 +82,10 @@ struct func {
 	struct entry_list entries;	/* special-section entries it owns */
 };
 
-/* Entry size source of a special section, besides sh_entsize, --entsize
- * and the relocation layout (special.c). */
-enum entsize_src {
-	ES_DWARF,		/* struct size from DWARF (--symbols, --dwarf) */
-	ES_S32,			/* array of s32 (4) */
-	ES_PTR,			/* array of pointers (8) */
-};
+/* Special sections are described by lib/arch.h: struct special_desc. */
 
-struct special_desc {
-	const char *name;
-	enum entsize_src src;
-	const char *struct_name;	/* ES_DWARF */
-	unsigned int owner_off;		/* field pointing at the code */
-	bool has_key;			/* last relocated field: a key the loader
-					 * resolves (see reference.c) */
-	const char *parallel;		/* index-parallel companion section */
-	bool compare;			/* entries compared between builds */
-	bool altinstr;			/* .altinstructions: replacement */
-	const unsigned int *known;	/* entry sizes of kernel versions, 0-ended */
-};
-
-#define NO_OWNER_FIELD	(~0u)
+/* A field a special section's entries do not have (struct special). */
+#define NO_FIELD	(-1)
 
 /* A special section of one file, split into entries. */
 struct special {
@@ -110,8 +95,9 @@ struct special {
 	struct special *parallel;	/* e.g. .orc_unwind for .orc_unwind_ip */
 	size_t entsize;			/* stride; the last entry may be shorter */
 	size_t nr;
-	int key_off;			/* has_key: offset of the key, else -1 */
-	int line_off;			/* __bug_table: u16 line field, else -1 */
+	/* Offsets of fields in an entry, or NO_FIELD. */
+	int key_off;			/* has_key: the key */
+	int line_off;			/* __bug_table: u16 line field */
 	int replen_off;			/* .altinstructions: u8 replacement length */
 	struct func **owner;		/* owning function per entry, or NULL */
 	struct reloc **relocs;		/* sorted relocs of sec */
@@ -227,7 +213,6 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 bool targets_equal(struct cdo *c, const struct target *o,
 		   const struct target *p);
 char *target_desc(const struct target *t);	/* malloc'd */
-bool is_pcrel(uint32_t type);
 bool is_mergeable(const struct section *sec);
 /* Function or object symbol containing @off of @sec, or NULL. */
 struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
@@ -236,7 +221,8 @@ struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
 /* compare.c */
 void compare_funcs(struct cdo *c);
 /* Compare byte ranges with relocations symbolically; NULL if equal, else
- * a malloc'd reason.  @ignore_lo..@ignore_hi (relative) are ignored. */
+ * a malloc'd reason and *diff_at, the offset in the range where they
+ * first differ. */
 char *compare_range(struct cdo *c, struct section *os, uint64_t ooff,
 		    struct section *ps, uint64_t poff, uint64_t len,
 		    uint64_t *diff_at);
@@ -286,7 +272,7 @@ void special_include_entries(struct cdo *c);
  */
 bool special_piece(struct special *sp, size_t idx, struct section **sec,
 		   uint64_t *off, uint64_t *len);
-#define PIECE_FIELD	4
+#define PIECE_FIELD	arch_alt_repl_field()
 
 
 /* entsize.c */
@@ -351,12 +337,15 @@ void kernel_close(struct cdo *c);
 /* Exported per Module.symvers; *module gets the exporter ("vmlinux" ...). */
 bool kernel_exported(struct cdo *c, const char *name, const char **module);
 bool kernel_has_symvers(struct cdo *c);
-/* CRC of  in --symvers (the running kernel). */
+/* CRC of @name in --symvers (the running kernel); false if not there. */
 bool kernel_symvers_crc(struct cdo *c, const char *name, uint32_t *crc);
 /* Symbol defined in the --symbols file? */
 bool kernel_defines(struct cdo *c, const char *name);
 bool kernel_symbols_is_vmlinux(struct cdo *c);
-/* kallsyms position of an original symbol; -1 if not found. */
+/*
+ * kallsyms position of an original symbol; SYMPOS_NONE if not found,
+ * SYMPOS_AMBIGUOUS for a global that is not unique (lib/symsource.h).
+ */
 long kernel_sympos(struct cdo *c, struct symbol *osym);
 /* Size of struct @name from the DWARF of --symbols, else of --dwarf; 0 if
  * unknown.  *from: the file that had it. */

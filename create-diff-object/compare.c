@@ -269,7 +269,7 @@ static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
 	len = lo < lp ? lo : lp;
 	why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
 			 ep->sp->sec, ep->idx * ep->sp->entsize, len, &opt, &at);
-	if (why && line >= 0 && line == eo->sp->line_off &&
+	if (why && line != NO_FIELD && line == eo->sp->line_off &&
 	    at >= (uint64_t)line && at < (uint64_t)line + 2) {
 		free(why);
 		opt.ign_lo = line;

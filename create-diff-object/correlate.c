@@ -51,7 +51,7 @@ bool is_func_sym(const struct symbol *sym)
 	return sym->type == STT_FUNC && sym->sec && is_text_section(sym->sec) &&
 	       !str_starts_with(sym->name, "__pfx_") &&
 	       !str_starts_with(sym->name, "__cfi_") &&
-	       !str_starts_with(sym->name, KLPGEN_CB_PREFIX);
+	       !is_klpgen_cb_name(sym->name);
 }
 
 static void collect_file(struct cdo *c, struct elf_file *elf, bool patched)
@@ -338,9 +338,9 @@ static void correlate_round(struct cdo *c, int round)
 		if (g->n[0] == 1 && g->n[1] == 1) {
 			correlate_pair(g->v[0][0], g->v[1][0]);
 		} else if (g->n[0] && g->n[1] && round == 1) {
-			/* exact names first: mark the group through ->status */
+			/* exact names first: mark the group (->in_group) */
 			for (j = 0; j < g->n[0]; j++)
-				g->v[0][j]->status = 1;
+				g->v[0][j]->in_group = true;
 			for (j = 0; j < g->n[1]; j++) {
 				struct symbol *p = g->v[1][j], *o;
 
@@ -348,13 +348,13 @@ static void correlate_round(struct cdo *c, int round)
 					continue;
 				for (o = elf_find_symbol(c->orig, p->name); o;
 				     o = elf_find_symbol_next(c->orig, o))
-					if (o->status == 1 && !o->twin)
+					if (o->in_group && !o->twin)
 						break;
 				if (o)
 					correlate_pair(o, p);
 			}
 			for (j = 0; j < g->n[0]; j++) {
-				g->v[0][j]->status = 0;
+				g->v[0][j]->in_group = false;
 				if (!g->v[0][j]->twin) {
 					lo = g->v[0][j];
 					no++;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cdo.h"
+#include "klpgen-abi.h"
 
 static void jstr(struct strbuf *sb, const char *s)
 {
@@ -155,7 +156,7 @@ int write_explain(struct cdo *c)
 			continue;
 		strbuf_addf(&sb, "%s\n    {", first ? "" : ",");
 		jfield(&sb, "name", s->name, false);
-		jfield(&sb, "kind", str_starts_with(s->name, ".klp.sym.") ?
+		jfield(&sb, "kind", is_klp_sym_name(s->name) ?
 		       "klp" : "exported", true);
 		strbuf_add(&sb, "}", 1);
 		first = false;

@@ -21,24 +21,22 @@
 
 #include "cdo.h"
 
-static const unsigned char endbr64[4] = { 0xf3, 0x0f, 0x1e, 0xfa };
-
 bool is_fentry_table(const struct special *sp)
 {
 	return !strcmp(sp->desc->name, "__mcount_loc") ||
 	       !strcmp(sp->desc->name, "__patchable_function_entries");
 }
 
-/* Offset of the ftrace site in @sym: 0, or 4 after an endbr64. */
+/* Offset of the ftrace site in @sym (x86: 0, or 4 after an endbr64). */
 static uint64_t site_of(const struct symbol *sym)
 {
 	const struct section *sec = sym->sec;
 	uint64_t at = sym->sym.st_value;
 
-	if (sec->data && at + 4 <= sec->size &&
-	    !memcmp((const unsigned char *)sec->data + at, endbr64, 4))
-		return 4;
-	return 0;
+	if (!sec->data || at >= sec->size)
+		return 0;
+	return arch_fentry_site((const unsigned char *)sec->data + at,
+				sec->size - at);
 }
 
 /* A fentry table entry that @a owns records the site of @f, at @at. */
@@ -90,7 +88,8 @@ static bool table_has_site(struct cdo *c, const struct func *f)
 /* A relocation to __fentry__ (call, or NOP'ed to R_X86_64_NONE) there. */
 static bool calls_fentry(const struct func *f)
 {
-	uint64_t at = f->sym->sym.st_value + site_of(f->sym) + 1;
+	uint64_t at = f->sym->sym.st_value + site_of(f->sym) +
+		      arch_fentry_reloc_off();
 	struct reloc *r = elf_find_reloc(f->sym->sec, at, 4);
 
 	return r && r->offset == at && r->sym && r->sym->name &&

@@ -47,7 +47,7 @@ static void include_sec(struct work *w, struct section *sec, const char *why)
 		       w->from ? w->from->name : "code", sec->name, why);
 		return;
 	}
-	if (special_desc(sec->name) || !strcmp(sec->name, ".altinstr_replacement"))
+	if (special_desc(sec->name) || arch_is_alt_repl_section(sec->name))
 		return;		/* split per entry by special.c */
 	if (!is_text_section(sec) && w->has_existing[sec->index]) {
 		refuse(w->c, "new data %s shares section %s with existing variables: build with -fdata-sections",
@@ -360,7 +360,7 @@ void include_all(struct cdo *c)
 
 		if (s->twin || !s->sec || sym_is_undefined(s))
 			continue;
-		if (str_starts_with(s->name, KLPGEN_CB_PREFIX)) {
+		if (is_klpgen_cb_name(s->name)) {
 			c->has_klpgen = true;
 			include_sec(&w, s->sec, s->name);
 		} else if (s->type == STT_OBJECT && s->bind != STB_LOCAL &&

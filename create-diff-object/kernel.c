@@ -96,12 +96,9 @@ bool kernel_defines(struct cdo *c, const char *name)
 long kernel_sympos(struct cdo *c, struct symbol *osym)
 {
 	struct kernel *k = K(c);
-	long pos;
 
-	if (osym->bind != STB_LOCAL) {
-		pos = symsource_global_pos(k->ss, osym->name);
-		return pos == SYMPOS_AMBIGUOUS ? -2 : pos;
-	}
+	if (osym->bind != STB_LOCAL)
+		return symsource_global_pos(k->ss, osym->name);
 	if (!k->file_done) {
 		k->file = symsource_match_file(k->ss, c->orig);
 		k->file_done = true;
@@ -110,9 +107,8 @@ long kernel_sympos(struct cdo *c, struct symbol *osym)
 			      c->symbols_path);
 	}
 	if (!k->file)
-		return -1;
-	pos = symsource_local_pos(k->ss, k->file, osym->name);
-	return pos < 0 ? -1 : pos;
+		return SYMPOS_NONE;
+	return symsource_local_pos(k->ss, k->file, osym->name);
 }
 
 /*

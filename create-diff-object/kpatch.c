@@ -68,8 +68,8 @@ static void record_target(struct cdo *c, struct section *sec, size_t idx,
 {
 	struct reloc *r = elf_find_reloc(sec, off, 8);
 
-	if (!r || r->offset != off || r->type != R_X86_64_64)
-		bad_entry(c, sec, idx, "is not a pointer (no R_X86_64_64 relocation)");
+	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
+		bad_entry(c, sec, idx, "is not a pointer (no 64-bit absolute relocation)");
 	reloc_target(c->patched, r, t);
 }
 
@@ -131,17 +131,15 @@ static size_t nr_records(struct cdo *c, struct section *sec, size_t size)
 static void read_callbacks(struct cdo *c, struct section *sec)
 {
 	const char *kind = sec->name + strlen(KPATCH_SEC_PREFIX "callbacks.");
-	size_t i, k, n = nr_records(c, sec, 16);
+	size_t i, n = nr_records(c, sec, 16);
+	int k = klp_cb_kind_of(kind);
 
-	for (k = 0; k < 4; k++)
-		if (!strcmp(kind, meta_callback_kinds[k]))
-			break;
-	if (k == 4)
+	if (k < 0)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: unknown callback kind '%s'",
 			 c->patched_path, sec->name, kind);
 	for (i = 0; i < n; i++) {
 		struct symbol *fn = record_func(c, sec, i, i * 16)->sym;
-		char *alias = xasprintf(KLPGEN_CB_PREFIX "%s_%s", kind, fn->name);
+		char *alias = klpgen_cb_name(k, fn->name);
 
 		if (!elf_find_symbol(c->patched, alias)) {
 			elf_add_symbol(c->patched, alias, STB_GLOBAL, STT_FUNC,
@@ -257,7 +255,7 @@ static void check_sections_exist(struct cdo *c)
 	for (i = 0; i < k->nr_ignored_secs; i++) {
 		const char *n = k->ignored_secs[i];
 
-		if (special_desc(n) || !strcmp(n, ".altinstr_replacement"))
+		if (special_desc(n) || arch_is_alt_repl_section(n))
 			WARN("warning: KPATCH_IGNORE_SECTION(\"%s\") has no effect: the entries of %s go with their functions",
 			     n, n);
 		else if (!elf_find_section(c->patched, n) &&

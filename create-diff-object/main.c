@@ -189,10 +189,12 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 	c->out_path = argv[optind + 2];
 	if (!c->symbols_path)
 		c->symbols_path = c->orig_path;
-	if (!*c->objname || strlen(c->objname) > KLP_OBJNAME_MAX ||
-	    strpbrk(c->objname, ". ,/"))
+	/* the kernel's name of the object: '-' is '_' */
+	c->objname = cdo_own(c, klp_objname_dup(c->objname,
+						 strlen(c->objname)));
+	if (!klp_objname_ok(c->objname))
 		die_code(EXIT_BAD_INPUT,
-			 "bad object name '%s' (at most %d characters, no '.', ',', '/')",
+			 "bad object name '%s' (vmlinux or a module name: [A-Za-z0-9_-], at most %d characters)",
 			 c->objname, KLP_OBJNAME_MAX);
 	c->is_vmlinux = !strcmp(c->objname, "vmlinux");
 	check_out_path(c);
@@ -205,10 +207,10 @@ static struct elf_file *open_rel(const char *path)
 
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
-	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != arch_machine()) {
 		elf_close(elf);
 		die_code(EXIT_BAD_INPUT,
-			 "%s: not an x86_64 relocatable object", path);
+			 "%s: not an %s relocatable object", path, arch_name());
 	}
 	if (!elf->symtab) {
 		elf_close(elf);

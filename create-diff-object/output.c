@@ -281,7 +281,6 @@ static void extract_objects(struct out *o)
 				      s->sym.st_size, sane_align(o, ps));
 		o->symmap[i] = elf_add_symbol(o->e, s->name, s->bind, s->type,
 					      d, off, s->sym.st_size);
-		s->status = (int)off;	/* where its relocations go */
 	}
 	for (i = 1; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
@@ -292,7 +291,8 @@ static void extract_objects(struct out *o)
 		rv = elf_range_relocs(ps, s->sym.st_value, s->sym.st_size, &n);
 		for (j = 0; j < n; j++)
 			copy_reloc(o, split[ps->index], rv[j]->offset -
-				   s->sym.st_value + s->status, rv[j]);
+				   s->sym.st_value + o->symmap[i]->sym.st_value,
+				   rv[j]);
 	}
 	free(split);
 }
@@ -305,6 +305,7 @@ static void add_aliases(struct out *o)
 	for (i = 0; i < c->nr_funcs; i++) {
 		struct func *f = &c->funcs[i];
 		struct symbol *ps = f->sym, *ns;
+		const char *why;
 		char *name;
 		long pos;
 
@@ -315,14 +316,20 @@ static void add_aliases(struct out *o)
 		if (pos < 0) {
 			refuse(c, "changed function %s (section %s) %s in %s",
 			       ps->name, ps->sec->name,
-			       pos == -2 ? "is ambiguous" : "is not found",
+			       pos == SYMPOS_AMBIGUOUS ? "is ambiguous" : "is not found",
 			       c->symbols_path);
 			o->failed = true;
 			continue;
 		}
 		/* named after the function of the running kernel */
-		name = xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%ld", c->objname,
-				 f->twin->sym->name, pos);
+		name = klpgen_new_name(c->objname, f->twin->sym->name, pos,
+				       &why);
+		if (!name) {
+			refuse(c, "changed function %.64s (section %s): %s",
+			       ps->name, ps->sec->name, why);
+			o->failed = true;
+			continue;
+		}
 		/* at the copy: its section, or where it was split out to */
 		ns = elf_add_symbol(o->e, name, STB_GLOBAL, STT_FUNC,
 				    o->symmap[ps->index]->sec,

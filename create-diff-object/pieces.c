@@ -23,8 +23,7 @@ struct starts {
 bool is_piece_section(const struct section *s)
 {
 	return is_text_section(s) && !s->func && s->data &&
-	       !special_desc(s->name) &&
-	       strcmp(s->name, ".altinstr_replacement");
+	       !special_desc(s->name) && !arch_is_alt_repl_section(s->name);
 }
 
 static int cmp_u64(const void *a, const void *b)

@@ -49,12 +49,13 @@ static bool module_is(const char *path, const char *objname)
 static char *klp_name(struct cdo *c, const char *obj, const char *name,
 		      long pos)
 {
-	if (strlen(name) > KLP_SYMNAME_MAX) {
-		refuse(c, "symbol name %.40s... is longer than the kernel's %d characters",
-		       name, KLP_SYMNAME_MAX);
-		return NULL;
-	}
-	return xasprintf(KLP_SYM_PREFIX "%s.%s,%ld", obj, name, pos);
+	const char *why;
+	char *s = klp_sym_name(obj, name, pos, &why);
+
+	if (!s)
+		refuse(c, "symbol %.64s%s: no klp symbol for it: the name %s",
+		       name, strlen(name) > 64 ? "..." : "", why);
+	return s;
 }
 
 
@@ -131,12 +132,25 @@ char *reference_name(struct cdo *c, struct symbol *psym, bool *is_klp)
 		refuse(c, "%s %s (section %s) %s in %s",
 		       psym->bind == STB_LOCAL ? "static" : "global",
 		       psym->name, psym->sec ? psym->sec->name : "?",
-		       pos == -2 ? "is ambiguous" : "is not found",
+		       pos == SYMPOS_AMBIGUOUS ? "is ambiguous" : "is not found",
 		       c->symbols_path);
 		return NULL;
 	}
 	/* the running kernel knows the original name (numbers may differ) */
 	return klp_name(c, c->objname, psym->twin->name, pos);
+}
+
+static bool is_vmlinux_klp_sym(const char *name)
+{
+	struct klp_sym_name kn;
+	const char *why;
+	bool ret;
+
+	if (klp_sym_name_parse(name, &kn, &why))
+		return false;
+	ret = !strcmp(kn.obj, "vmlinux");
+	klp_sym_name_free(&kn);
+	return ret;
 }
 
 static bool in_diff(const struct target *t)
@@ -158,8 +172,7 @@ static void hazard(struct cdo *c, struct special *sp, size_t idx,
 		return;
 	name = reference_name(c, t.sym, &klp);
 	/* .klp.sym.vmlinux.*: applied by the loader before these sections */
-	if (name && klp &&
-	    !str_starts_with(name, KLP_SYM_PREFIX "vmlinux.")) {
+	if (name && klp && !is_vmlinux_klp_sym(name)) {
 		struct func *f = sp->owner[idx];
 		char *why = NULL;
 
@@ -190,7 +203,7 @@ void check_hazards(struct cdo *c)
 			if (!sp->include[j])
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
-			if (sp->key_off >= 0)
+			if (sp->key_off != NO_FIELD)
 				for (k = 0; k < n; k++)
 					if (rv[k]->offset == j * sp->entsize +
 					    (uint64_t)sp->key_off)

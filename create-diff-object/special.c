@@ -10,7 +10,8 @@
  * s32 or pointers); each is checked against the relocation layout
  * (entsize.c), and a size that does not fit stops the tool naming both.
  * Without any, the layout gives the size.  Struct sizes differ between
- * kernel versions (the known ones are listed per section); the fields the
+ * kernel versions (the known ones are listed per section, with the
+ * layouts, in lib/arch/<arch>/special.c); the fields the
  * tool reads are found from the layout: the key is the last relocated
  * field, the bug line follows the last one, the alternative's replacement
  * length sits where that version put it.
@@ -21,54 +22,9 @@
 #include "cdo.h"
 #include "dwarf.h"
 
-/* 6.1: 12; with a format string: 16; no BUGVERBOSE: 8; absolute: 24 */
-static const unsigned int bug_sizes[] = { 12, 16, 8, 24, 0 };
-/* relative (4.15+ x86): 16; absolute: 24 */
-static const unsigned int jump_sizes[] = { 16, 24, 0 };
-/* with padlen (4.18 and other older kernels): 13; 6.1: 12; ft_flags (6.3+): 14 */
-static const unsigned int alt_sizes[] = { 12, 13, 14, 0 };
-/* insn, fixup, handler or data: 12; insn, fixup: 8 */
-static const unsigned int ex_sizes[] = { 12, 8, 0 };
-static const unsigned int sc_sizes[] = { 8, 0 };
-/* u8 *instr; u8 type; u8 len (+ u16 clobbers before 6.0), padded */
-static const unsigned int pv_sizes[] = { 16, 0 };
-static const unsigned int orc_sizes[] = { 6, 0 };
-
-static const struct special_desc descs[] = {
-	{ "__bug_table", ES_DWARF, "bug_entry", 0, false, NULL, true, false,
-	  bug_sizes },
-	{ "__jump_table", ES_DWARF, "jump_entry", 0, true, NULL, true, false,
-	  jump_sizes },
-	{ ".altinstructions", ES_DWARF, "alt_instr", 0, false, NULL, true, true,
-	  alt_sizes },
-	{ "__ex_table", ES_DWARF, "exception_table_entry", 0, false, NULL,
-	  true, false, ex_sizes },
-	{ ".static_call_sites", ES_DWARF, "static_call_site", 0, true, NULL,
-	  true, false, sc_sizes },
-	{ ".parainstructions", ES_DWARF, "paravirt_patch_site", 0, false, NULL,
-	  true, false, pv_sizes },
-	{ "__mcount_loc", ES_PTR, NULL, 0, false, NULL, false, false, NULL },
-	{ "__patchable_function_entries", ES_PTR, NULL, 0, false, NULL,
-	  false, false, NULL },
-	{ ".orc_unwind_ip", ES_S32, NULL, 0, false, ".orc_unwind", false, false,
-	  NULL },
-	{ ".orc_unwind", ES_DWARF, "orc_entry", NO_OWNER_FIELD, false,
-	  ".orc_unwind_ip", false, false, orc_sizes },
-	{ ".smp_locks", ES_S32, NULL, 0, false, NULL, false, false, NULL },
-	{ ".retpoline_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
-	{ ".return_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
-	{ ".call_sites", ES_S32, NULL, 0, false, NULL, false, false, NULL },
-	{ ".ibt_endbr_seal", ES_S32, NULL, 0, false, NULL, false, false, NULL },
-};
-
 const struct special_desc *special_desc(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(descs) / sizeof(descs[0]); i++)
-		if (!strcmp(descs[i].name, name))
-			return &descs[i];
-	return NULL;
+	return arch_special_desc(name);
 }
 
 /*
@@ -83,7 +39,7 @@ bool is_special_candidate(const struct section *sec)
 		".exit.", ".discard", ".debug", ".note", ".comment",
 		".eh_frame", "___ksymtab", "__ksymtab", "__kcrctab",
 		".initcall", ".con_initcall", ".modinfo", "__param",
-		"__modver", ".klpgen.", ".gnu.", ".altinstr_replacement",
+		"__modver", ".klpgen.", ".gnu.",
 		".rela", ".symtab", ".strtab", ".shstrtab", "__tracepoints",
 		"_ftrace_events", "_ftrace_eval_map", "__bpf_raw_tp_map",
 		".ref.data", ".meminit.", ".export_symbol", ".BTF",
@@ -94,6 +50,7 @@ bool is_special_candidate(const struct section *sec)
 	size_t i;
 
 	if (is_text_section(sec) || sec->func || special_desc(sec->name) ||
+	    arch_is_alt_repl_section(sec->name) ||
 	    sec->sh.sh_type == SHT_GROUP || sec->sh.sh_type == SHT_SYMTAB ||
 	    sec->sh.sh_type == SHT_STRTAB)
 		return false;
@@ -214,7 +171,7 @@ static void find_fields(struct elf_file *elf, struct special *sp)
 	const struct special_desc *d = sp->desc;
 	size_t k = sp->nr ? sp->first_reloc[1] : 0;
 
-	sp->key_off = sp->line_off = sp->replen_off = -1;
+	sp->key_off = sp->line_off = sp->replen_off = NO_FIELD;
 	if (d->has_key && k)
 		sp->key_off = (int)sp->relocs[k - 1]->offset;
 	/* bug_entry: addr, file (, format); line follows the last pointer */
@@ -226,19 +183,12 @@ static void find_fields(struct elf_file *elf, struct special *sp)
 			sp->line_off = (int)(r->offset + (w ? w : 4));
 	}
 	if (d->altinstr) {
-		/* u8 replacementlen: after instrlen, before padlen (13) */
-		switch (sp->entsize) {
-		case 12: case 13:
-			sp->replen_off = 11;
-			break;
-		case 14:
-			sp->replen_off = 13;
-			break;
-		default:
+		sp->replen_off = arch_alt_replen_off(sp->entsize);
+		if (sp->replen_off < 0)
 			die_code(EXIT_BAD_INPUT,
-				 "%s: %s: entries of %zu bytes: not a struct alt_instr the tool knows (12, 13 or 14 bytes), so its replacement length is unknown",
-				 elf->path, sp->sec->name, sp->entsize);
-		}
+				 "%s: %s: entries of %zu bytes: not a struct %s the tool knows (%s), so its replacement length is unknown",
+				 elf->path, sp->sec->name, sp->entsize,
+				 d->struct_name, arch_alt_sizes());
 		if (special_entry_len(sp, sp->nr - 1) <= (size_t)sp->replen_off)
 			die_code(EXIT_BAD_INPUT,
 				 "%s: %s: the last entry (%zu bytes) has no replacement length",
@@ -336,7 +286,7 @@ static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
 		return false;
 	*sec = r->sym->sec;
 	*off = r->addend;
-	if (sp->replen_off < 0 ||
+	if (sp->replen_off == NO_FIELD ||
 	    special_entry_len(sp, idx) <= (size_t)sp->replen_off)
 		return false;
 	*len = ((unsigned char *)sp->sec->data)[eoff + sp->replen_off];

@@ -17,22 +17,6 @@
 
 #include "cdo.h"
 
-bool is_pcrel(uint32_t type)
-{
-	switch (type) {
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_PC64:
-	case R_X86_64_PC16:
-	case R_X86_64_PC8:
-	case R_X86_64_GOTPCREL:
-	case R_X86_64_GOTPCRELX:
-	case R_X86_64_REX_GOTPCRELX:
-		return true;
-	}
-	return false;
-}
-
 bool is_mergeable(const struct section *sec)
 {
 	return (sec->sh.sh_flags & SHF_MERGE) && sec->data;
@@ -127,7 +111,7 @@ void reloc_target(const struct elf_file *elf, const struct reloc *r,
 
 	memset(t, 0, sizeof(*t));
 	if (r->sec && r->sec->base && is_text_section(r->sec->base) &&
-	    is_pcrel(r->type))
+	    arch_reloc_is_pcrel(r->type))
 		bias = -(int64_t)insn_tail(r->sec->base, r->offset);
 	t->bias = bias;
 	/* labels in mergeable sections (.LC0 kept by the assembler) are
@@ -215,7 +199,7 @@ static bool is_source_location(const struct section *s)
 {
 	struct reloc *r = elf_find_reloc((struct section *)s, 0, 8);
 
-	return s->size >= 16 && r && r->offset == 0 && r->type == R_X86_64_64 &&
+	return s->size >= 16 && r && r->offset == 0 && arch_reloc_is_abs64(r->type) &&
 	       r->sym->sec && is_mergeable(r->sym->sec) &&
 	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
 }
@@ -261,19 +245,19 @@ static bool anon_equal(struct cdo *c, struct section *os, struct section *ps)
 
 	if (os->twin != ps)
 		return false;
-	if (ps->status)			/* 1 equal/in progress, 2 differ */
-		return ps->status == 1;
-	ps->status = 1;
+	if (ps->twin_cmp != TWIN_CMP_UNKNOWN)
+		return ps->twin_cmp == TWIN_CMP_EQUAL;
+	ps->twin_cmp = TWIN_CMP_EQUAL;	/* while comparing: a cycle is equal */
 	if (os->size != ps->size) {
-		ps->status = 2;
+		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		return false;
 	}
 	why = compare_range(c, os, 0, ps, 0, os->size, &at);
 	if (why) {
-		ps->status = 2;
+		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		free(why);
 	}
-	return ps->status == 1;
+	return ps->twin_cmp == TWIN_CMP_EQUAL;
 }
 
 bool targets_equal(struct cdo *c, const struct target *o,

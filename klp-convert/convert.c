@@ -36,129 +36,8 @@ void conv_error(int code, const char *fmt, ...)
 		conv_status = code;
 }
 
-bool is_klp_sym_name(const char *s)
-{
-	return str_starts_with(s, KLP_SYM_PREFIX);
-}
-
-/* Module names as the kernel keeps them ('-' already turned into '_'). */
-static const char objname_chars[] =
-	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
-
-bool klp_objname_ok(const char *obj)
-{
-	size_t n = strlen(obj);
-
-	if (!n || n > KLP_OBJNAME_MAX)
-		return false;
-	return strspn(obj, objname_chars) == n;
-}
-
-int klp_name_parse(const char *s, struct klp_name *kn, const char **why)
-{
-	const char *obj, *dot, *name, *comma, *p;
-	char *end;
-
-	memset(kn, 0, sizeof(*kn));
-	if (!is_klp_sym_name(s)) {
-		*why = "does not start with " KLP_SYM_PREFIX;
-		return -1;
-	}
-	obj = s + strlen(KLP_SYM_PREFIX);
-	dot = strchr(obj, '.');
-	if (!dot || dot == obj) {
-		*why = "has no object name";
-		return -1;
-	}
-	if ((size_t)(dot - obj) > KLP_OBJNAME_MAX) {
-		*why = "has an object name longer than the kernel's limit of 55";
-		return -1;
-	}
-	name = dot + 1;
-	comma = strchr(name, ',');
-	if (!comma) {
-		*why = "has no ',<sympos>'";
-		return -1;
-	}
-	if (comma == name) {
-		*why = "has an empty symbol name";
-		return -1;
-	}
-	if ((size_t)(comma - name) > KLP_SYMNAME_MAX) {
-		*why = "has a symbol name longer than the kernel's limit of 511";
-		return -1;
-	}
-	p = comma + 1;
-	if (*p < '0' || *p > '9') {
-		*why = "has no numeric sympos after ','";
-		return -1;
-	}
-	kn->pos = strtoul(p, &end, 10);
-	if (*end || (end - p) > 9) {
-		*why = "has a malformed sympos";
-		return -1;
-	}
-	kn->obj = xstrndup(obj, dot - obj);
-	if (!klp_objname_ok(kn->obj)) {
-		free(kn->obj);
-		kn->obj = NULL;
-		*why = "has an invalid object name";
-		return -1;
-	}
-	kn->name = xstrndup(name, comma - name);
-	return 0;
-}
-
-void klp_name_free(struct klp_name *kn)
-{
-	free(kn->obj);
-	free(kn->name);
-	kn->obj = kn->name = NULL;
-}
-
-/* Relocation types x86's apply_relocate_add() can apply. */
-static bool klp_reloc_type_ok(uint32_t type)
-{
-	switch (type) {
-	case R_X86_64_NONE:
-	case R_X86_64_64:
-	case R_X86_64_32:
-	case R_X86_64_32S:
-	case R_X86_64_PC32:
-	case R_X86_64_PLT32:
-	case R_X86_64_PC64:
-		return true;
-	}
-	return false;
-}
-
-/*
- * Sections the kernel processes while the livepatch module loads (jump
- * labels, static calls, alternatives, paravirt patching, ...).  Klp
- * relocations against vmlinux are applied before them, in the loader's
- * apply_relocations() (Linux 5.8, "livepatch: Apply vmlinux-specific KLP
- * relocations early"); those against another module's symbols only when
- * that module loads, so there they would be read unapplied.
- */
-static const char *const early_sections[] = {
-	"__jump_table", ".static_call_sites", ".altinstructions",
-	".altinstr_replacement", ".parainstructions", ".smp_locks",
-	".retpoline_sites", ".return_sites", ".call_sites", ".ibt_endbr_seal",
-	"__mcount_loc", ".orc_unwind_ip", "__ex_table", "__bug_table",
-};
-
-static bool is_early_section(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(early_sections) / sizeof(early_sections[0]); i++)
-		if (!strcmp(name, early_sections[i]))
-			return true;
-	return false;
-}
-
 struct ksym {
-	struct klp_name kn;
+	struct klp_sym_name kn;
 	bool valid;
 };
 
@@ -233,6 +112,7 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 		struct user_sym *us = &o->syms[i];
 		struct symbol *sym, *klp, *next;
 		unsigned long pos = us->pos;
+		const char *why;
 		bool seen = false;
 		char *kname;
 
@@ -252,8 +132,10 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			}
 			pos = 0;
 		}
-		kname = xasprintf(KLP_SYM_PREFIX "%s.%s,%lu", us->obj,
-				  us->name, pos);
+		/* main.c checked the parts: --sym names always build */
+		kname = klp_sym_name(us->obj, us->name, pos, &why);
+		if (!kname)
+			DIE("--sym %s: %s", us->name, why);
 		for (sym = elf_find_symbol(elf, us->name); sym; sym = next) {
 			next = elf_find_symbol_next(elf, sym);
 			if (sym->removed)
@@ -341,8 +223,7 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			sym->shndx = SHN_UNDEF;
 			sym->sym.st_shndx = SHN_UNDEF;
 		}
-		ks->valid = false;
-		sym->status = 1;	/* no longer a klp symbol */
+		ks->valid = false;	/* no longer a klp symbol */
 	}
 	redirects_apply(&rd, elf);
 	symvers_free(sv);
@@ -420,15 +301,15 @@ static int load_targets(struct conv_opts *o, struct elf_file *elf,
 		n++;
 	}
 	for (i = 0; i < elf->nr_syms; i++) {
-		struct klp_name kn;
+		struct klp_sym_name kn;
 		const char *why;
 
 		if (elf->syms[i]->type == STT_SECTION ||
-		    klp_name_parse(elf->syms[i]->name, &kn, &why))
+		    klp_sym_name_parse(elf->syms[i]->name, &kn, &why))
 			continue;
 		strbuf_add(names, kn.name, strlen(kn.name) + 1);
 		n++;
-		klp_name_free(&kn);
+		klp_sym_name_free(&kn);
 	}
 	hash_init(&wanted, n * 2);
 	for (off = 0; off < names->len; off += strlen(names->buf + off) + 1)
@@ -441,7 +322,7 @@ static int load_targets(struct conv_opts *o, struct elf_file *elf,
 static struct section *klp_rela_for(struct elf_file *elf, const char *obj,
 				    struct section *base)
 {
-	char *name = xasprintf(KLP_RELA_PREFIX "%s.%s", obj, base->name);
+	char *name = klp_rela_name(obj, base->name);
 	struct section *sec = NULL;
 	struct hash_entry *e;
 
@@ -464,15 +345,6 @@ static struct section *klp_rela_for(struct elf_file *elf, const char *obj,
 	}
 	free(name);
 	return sec;
-}
-
-/* The object name a .klp.rela section claims. */
-static char *klp_rela_obj(const char *secname)
-{
-	const char *obj = secname + strlen(KLP_RELA_PREFIX);
-	const char *dot = strchr(obj, '.');
-
-	return dot ? xstrndup(obj, dot - obj) : NULL;
 }
 
 static bool field_is_zero(struct section *base, uint64_t off, uint32_t type)
@@ -513,10 +385,10 @@ static void move_relocs(struct elf_file *elf)
 		if (!is_rela_section(rela) || rela->removed || !rela->base)
 			continue;
 		base = rela->base;
-		in_klp = str_starts_with(rela->name, KLP_RELA_PREFIX);
+		in_klp = is_klp_rela_name(rela->name);
 		for (j = k = 0; j < rela->nr_relocs; j++) {
 			struct reloc *r = &rela->relocs[j];
-			struct ksym *ks = r->sym->status ? NULL : ksym_of(r->sym);
+			struct ksym *ks = ksym_of(r->sym);
 			struct section *dst = NULL;
 
 			if (ks && !ks->valid)
@@ -524,13 +396,13 @@ static void move_relocs(struct elf_file *elf)
 			if (ks && !(base->sh.sh_flags & SHF_ALLOC)) {
 				/* The loader skips these (debug info). */
 			} else if (ks) {
-				if (!klp_reloc_type_ok(r->type)) {
+				if (!arch_reloc_klp_ok(r->type)) {
 					conv_error(EXIT_UNSAFE, "symbol %s: relocation type %s at %s+0x%llx cannot be applied by the kernel's klp relocation code",
 						   r->sym->name,
 						   reloc_type_name(r->type),
 						   base->name,
 						   (unsigned long long)r->offset);
-				} else if (is_early_section(base->name) &&
+				} else if (arch_is_early_section(base->name) &&
 					   strcmp(ks->kn.obj, "vmlinux")) {
 					conv_error(EXIT_UNSAFE, "symbol %s: referenced from %s+0x%llx, which the kernel processes when the livepatch module loads; klp relocations against module %s are applied only when %s loads (only vmlinux ones are applied before)",
 						   r->sym->name, base->name,
@@ -603,7 +475,8 @@ static void check_group_sigs(struct elf_file *elf)
 
 		if (g->sh.sh_type != SHT_GROUP || !sig)
 			continue;
-		if (sig->removed || (is_klp_sym_name(sig->name) && !sig->status))
+		/* --symvers renames the klp symbols it makes plain */
+		if (sig->removed || is_klp_sym_name(sig->name))
 			conv_error(EXIT_BAD_INPUT, "group section %s: its signature %s %s",
 				   g->name, sig->name, sig->removed ?
 				   "would be folded into another symbol" :
@@ -620,10 +493,10 @@ static void check_klp_relas(struct elf_file *elf)
 		struct section *rela = elf->secs[i];
 		char *obj;
 
-		if (rela->removed || !str_starts_with(rela->name, KLP_RELA_PREFIX))
+		if (rela->removed || !is_klp_rela_name(rela->name))
 			continue;
-		obj = klp_rela_obj(rela->name);
-		if (!obj || !klp_objname_ok(obj)) {
+		obj = klp_rela_name_obj(rela->name);
+		if (!obj) {
 			conv_error(EXIT_BAD_INPUT, "section %s: malformed klp relocation section name",
 				   rela->name);
 			free(obj);
@@ -634,7 +507,7 @@ static void check_klp_relas(struct elf_file *elf)
 				   rela->name);
 		for (j = 0; j < rela->nr_relocs; j++) {
 			struct symbol *sym = rela->relocs[j].sym;
-			struct ksym *ks = sym->status ? NULL : ksym_of(sym);
+			struct ksym *ks = ksym_of(sym);
 
 			if (!ks || !ks->valid) {
 				conv_error(EXIT_BAD_INPUT, "section %s: relocation against %s, which is not a klp symbol",
@@ -665,16 +538,15 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	elf = elf_open(in);
 	if (!elf)
 		return EXIT_BAD_INPUT;
-	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != EM_X86_64) {
-		WARN("%s: not an x86_64 relocatable object or module", in);
+	if (elf->ehdr.e_type != ET_REL || elf->ehdr.e_machine != arch_machine()) {
+		WARN("%s: not an %s relocatable object or module", in,
+		     arch_name());
 		elf_close(elf);
 		return EXIT_BAD_INPUT;
 	}
 
-	for (i = 0; i < elf->nr_syms; i++) {
+	for (i = 0; i < elf->nr_syms; i++)
 		elf->syms[i]->priv = NULL;
-		elf->syms[i]->status = 0;
-	}
 	if (load_targets(o, elf, &names)) {
 		targets_free(o);
 		strbuf_free(&names);
@@ -711,7 +583,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 				   sym->name, sym->shndx);
 			continue;
 		}
-		if (klp_name_parse(sym->name, &ks->kn, &why)) {
+		if (klp_sym_name_parse(sym->name, &ks->kn, &why)) {
 			conv_error(EXIT_UNSAFE, "symbol %s: %s", sym->name, why);
 			continue;
 		}
@@ -749,7 +621,7 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 	for (i = 0; i < elf->nr_syms; i++)
 		elf->syms[i]->priv = NULL;
 	for (i = 0; i < nr; i++)
-		klp_name_free(&kinfo[i].kn);
+		klp_sym_name_free(&kinfo[i].kn);
 	free(kinfo);
 	free(ksyms);
 	targets_free(o);

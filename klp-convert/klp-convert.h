@@ -11,13 +11,6 @@
 struct elf_file;
 struct symbol;
 
-/* A parsed ".klp.sym.<obj>.<name>,<pos>". */
-struct klp_name {
-	char *obj;
-	char *name;
-	unsigned long pos;
-};
-
 /* "NAME=OBJ[,POS]" given with --sym. */
 struct user_sym {
 	char *name;
@@ -51,13 +44,6 @@ struct conv_opts {
 extern int conv_status;
 void conv_error(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/* ".klp.sym.O.N,P" -> 0; -1 and *why otherwise.  Free with klp_name_free. */
-int klp_name_parse(const char *s, struct klp_name *kn, const char **why);
-void klp_name_free(struct klp_name *kn);
-bool is_klp_sym_name(const char *s);
-/* Valid object name for the kernel's "%55[^.]": [A-Za-z0-9_], 1..55. */
-bool klp_objname_ok(const char *obj);
 
 /* verify.c */
 struct target *target_find(struct conv_opts *o, const char *obj);

@@ -55,11 +55,8 @@ static void add_target(struct conv_opts *o, const char *name, const char *path)
 
 static char *module_name(const char *s, size_t len)
 {
-	char *name = xstrndup(s, len), *p;
+	char *name = klp_objname_dup(s, len);
 
-	for (p = name; *p; p++)
-		if (*p == '-')
-			*p = '_';
 	if (!klp_objname_ok(name) || !strcmp(name, "vmlinux"))
 		die_code(EXIT_BAD_INPUT, "invalid object name '%s'", name);
 	return name;
@@ -79,7 +76,8 @@ static void parse_module(struct conv_opts *o, const char *arg)
 
 static void parse_sym(struct conv_opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '='), *comma;
+	const char *eq = strchr(arg, '='), *comma, *why;
+	char *klp;
 	struct user_sym *us;
 	char *end;
 
@@ -89,9 +87,6 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 	us = &o->syms[o->nr_syms++];
 	memset(us, 0, sizeof(*us));
 	us->name = xstrndup(arg, eq - arg);
-	if (strlen(us->name) > KLP_SYMNAME_MAX || strchr(us->name, ','))
-		die_code(EXIT_BAD_INPUT, "--sym: symbol name '%s' is not usable in a klp symbol",
-			 us->name);
 	comma = strchr(eq + 1, ',');
 	if (comma) {
 		if (comma[1] < '0' || comma[1] > '9')
@@ -108,6 +103,12 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 	us->obj = strcmp(eq + 1, "vmlinux") && strncmp(eq + 1, "vmlinux,", 8) ?
 		  module_name(eq + 1, comma - eq - 1) :
 		  xstrdup("vmlinux");
+	/* the klp symbol it becomes must be one the kernel reads back */
+	klp = klp_sym_name(us->obj, us->name, us->pos, &why);
+	if (!klp)
+		die_code(EXIT_BAD_INPUT, "--sym %s: not usable as a klp symbol: the name %s",
+			 us->name, why);
+	free(klp);
 }
 
 /* OUT may be IN (converted in place), never a file checked against. */

@@ -4,16 +4,10 @@
  *
  * Only the symbol table of a target is used (the ELF layer does not parse
  * the relocations of a linked vmlinux, which can have millions).  Symbols
- * are counted the way the kernel's klp_find_object_symbol() sees them
- * through kallsyms:
- *  - vmlinux: every named, defined symbol that is not a section or file
- *    symbol;
- *  - a module: the same, restricted to SHF_ALLOC sections that stay after
- *    init (not ".init*"), i.e. the module's core kallsyms.
- * Only the count matters here: create-diff-object computes positions (in
- * kallsyms order); klp-convert checks that a position can resolve.
- * (lib/symsource.c also counts a module's .init symbols, which the kernel
- * drops from a module's kallsyms once it is loaded.)
+ * are counted by lib/symsource.c, the way the kernel's
+ * klp_find_object_symbol() sees them through kallsyms and the way
+ * create-diff-object computed their positions; only the count matters
+ * here: klp-convert checks that a position can resolve.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +16,7 @@
 
 #include "elf.h"
 #include "klp-convert.h"
+#include "symsource.h"
 #include "util.h"
 
 struct target *target_find(struct conv_opts *o, const char *obj)
@@ -41,8 +36,10 @@ struct target *target_find(struct conv_opts *o, const char *obj)
  */
 static int target_read(struct target *t, struct hashmap *wanted)
 {
+	struct symsource *ss;
 	struct elf_file *elf;
-	size_t i;
+	struct hash_entry *e;
+	size_t b;
 
 	hash_init(&t->counts, 64);
 	t->loaded = true;
@@ -54,26 +51,20 @@ static int target_read(struct target *t, struct hashmap *wanted)
 		elf_close(elf);
 		return -1;
 	}
-	for (i = 1; i < elf->nr_syms; i++) {
-		struct symbol *s = elf->syms[i];
-		struct hash_entry *he, *we;
+	ss = symsource_of(elf, !strcmp(t->name, "vmlinux"));
+	for (b = 0; b < wanted->nbuckets; b++)
+		for (e = wanted->buckets[b]; e; e = e->next) {
+			long n;
 
-		if (!s->name[0] || s->type == STT_SECTION ||
-		    s->type == STT_FILE || sym_is_undefined(s))
-			continue;
-		we = hash_first(wanted, s->name);
-		if (!we)
-			continue;
-		if (elf->ehdr.e_type == ET_REL &&
-		    (!s->sec || !(s->sec->sh.sh_flags & SHF_ALLOC) ||
-		     str_starts_with(s->sec->name, ".init")))
-			continue;
-		he = hash_first(&t->counts, s->name);
-		if (he)
-			he->val = (void *)((uintptr_t)he->val + 1);
-		else	/* the key must outlive the map: use the wanted key */
-			hash_add(&t->counts, we->key, (void *)(uintptr_t)2);
-	}
+			if (hash_find(&t->counts, e->key))
+				continue;	/* a name wanted twice */
+			n = symsource_count(ss, e->key);
+			/* the key must outlive the map: use the wanted key */
+			if (n)
+				hash_add(&t->counts, e->key,
+					 (void *)(uintptr_t)(n + 1));
+		}
+	symsource_close(ss);
 	elf_close(elf);
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * klpgen build: the driver from source patches to a livepatch module.
  * One concern per file:
- *   build.c     options, the phases in order, the summary
+ *   build.c     options, the phases in order
  *   kpatch-build.c  kpatch-build's command line onto the same phases
  *   oot.c       an out-of-tree module instead of the kernel tree
  *   inputs.c    finding the inputs (--kernel, --root, defaults) and
@@ -27,6 +27,8 @@
  *               the module (klpgen_make_module(), in-process)
  *   summary.c   the one-screen summary read back from the diff objects
  *   build-publish.c  --prev checks, then the module into the output dir
+ *   package.c   --package: the packages of the module written
+ *   toolchain.c the kernel's compiler, passed to every make (klpgen.h)
  */
 #ifndef KLPGEN_BUILD_H
 #define KLPGEN_BUILD_H
@@ -38,15 +40,16 @@
 
 #include "fs.h"
 #include "hash.h"
+#include "klpgen-abi.h"
 #include "klpgen.h"
 #include "spawn.h"
 #include "strlist.h"
 #include "util.h"
 
 /* Module names: klpgen build's, and kpatch-build's file names (the
- * kernel turns their '-' into '_'). */
-#define KLPGEN_NAME_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
-#define KPATCH_NAME_CHARS	"ABCDEFGHIJKLMNOPQRSTUVWXYZ" KLPGEN_NAME_CHARS "-"
+ * kernel turns their '-' into '_'); checked by klp_modname_ok(). */
+#define KLPGEN_NAME_CHARS	KLPGEN_MODNAME_CHARS
+#define KPATCH_NAME_CHARS	KLP_MODFILE_CHARS
 
 enum build_mode { MODE_AUTO, MODE_TARGETED, MODE_FULL };
 
@@ -273,6 +276,7 @@ void kb_publish_module(struct build *b);
 int kb_diff_objects(struct build *b);
 int kb_explain_write(struct build *b);
 int kb_make_module(struct build *b);
+/* summary.c */
 void kb_print_summary(struct build *b);
 
 /* package.c: check --package, --version, --release (exit 2 if bad). */

@@ -432,9 +432,8 @@ static void check_name(struct build *b)
 	/* kpatch-build names files as kpatch does (kpatch-build.c) */
 	if (!b->kpatch)
 		normalize_name(b->name);
-	if (!*b->name || strlen(b->name) > 55 ||
-	    strspn(b->name, b->kpatch ? KPATCH_NAME_CHARS : KLPGEN_NAME_CHARS) !=
-	    strlen(b->name))
+	if (!klp_modname_ok(b->name, b->kpatch ? KPATCH_NAME_CHARS :
+			    KLPGEN_NAME_CHARS))
 		die_code(EXIT_BAD_INPUT, "bad module name '%s' (letters, "
 			 "digits and '_'%s, at most 55)", b->name,
 			 b->kpatch ? ", '-'" : "");

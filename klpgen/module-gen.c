@@ -30,15 +30,6 @@ static struct pobj *pobj_get(struct patch_desc *pd, const char *name)
 	return po;
 }
 
-static uint64_t get_le(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = (v << 8) | p[n];
-	return v;
-}
-
 /* A record section must exist only as plain data: no relocations. */
 static int record_section(struct elf_file *elf, const char *name,
 			  struct section **out)
@@ -49,9 +40,9 @@ static int record_section(struct elf_file *elf, const char *name,
 	if (!sec)
 		return 0;
 	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
-	    sec->size % 16) {
-		WARN("%s: section %s: size %zu is not a multiple of 16",
-		     elf->path, name, sec->size);
+	    sec->size % KLPGEN_RECORD_SIZE) {
+		WARN("%s: section %s: size %zu is not a multiple of %d",
+		     elf->path, name, sec->size, KLPGEN_RECORD_SIZE);
 		return EXIT_BAD_INPUT;
 	}
 	if (sec->rela && sec->rela->nr_relocs) {
@@ -73,21 +64,22 @@ static int read_states(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_STATES_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size; off += 16) {
-		const unsigned char *p = (const unsigned char *)sec->data + off;
-		struct pstate st = {
-			.id = get_le(p, 8),
-			.version = (uint32_t)get_le(p + 8, 4),
-			.block_disable = p[12],
-			.is_shadow = p[13],
-			.from = path,
-		};
+	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_state_rec rec;
+		struct pstate st;
 
-		if (!st.id || p[12] > 1 || p[13] > 1 || get_le(p + 14, 2)) {
+		if (klpgen_state_rec(sec->data, off, &rec)) {
 			WARN("%s: %s record %zu is malformed (id 0, flags not 0/1 or reserved bits set)",
-			     path, KLPGEN_STATES_SEC, off / 16);
+			     path, KLPGEN_STATES_SEC, off);
 			return EXIT_BAD_INPUT;
 		}
+		st = (struct pstate){
+			.id = rec.id,
+			.version = rec.version,
+			.block_disable = rec.block_disable,
+			.is_shadow = rec.is_shadow,
+			.from = path,
+		};
 		for (i = 0; i < pd->nr_states; i++) {
 			if (pd->states[i].id != st.id)
 				continue;
@@ -136,9 +128,13 @@ static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_SHADOW_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size; off += 16) {
-		const unsigned char *p = (const unsigned char *)sec->data + off;
-		uint64_t id = get_le(p, 8), state = get_le(p + 8, 8);
+	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_shadow_rec rec;
+		uint64_t id, state;
+
+		klpgen_shadow_rec(sec->data, off, &rec);
+		id = rec.id;
+		state = rec.state;
 
 		if (state && (ret = add_tie(pd, id, state, path)))
 			return ret;
@@ -241,43 +237,34 @@ static int check_reverts(const struct patch_desc *pd)
 	return 0;
 }
 
-/* "__klpgen_new.<obj>.<func>.<pos>" */
+/* "__klpgen_new.<obj>.<func>.<pos>" (lib/klpgen-abi.h) */
 static int add_func(struct patch_desc *pd, const struct module_input *in,
 		    struct symbol *sym)
 {
-	const char *obj = sym->name + strlen(KLPGEN_NEW_PREFIX);
-	const char *dot = strchr(obj, '.'), *last = strrchr(obj, '.');
+	struct klpgen_new_name nn;
 	struct pobj *po;
 	struct pfunc *pf;
-	char *end, *func;
+	const char *why;
 	unsigned long pos;
+	char *func;
 	size_t i;
 
-	if (!dot || last == dot || last[1] < '0' || last[1] > '9') {
-		WARN("%s: symbol %s: malformed, want " KLPGEN_NEW_PREFIX "<object>.<function>.<sympos>",
-		     in->path, sym->name);
+	if (klpgen_new_name_parse(sym->name, &nn, &why)) {
+		WARN("%s: symbol %s: %s", in->path, sym->name, why);
 		return EXIT_BAD_INPUT;
 	}
-	pos = strtoul(last + 1, &end, 10);
-	if (*end) {
-		WARN("%s: symbol %s: malformed sympos", in->path, sym->name);
-		return EXIT_BAD_INPUT;
-	}
-	if ((size_t)(dot - obj) != strlen(in->obj) ||
-	    strncmp(obj, in->obj, dot - obj)) {
+	if (strcmp(nn.obj, in->obj)) {
 		WARN("%s: symbol %s patches another object than %s",
 		     in->path, sym->name, in->obj);
+		klpgen_new_name_free(&nn);
 		return EXIT_BAD_INPUT;
 	}
+	free(nn.obj);
+	func = nn.func;
+	pos = nn.pos;
 	if (sym->bind != STB_GLOBAL || !sym->sec || !is_text_section(sym->sec)) {
 		WARN("%s: symbol %s must be a GLOBAL symbol in a text section",
 		     in->path, sym->name);
-		return EXIT_BAD_INPUT;
-	}
-	func = xstrndup(dot + 1, last - dot - 1);
-	if (strlen(func) > KLP_SYMNAME_MAX) {
-		WARN("%s: function name %s too long for the kernel", in->path,
-		     func);
 		free(func);
 		return EXIT_BAD_INPUT;
 	}
@@ -300,22 +287,15 @@ static int add_func(struct patch_desc *pd, const struct module_input *in,
 	return 0;
 }
 
-/* "__klpgen_cb_<kind>_<fn>" */
+/* "__klpgen_cb_<kind>_<fn>" (lib/klpgen-abi.h) */
 static int add_callback(struct patch_desc *pd, const struct module_input *in,
 			struct symbol *sym)
 {
-	const char *rest = sym->name + strlen(KLPGEN_CB_PREFIX);
+	enum klp_cb_kind k;
 	struct pobj *po;
-	int k;
+	const char *fn;
 
-	for (k = 0; k < NR_CB_KINDS; k++) {
-		size_t n = strlen(meta_callback_kinds[k]);
-
-		if (!strncmp(rest, meta_callback_kinds[k], n) && rest[n] == '_' &&
-		    rest[n + 1])
-			break;
-	}
-	if (k == NR_CB_KINDS) {
+	if (klpgen_cb_name_parse(sym->name, &k, &fn)) {
 		WARN("%s: symbol %s: unknown callback kind", in->path,
 		     sym->name);
 		return EXIT_BAD_INPUT;
@@ -328,7 +308,7 @@ static int add_callback(struct patch_desc *pd, const struct module_input *in,
 	po = pobj_get(pd, in->obj);
 	if (po->cb[k]) {
 		WARN("object %s has two %s callbacks: %s and %s", in->obj,
-		     meta_callback_kinds[k], po->cb[k], sym->name);
+		     klp_cb_kinds[k], po->cb[k], sym->name);
 		return EXIT_BAD_INPUT;
 	}
 	po->cb[k] = xstrdup(sym->name);
@@ -402,9 +382,9 @@ int patch_read(const struct module_opts *o, struct patch_desc *pd)
 
 			if (sym->type == STT_SECTION)
 				continue;
-			if (str_starts_with(sym->name, KLPGEN_NEW_PREFIX))
+			if (is_klpgen_new_name(sym->name))
 				ret = add_func(pd, in, sym);
-			else if (str_starts_with(sym->name, KLPGEN_CB_PREFIX))
+			else if (is_klpgen_cb_name(sym->name))
 				ret = add_callback(pd, in, sym);
 		}
 		if (!ret)
@@ -441,7 +421,7 @@ void patch_free(struct patch_desc *pd)
 			free(po->funcs[j].sym);
 		}
 		free(po->funcs);
-		for (j = 0; j < NR_CB_KINDS; j++)
+		for (j = 0; j < NR_KLP_CB_KINDS; j++)
 			free(po->cb[j]);
 		free(po->name);
 	}
@@ -661,11 +641,16 @@ char *patch_meta(const struct module_opts *o, const struct patch_desc *pd)
 		for (j = 0; j < po->nr_funcs; j++)
 			meta_add_func(&m, po->name, po->funcs[j].old_name,
 				      po->funcs[j].pos);
-		for (j = 0; j < NR_CB_KINDS; j++)
-			if (po->cb[j])
-				meta_add_callback(&m, po->name, meta_callback_kinds[j],
-						  po->cb[j] + strlen(KLPGEN_CB_PREFIX) +
-						  strlen(meta_callback_kinds[j]) + 1);
+		for (j = 0; j < NR_KLP_CB_KINDS; j++) {
+			enum klp_cb_kind kind;
+			const char *fn;
+
+			/* add_callback() parsed it */
+			if (po->cb[j] &&
+			    !klpgen_cb_name_parse(po->cb[j], &kind, &fn))
+				meta_add_callback(&m, po->name,
+						  klp_cb_kinds[kind], fn);
+		}
 	}
 	for (i = 0; i < pd->nr_reverts; i++)
 		meta_add_revert(&m, pd->reverts[i].obj, pd->reverts[i].func);
@@ -756,16 +741,16 @@ char *patch_header(const struct module_opts *o, const struct patch_desc *pd)
 	strbuf_addf(&sb, "\n/* X(return type, symbol) */\n"
 		    "#define KLPGEN_CALLBACK_DECLS(X) \\\n");
 	for (i = 0; i < pd->nr_objs; i++)
-		for (k = 0; k < NR_CB_KINDS; k++)
+		for (k = 0; k < NR_KLP_CB_KINDS; k++)
 			if (pd->objs[i].cb[k])
 				strbuf_addf(&sb, "\tX(%s, %s) \\\n",
-					    k == CB_PRE_PATCH ? "int" : "void",
+					    k == KLP_CB_PRE_PATCH ? "int" : "void",
 					    pd->objs[i].cb[k]);
 	strbuf_addf(&sb, "\t/* end */\n\n");
 	for (i = 0; i < pd->nr_objs; i++)
-		for (k = 0; k < NR_CB_KINDS; k++)
+		for (k = 0; k < NR_KLP_CB_KINDS; k++)
 			strbuf_addf(&sb, "#define KLPGEN_CB_%zu_%s %s\n", i,
-				    meta_callback_kinds[k],
+				    klp_cb_kinds[k],
 				    pd->objs[i].cb[k] ? pd->objs[i].cb[k] : "NULL");
 
 	strbuf_addf(&sb, "\n/* X(\"namespace\"): MODULE_IMPORT_NS */\n"

@@ -6,12 +6,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "klpgen-abi.h"
 #include "klpgen-meta.h"
 #include "module.h"
-
-enum cb_kind { CB_PRE_PATCH, CB_POST_PATCH, CB_PRE_UNPATCH, CB_POST_UNPATCH,
-	       NR_CB_KINDS };
-/* The kinds in order: meta_callback_kinds[] (lib/klpgen-meta.h). */
 
 struct pfunc {
 	char *old_name;
@@ -23,7 +20,7 @@ struct pobj {
 	char *name;		/* "vmlinux" or a module */
 	struct pfunc *funcs;
 	size_t nr_funcs;
-	char *cb[NR_CB_KINDS];	/* alias symbols, or NULL */
+	char *cb[NR_KLP_CB_KINDS];	/* alias symbols by kind, or NULL */
 };
 
 struct pstate {

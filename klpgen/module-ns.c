@@ -62,7 +62,7 @@ int patch_namespaces(const struct module_opts *o, struct patch_desc *pd)
 			const struct symvers_entry *e;
 
 			if (!sym_is_undefined(s) || s->type == STT_SECTION ||
-			    !s->name[0] || str_starts_with(s->name, KLP_SYM_PREFIX))
+			    !s->name[0] || is_klp_sym_name(s->name))
 				continue;
 			e = symvers_find(sv, s->name);
 			if (e && e->namespace && e->namespace[0]) {

@@ -401,13 +401,9 @@ static void usage(FILE *out)
 
 static char *objname(const char *s, size_t len)
 {
-	char *name = xstrndup(s, len), *p;
+	char *name = klp_objname_dup(s, len);
 
-	for (p = name; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	if (!*name || strlen(name) > KLP_OBJNAME_MAX ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(name))
+	if (!klp_objname_ok(name))
 		die_code(EXIT_BAD_INPUT, "invalid object name '%s'", name);
 	return name;
 }
@@ -540,9 +536,7 @@ int cmd_module(int argc, char **argv)
 		ret = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if (!*o.name || strlen(o.name) > KLP_OBJNAME_MAX ||
-	    strspn(o.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-		   "0123456789_-") != strlen(o.name)) {
+	if (!klp_modname_ok(o.name, KLP_MODFILE_CHARS)) {
 		WARN("invalid module name '%s': [A-Za-z0-9_-], at most %d characters",
 		     o.name, KLP_OBJNAME_MAX);
 		ret = EXIT_BAD_INPUT;

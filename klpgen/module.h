@@ -19,7 +19,7 @@ struct module_input {
 void module_inputs_free(struct module_input *v, size_t n);
 
 struct module_opts {
-	const char *name;		/* module name: [a-z0-9_], <= 55 */
+	const char *name;		/* NAME.ko: klp_modname_ok(KLP_MODFILE_CHARS) */
 	const char *kbuild;		/* kernel build dir (-k) */
 	const char *outdir;		/* -o; default "." */
 	bool replace;			/* default true */

@@ -144,10 +144,10 @@ static int read_modinfo(struct pkg *p, struct pkg_module *m)
 			ret = -1;
 		}
 	}
-	/* elf_open() takes x86_64 only; the table grows with it. */
-	if (!ret && elf->ehdr.e_machine == EM_X86_64) {
-		p->rpm_arch = "x86_64";
-		p->deb_arch = "amd64";
+	/* elf_open() takes the machine of lib/arch.h only */
+	if (!ret && elf->ehdr.e_machine == arch_machine()) {
+		p->rpm_arch = arch_rpm_name();
+		p->deb_arch = arch_deb_name();
 	}
 	free(vermagic);
 	free(name);

@@ -110,9 +110,7 @@ static char **module_names(const char *base, const struct series *s)
 	for (i = 0; i < s->n; i++) {
 		names[i] = xasprintf("%s_v%s", base, s->steps[i].version);
 		normalize_name(names[i]);
-		if (strlen(names[i]) > 55 ||
-		    strspn(names[i], "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-		    strlen(names[i]))
+		if (!klp_modname_ok(names[i], KLPGEN_MODNAME_CHARS))
 			die_code(EXIT_BAD_INPUT, "bad module name '%s' for step %zu (letters, digits and '_', at most 55)",
 				 names[i], i + 1);
 		for (j = 0; j < i; j++)

@@ -18,24 +18,17 @@ struct summary {
 	struct strlist changed, added, callbacks, states, shadows, reverts;
 };
 
-/* "post_unpatch_fn" -> "fn (post_unpatch)" */
-static void add_callback(struct summary *s, const char *kind_fn)
+/* "__klpgen_cb_post_unpatch_fn" -> "fn (post_unpatch)" */
+static void add_callback(struct summary *s, const char *alias)
 {
-	static const char *const kinds[] = {
-		"pre_patch_", "post_patch_", "pre_unpatch_", "post_unpatch_",
-	};
-	size_t i;
+	enum klp_cb_kind kind;
+	const char *fn;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-		size_t l = strlen(kinds[i]);
-
-		if (!strncmp(kind_fn, kinds[i], l)) {
-			sl_add_own(&s->callbacks, xasprintf("%s (%.*s)",
-				   kind_fn + l, (int)l - 1, kinds[i]));
-			return;
-		}
-	}
-	sl_add(&s->callbacks, kind_fn);
+	if (!klpgen_cb_name_parse(alias, &kind, &fn))
+		sl_add_own(&s->callbacks, xasprintf("%s (%s)", fn,
+						    klp_cb_kinds[kind]));
+	else
+		sl_add(&s->callbacks, alias + strlen(KLPGEN_CB_PREFIX));
 }
 
 /*
@@ -68,20 +61,21 @@ static void summarize_object(struct summary *s, const char *path)
 	for (i = 0; i < elf->nr_syms; i++) {
 		struct symbol *sym = elf->syms[i];
 		const char *n = sym->name;
+		struct klpgen_new_name nn;
+		const char *why;
 
-		if (str_starts_with(n, KLPGEN_NEW_PREFIX)) {
-			/* __klpgen_new.<obj>.<func>.<pos> */
-			const char *o = n + strlen(KLPGEN_NEW_PREFIX);
-			const char *f = strchr(o, '.') + 1;
-			const char *dot = strrchr(f, '.');
-
-			if (str_starts_with(o, "vmlinux."))
-				sl_add_own(&s->changed, xstrndup(f, dot - f));
+		if (is_klpgen_new_name(n)) {
+			/* klpgen module refuses a malformed one */
+			if (klpgen_new_name_parse(n, &nn, &why))
+				continue;
+			if (!strcmp(nn.obj, "vmlinux"))
+				sl_add(&s->changed, nn.func);
 			else
-				sl_add_own(&s->changed, xasprintf("%.*s:%.*s",
-					(int)(f - 1 - o), o, (int)(dot - f), f));
-		} else if (str_starts_with(n, KLPGEN_CB_PREFIX)) {
-			add_callback(s, n + strlen(KLPGEN_CB_PREFIX));
+				sl_add_own(&s->changed, xasprintf("%s:%s",
+					   nn.obj, nn.func));
+			klpgen_new_name_free(&nn);
+		} else if (is_klpgen_cb_name(n)) {
+			add_callback(s, n);
 		}
 	}
 	for (i = 0; i < elf->nr_syms; i++) {
@@ -99,14 +93,14 @@ static void summarize_object(struct summary *s, const char *path)
 			free(base);
 	}
 	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		const unsigned char *d = (const unsigned char *)sec->data + off;
-		unsigned long long id;
-		unsigned int ver;
+	for (off = 0; sec && sec->data &&
+	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_state_rec st;
 
-		memcpy(&id, d, 8);
-		memcpy(&ver, d + 8, 4);
-		sl_add_own(&s->states, xasprintf("%#llx v%u", id, ver));
+		/* klpgen module refused malformed ones */
+		if (!klpgen_state_rec(sec->data, off, &st))
+			sl_add_own(&s->states, xasprintf("%#llx v%u",
+				   (unsigned long long)st.id, st.version));
 	}
 	sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
 	for (off = 0; sec && sec->data && off < sec->size;) {
@@ -118,11 +112,13 @@ static void summarize_object(struct summary *s, const char *path)
 		off += n + 1;
 	}
 	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
-	for (off = 0; sec && sec->data && off + 16 <= sec->size; off += 16) {
-		unsigned long long id;
+	for (off = 0; sec && sec->data &&
+	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+		struct klpgen_shadow_rec sh;
 
-		memcpy(&id, (const char *)sec->data + off, 8);
-		sl_add_own(&s->shadows, xasprintf("%#llx", id));
+		klpgen_shadow_rec(sec->data, off, &sh);
+		sl_add_own(&s->shadows, xasprintf("%#llx",
+			   (unsigned long long)sh.id));
 	}
 	elf_close(elf);
 }

@@ -30,7 +30,7 @@ struct elf_file *elf_create(const char *path)
 	eh->e_ident[EI_VERSION] = EV_CURRENT;
 	eh->e_ident[EI_OSABI] = ELFOSABI_NONE;
 	eh->e_type = ET_REL;
-	eh->e_machine = EM_X86_64;
+	eh->e_machine = arch_machine();
 	eh->e_version = EV_CURRENT;
 	eh->e_ehsize = sizeof(Elf64_Ehdr);
 	eh->e_shentsize = sizeof(Elf64_Shdr);

@@ -65,9 +65,9 @@ static int check_ehdr(struct elf_file *elf)
 	if (elf->map_size < sizeof(Elf64_Ehdr))
 		return elf_err(elf, "truncated ELF header (%zu bytes)",
 			       elf->map_size);
-	if (eh->e_machine != EM_X86_64)
-		return elf_err(elf, "machine %u is not x86_64 (EM_X86_64 = %u)",
-			       eh->e_machine, EM_X86_64);
+	if (eh->e_machine != arch_machine())
+		return elf_err(elf, "machine %u is not %s (%u)",
+			       eh->e_machine, arch_name(), arch_machine());
 	if (eh->e_type != ET_REL && eh->e_type != ET_EXEC &&
 	    eh->e_type != ET_DYN)
 		return elf_err(elf, "ELF type %u is not ET_REL, ET_EXEC or ET_DYN",

@@ -390,39 +390,12 @@ bool sym_is_undefined(const struct symbol *sym)
 	return !sym->sec && sym->shndx == SHN_UNDEF;
 }
 
-static const struct {
-	const char *name;
-	unsigned int width;
-} x86_relocs[] = {
-#define R(t, w) [R_X86_64_##t] = { "R_X86_64_" #t, w }
-	R(NONE, 0), R(64, 8), R(PC32, 4), R(GOT32, 4), R(PLT32, 4),
-	R(COPY, 0), R(GLOB_DAT, 8), R(JUMP_SLOT, 8), R(RELATIVE, 8),
-	R(GOTPCREL, 4), R(32, 4), R(32S, 4), R(16, 2), R(PC16, 2), R(8, 1),
-	R(PC8, 1), R(DTPMOD64, 8), R(DTPOFF64, 8), R(TPOFF64, 8),
-	R(TLSGD, 4), R(TLSLD, 4), R(DTPOFF32, 4), R(GOTTPOFF, 4),
-	R(TPOFF32, 4), R(PC64, 8), R(GOTOFF64, 8), R(GOTPC32, 4),
-	R(GOT64, 8), R(GOTPCREL64, 8), R(GOTPC64, 8), R(GOTPLT64, 8),
-	R(PLTOFF64, 8), R(SIZE32, 4), R(SIZE64, 8), R(GOTPC32_TLSDESC, 4),
-	R(TLSDESC_CALL, 0), R(TLSDESC, 16), R(IRELATIVE, 8),
-	R(RELATIVE64, 8), [41] = { "R_X86_64_GOTPCRELX", 4 },
-	[42] = { "R_X86_64_REX_GOTPCRELX", 4 },
-#undef R
-};
-
 unsigned int reloc_width(uint32_t type)
 {
-	if (type >= sizeof(x86_relocs) / sizeof(x86_relocs[0]))
-		return 0;
-	return x86_relocs[type].width;
+	return arch_reloc_width(type);
 }
 
 const char *reloc_type_name(uint32_t type)
 {
-	static __thread char buf[32];
-
-	if (type < sizeof(x86_relocs) / sizeof(x86_relocs[0]) &&
-	    x86_relocs[type].name)
-		return x86_relocs[type].name;
-	snprintf(buf, sizeof(buf), "R_X86_64_<%u>", type);
-	return buf;
+	return arch_reloc_name(type);
 }

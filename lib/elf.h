@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch.h"
 #include "hash.h"
 
 #ifndef SHF_RELA_LIVEPATCH
@@ -54,6 +55,13 @@
 
 struct section;
 struct symbol;
+
+/* A tool's memo of comparing a section with its twin (->twin_cmp). */
+enum twin_cmp {
+	TWIN_CMP_UNKNOWN,	/* not compared yet */
+	TWIN_CMP_EQUAL,		/* equal, or being compared: a cycle is equal */
+	TWIN_CMP_DIFFERENT,
+};
 
 /*
  * 32 bytes: objects hold millions.  Its position in sec->relocs is
@@ -100,7 +108,7 @@ struct section {
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct section *twin;
 	void *priv;
-	int status;
+	uint8_t twin_cmp;	/* enum twin_cmp */
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 
@@ -129,7 +137,7 @@ struct symbol {
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct symbol *twin;
 	void *priv;
-	int status;
+	bool in_group;		/* being paired with its name group */
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 
@@ -315,7 +323,7 @@ bool is_text_section(const struct section *sec);	/* SHF_EXECINSTR */
 bool is_rela_section(const struct section *sec);	/* SHT_RELA */
 bool is_debug_section(const struct section *sec);	/* .debug_*, .rela.debug_* */
 bool sym_is_undefined(const struct symbol *sym);
-/* Size of one relocation field for an x86_64 relocation type; 0 if unknown. */
+/* arch_reloc_width() and arch_reloc_name(), for the ELF layer's users. */
 unsigned int reloc_width(uint32_t type);
 const char *reloc_type_name(uint32_t type);
 

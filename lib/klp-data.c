@@ -37,12 +37,18 @@ static const uint64_t obj_ptrs[] = { 0, 8, 16, 24, 32, 40 };
 static const struct layout func_layout = { FUNC_EXT, func_ptrs, 2, 0 };
 static const struct layout obj_layout = { OBJ_EXT, obj_ptrs, 6, 8 };
 
+static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len);
+
+/* 0 where @sec has no such bytes (SHT_NOBITS: zeros) */
 static uint64_t get_u64(const struct section *sec, uint64_t off)
 {
-	const unsigned char *p = (const unsigned char *)sec->data + off;
+	const unsigned char *p;
 	uint64_t v = 0;
 	int i;
 
+	if (!has_bytes(sec, off, 8))
+		return 0;
+	p = (const unsigned char *)sec->data + off;
 	for (i = 7; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
@@ -75,7 +81,7 @@ static struct reloc *pointer_reloc(struct section *sec, uint64_t off)
 {
 	struct reloc *r = elf_find_reloc(sec, off, PTR);
 
-	if (!r || r->offset != off || r->type != R_X86_64_64)
+	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		return NULL;
 	return r;
 }
@@ -135,7 +141,7 @@ static bool layout_fits(const struct ref *at, const struct layout *l,
 		uint64_t rel = v[i]->offset - at->off;
 
 		if (rel / size >= n || !is_ptr_slot(l, rel % size) ||
-		    v[i]->type != R_X86_64_64)
+		    !arch_reloc_is_abs64(v[i]->type))
 			return false;
 	}
 	for (k = 0; k <= n; k++) {
@@ -195,17 +201,17 @@ static bool symname_ok(const char *s)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
 			return false;
-	return n <= KLP_SYMNAME_MAX;
+	return klp_symname_ok(s);
 }
 
 /* "__klpgen_cb_<kind>_<fn>" -> "fn"; other names as they are. */
-static const char *callback_name(const char *name, const char *kind)
+static const char *callback_name(const char *name, enum klp_cb_kind kind)
 {
-	size_t n = strlen(KLPGEN_CB_PREFIX), k = strlen(kind);
+	enum klp_cb_kind k;
+	const char *fn;
 
-	if (!strncmp(name, KLPGEN_CB_PREFIX, n) && !strncmp(name + n, kind, k) &&
-	    name[n + k] == '_' && name[n + k + 1])
-		return name + n + k + 1;
+	if (!klpgen_cb_name_parse(name, &k, &fn) && k == kind)
+		return fn;
 	return name;
 }
 
@@ -215,7 +221,8 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 {
 	size_t i;
 
-	for (i = 0; i < 4; i++) {
+	/* struct klp_callbacks: one pointer a kind, in enum order */
+	for (i = 0; i < NR_KLP_CB_KINDS; i++) {
 		struct reloc *r = pointer_reloc(sec, base + 16 + PTR * i);
 		struct symbol *fn;
 
@@ -228,11 +235,10 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 						   r->sym->sym.st_value + r->addend);
 		else if (!fn->sec && (fn->type == STT_SECTION || r->addend))
 			fn = NULL;
-		meta_add_callback(m, obj, meta_callback_kinds[i],
+		meta_add_callback(m, obj, klp_cb_kinds[i],
 				  callback_name(fn && *fn->name &&
 						symname_ok(fn->name) ?
-						fn->name : "unknown",
-						meta_callback_kinds[i]));
+						fn->name : "unknown", i));
 	}
 }
 
@@ -274,7 +280,7 @@ static const char *read_objects(struct elf_file *elf, const struct ref *at,
 		if (pointer_at(at->sec, base, &r) &&
 		    !(obj = string_at(&r, KLP_OBJNAME_MAX)))
 			return "a klp_object whose name is no string";
-		if (!meta_objname_ok(obj))
+		if (!klp_objname_ok(obj))
 			return "a klp_object with a malformed name";
 		meta_add_object(m, obj);
 		if (!pointer_at(at->sec, base + 8, &r))
@@ -338,7 +344,7 @@ static char *modinfo_name(const struct elf_file *elf, const char *path)
 		for (; p < end; p += strnlen(p, end - p) + 1)
 			if (!strncmp(p, "name=", 5) &&
 			    strnlen(p, end - p) < (size_t)(end - p) &&
-			    meta_objname_ok(p + 5))
+			    klp_objname_ok(p + 5))
 				return xstrdup(p + 5);
 	}
 	copy = xstrdup(path);
@@ -349,7 +355,7 @@ static char *modinfo_name(const struct elf_file *elf, const char *path)
 	for (dot = base; *dot; dot++)
 		if (*dot == '-')
 			*dot = '_';
-	name = xstrdup(meta_objname_ok(base) ? base : "unknown");
+	name = xstrdup(klp_objname_ok(base) ? base : "unknown");
 	free(copy);
 	return name;
 }
@@ -393,7 +399,7 @@ int klp_data_read_module(const char *path, struct klpgen_meta *m,
 			struct reloc *r = &rela->relocs[j];
 			const char *w;
 
-			if (r->type != R_X86_64_64 || r->addend ||
+			if (!arch_reloc_is_abs64(r->type) || r->addend ||
 			    !is_this_module(r->sym))
 				continue;
 			w = read_patch(elf, sec, r->offset, m);

@@ -14,30 +14,10 @@
 #include "klpgen-meta.h"
 #include "util.h"
 
-const char *const meta_callback_kinds[4] = {
-	"pre_patch", "post_patch", "pre_unpatch", "post_unpatch",
-};
-
 #define MAX_FIELDS	8
 
 #define GROW(arr, nr) \
 	((arr) = xrealloc((arr), ((nr) + 1) * sizeof(*(arr))), &(arr)[(nr)++])
-
-bool meta_objname_ok(const char *obj)
-{
-	size_t n = strlen(obj);
-
-	return n && n <= KLP_OBJNAME_MAX &&
-	       strspn(obj, "abcdefghijklmnopqrstuvwxyz"
-			   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
-}
-
-static bool symname_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n && n <= KLP_SYMNAME_MAX;
-}
 
 bool meta_token_ok(const char *s)
 {
@@ -71,16 +51,6 @@ static bool parse_flag(const char *s, const char *name, bool *v)
 		return false;
 	*v = s[n + 1] == '1';
 	return true;
-}
-
-static bool is_callback_kind(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 4; i++)
-		if (!strcmp(s, meta_callback_kinds[i]))
-			return true;
-	return false;
 }
 
 void meta_add_object(struct klpgen_meta *m, const char *obj)
@@ -196,7 +166,7 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 		*p++ = '\0';
 	}
 	if (!strcmp(f[0], "module")) {
-		if (n != 2 || !meta_objname_ok(f[1]) || *seen_module)
+		if (n != 2 || !klp_objname_ok(f[1]) || *seen_module)
 			return "malformed module record";
 		*seen_module = true;
 		m->module = xstrdup(f[1]);
@@ -207,17 +177,17 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 		*seen_replace = true;
 		m->replace = f[1][0] == '1';
 	} else if (!strcmp(f[0], "object")) {
-		if (n != 2 || !meta_objname_ok(f[1]))
+		if (n != 2 || !klp_objname_ok(f[1]))
 			return "malformed object record";
 		meta_add_object(m, f[1]);
 	} else if (!strcmp(f[0], "func")) {
-		if (n != 4 || !meta_objname_ok(f[1]) || !symname_ok(f[2]) ||
+		if (n != 4 || !klp_objname_ok(f[1]) || !klp_symname_ok(f[2]) ||
 		    !parse_u64(f[3], ULONG_MAX, &v))
 			return "malformed func record";
 		meta_add_func(m, f[1], f[2], v);
 	} else if (!strcmp(f[0], "callback")) {
-		if (n != 4 || !meta_objname_ok(f[1]) ||
-		    !is_callback_kind(f[2]) || !symname_ok(f[3]))
+		if (n != 4 || !klp_objname_ok(f[1]) ||
+		    klp_cb_kind_of(f[2]) < 0 || !klp_symname_ok(f[3]))
 			return "malformed callback record";
 		meta_add_callback(m, f[1], f[2], f[3]);
 	} else if (!strcmp(f[0], "state")) {
@@ -244,7 +214,7 @@ static const char *parse_record(struct klpgen_meta *m, char *line,
 			return "malformed patch record";
 		meta_add_patch(m, f[1]);
 	} else if (!strcmp(f[0], "revert")) {
-		if (n != 3 || !meta_objname_ok(f[1]) || !symname_ok(f[2]))
+		if (n != 3 || !klp_objname_ok(f[1]) || !klp_symname_ok(f[2]))
 			return "malformed revert record";
 		meta_add_revert(m, f[1], f[2]);
 	} else if (!strcmp(f[0], "shadow_state")) {

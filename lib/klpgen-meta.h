@@ -50,7 +50,7 @@ struct meta_func {
 
 struct meta_callback {
 	char *obj;
-	char *kind;		/* one of meta_callback_kinds[] */
+	char *kind;		/* one of klp_cb_kinds[] (klpgen-abi.h) */
 	char *func;
 };
 
@@ -100,10 +100,6 @@ struct klpgen_meta {
 	size_t nr_extra;
 };
 
-extern const char *const meta_callback_kinds[4];
-
-/* Object names as the kernel keeps them: [A-Za-z0-9_], 1..55 chars. */
-bool meta_objname_ok(const char *obj);
 /* A version, kernel or patch field: printable, no space, 1..255 bytes. */
 bool meta_token_ok(const char *s);
 

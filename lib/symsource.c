@@ -6,14 +6,29 @@
 #include "symsource.h"
 #include "util.h"
 
-bool symsource_listed(const struct symbol *sym)
+bool symsource_listed(const struct symsource *ss, const struct symbol *sym)
 {
 	if (!sym->sec || !sym->name[0] || sym->removed)
 		return false;
 	if (!(sym->sec->sh.sh_flags & SHF_ALLOC))
 		return false;
+	/* a module's kallsyms drops them once its init has run */
+	if (!ss->is_vmlinux && str_starts_with(sym->sec->name, ".init"))
+		return false;
 	return sym->type == STT_FUNC || sym->type == STT_OBJECT ||
 	       sym->type == STT_NOTYPE;
+}
+
+long symsource_count(const struct symsource *ss, const char *name)
+{
+	struct symbol *s;
+	long n = 0;
+
+	for (s = elf_find_symbol(ss->elf, name); s;
+	     s = elf_find_symbol_next(ss->elf, s))
+		if (symsource_listed(ss, s))
+			n++;
+	return n;
 }
 
 /* Split the locals into blocks, one per STT_FILE symbol. */
@@ -99,11 +114,11 @@ long symsource_pos(const struct symsource *ss, const struct symbol *sym)
 	struct symbol *s;
 	long n = 0, rank = 1;
 
-	if (!symsource_listed(sym))
+	if (!symsource_listed(ss, sym))
 		return SYMPOS_NONE;
 	for (s = elf_find_symbol(ss->elf, sym->name); s;
 	     s = elf_find_symbol_next(ss->elf, s)) {
-		if (!symsource_listed(s))
+		if (!symsource_listed(ss, s))
 			continue;
 		n++;
 		if (s != sym && kallsyms_before(ss, s, sym))
@@ -119,7 +134,7 @@ long symsource_global_pos(const struct symsource *ss, const char *name)
 
 	for (s = elf_find_symbol(ss->elf, name); s;
 	     s = elf_find_symbol_next(ss->elf, s)) {
-		if (!symsource_listed(s))
+		if (!symsource_listed(ss, s))
 			continue;
 		n++;
 		if (s->bind != STB_LOCAL)
@@ -218,7 +233,7 @@ long symsource_local_pos(const struct symsource *ss,
 	for (s = elf_find_symbol(ss->elf, name); s;
 	     s = elf_find_symbol_next(ss->elf, s)) {
 		if (s->index >= file->first && s->index < file->end &&
-		    symsource_listed(s) &&
+		    symsource_listed(ss, s) &&
 		    (s->bind == STB_LOCAL || file == &ss->whole))
 			return symsource_pos(ss, s);
 	}

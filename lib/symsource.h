@@ -6,7 +6,10 @@
  * kallsyms order.  For vmlinux that is address order (scripts/kallsyms
  * sorts by address); for a module it is the module's symbol table order.
  * Only symbols kallsyms lists count: FUNC, OBJECT and NOTYPE defined in
- * SHF_ALLOC sections.
+ * SHF_ALLOC sections; of a module, not those of its .init sections, which
+ * its kallsyms drops once the module has initialized (a livepatch for a
+ * loaded module resolves its klp symbols then).  create-diff-object's
+ * positions and klp-convert's checks both count this way.
  *
  * A static symbol is found through the block of local symbols that
  * follows the STT_FILE symbol of its source file; several files can share
@@ -71,7 +74,9 @@ long symsource_local_pos(const struct symsource *ss,
 /* The sympos of a symbol of the target itself. */
 long symsource_pos(const struct symsource *ss, const struct symbol *sym);
 
-/* Whether kallsyms would list @sym. */
-bool symsource_listed(const struct symbol *sym);
+/* Whether kallsyms would list @sym (the rule above). */
+bool symsource_listed(const struct symsource *ss, const struct symbol *sym);
+/* The number of listed symbols named @name: the sympos range. */
+long symsource_count(const struct symsource *ss, const char *name);
 
 #endif

@@ -13,6 +13,7 @@
  *   libquery nodebug FILE OUT              ELF_OPEN_NO_DEBUG_RELOCS counts
  *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
  *   libquery klpdata FILE                  klp_patch data of a module, as meta text
+ *   libquery abi WHAT ARGS...              build or parse a klpgen-abi.h name
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "elf.h"
 #include "hash.h"
 #include "klp-data.h"
+#include "klpgen-abi.h"
 #include "klpgen-meta.h"
 #include "symsource.h"
 #include "symvers.h"
@@ -354,6 +356,110 @@ static int do_klpdata(int argc, char **argv)
 	return 0;
 }
 
+/* The names of klpgen-abi.h: build or parse one, print the parts. */
+static int abi_result(char *s, const char *why)
+{
+	if (!s) {
+		printf("error: %s\n", why);
+		return EXIT_BAD_INPUT;
+	}
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
+static int do_abi(int argc, char **argv)
+{
+	const char *w = argv[0], *why = NULL;
+	unsigned long pos = argc > 3 ? strtoul(argv[3], NULL, 10) : 0;
+
+	if (!strcmp(w, "objname") && argc == 2) {
+		printf("%s\n", klp_objname_ok(argv[1]) ? "ok" : "bad");
+		return 0;
+	}
+	if (!strcmp(w, "records") && argc == 3) {
+		/* FILE of 16-byte records, as states or as shadow ids */
+		size_t len, i;
+		char *data = read_whole(argv[2], &len);
+
+		if (!data)
+			return EXIT_BAD_INPUT;
+		for (i = 0; i < len / KLPGEN_RECORD_SIZE; i++) {
+			struct klpgen_state_rec st;
+			struct klpgen_shadow_rec sh;
+
+			if (!strcmp(argv[1], "shadow")) {
+				klpgen_shadow_rec(data, i, &sh);
+				printf("%llu %llu\n", (unsigned long long)sh.id,
+				       (unsigned long long)sh.state);
+			} else if (klpgen_state_rec(data, i, &st)) {
+				printf("malformed\n");
+			} else {
+				printf("%llu %u %d %d\n",
+				       (unsigned long long)st.id, st.version,
+				       st.block_disable, st.is_shadow);
+			}
+		}
+		free(data);
+		return 0;
+	}
+	if (!strcmp(w, "symname") && argc == 2) {
+		printf("%s\n", klp_symname_ok(argv[1]) ? "ok" : "bad");
+		return 0;
+	}
+	if (!strcmp(w, "objname-dup") && argc == 2)
+		return abi_result(klp_objname_dup(argv[1], strlen(argv[1])), NULL);
+	if (!strcmp(w, "sym") && argc == 4) {
+		char *s = klp_sym_name(argv[1], argv[2], pos, &why);
+
+		return abi_result(s, why);
+	}
+	if (!strcmp(w, "sym-parse") && argc == 2) {
+		struct klp_sym_name kn;
+
+		if (klp_sym_name_parse(argv[1], &kn, &why))
+			return abi_result(NULL, why);
+		printf("%s %s %lu\n", kn.obj, kn.name, kn.pos);
+		klp_sym_name_free(&kn);
+		return 0;
+	}
+	if (!strcmp(w, "rela") && argc == 3)
+		return abi_result(klp_rela_name(argv[1], argv[2]), NULL);
+	if (!strcmp(w, "rela-obj") && argc == 2)
+		return abi_result(klp_rela_name_obj(argv[1]), "no object name");
+	if (!strcmp(w, "new") && argc == 4) {
+		char *s = klpgen_new_name(argv[1], argv[2], pos, &why);
+
+		return abi_result(s, why);
+	}
+	if (!strcmp(w, "new-parse") && argc == 2) {
+		struct klpgen_new_name nn;
+
+		if (klpgen_new_name_parse(argv[1], &nn, &why))
+			return abi_result(NULL, why);
+		printf("%s %s %lu\n", nn.obj, nn.func, nn.pos);
+		klpgen_new_name_free(&nn);
+		return 0;
+	}
+	if (!strcmp(w, "cb") && argc == 3) {
+		int k = klp_cb_kind_of(argv[1]);
+
+		if (k < 0)
+			return abi_result(NULL, "unknown callback kind");
+		return abi_result(klpgen_cb_name(k, argv[2]), NULL);
+	}
+	if (!strcmp(w, "cb-parse") && argc == 2) {
+		enum klp_cb_kind k;
+		const char *fn;
+
+		if (klpgen_cb_name_parse(argv[1], &k, &fn))
+			return abi_result(NULL, "not a callback alias");
+		printf("%s %s\n", klp_cb_kinds[k], fn);
+		return 0;
+	}
+	return EXIT_BAD_INPUT;
+}
+
 int main(int argc, char **argv)
 {
 	tool_name = "libquery";
@@ -371,6 +477,8 @@ int main(int argc, char **argv)
 		return do_pos(argc - 2, argv + 2, true);
 	if (!strcmp(argv[1], "meta"))
 		return do_meta(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "abi"))
+		return do_abi(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "klpdata"))
 		return do_klpdata(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "structsize"))

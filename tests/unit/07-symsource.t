@@ -11,8 +11,8 @@ Q=$TOOLS/libquery
 mkdir sub
 cat >a.c <<'C'
 static int only_a;
-/* In .init.text: linked after all .text, so last by address. */
-static __attribute__((noinline, section(".init.text"))) int foo(int x)
+/* In .late.text: linked after all .text, so last by address. */
+static __attribute__((noinline, section(".late.text"))) int foo(int x)
 {
 	return x * 3 + only_a++;
 }
@@ -46,13 +46,13 @@ like "$out" "^foo -1$" "statics are not globals"
 like "$out" "^nothere -1$" "absent: -1"
 
 # vmlinux-like: the symbol table lists a.c, b.c, sub/a.c in link order,
-# but a.c's foo lives in .init.text, placed after all .text, so by address
+# but a.c's foo lives in .late.text, placed after all .text, so by address
 # it is last.
 cat >vm.lds <<'L'
 SECTIONS {
 	. = 0x1000;
 	.text : { *(.text .text.*) }
-	.init.text : { *(.init.text) }
+	.late.text : { *(.late.text) }
 	.bss : { *(.bss .bss.*) }
 }
 L
@@ -73,4 +73,14 @@ objcopy -N a.c -N b.c ab.o nofile.o
 out=$("$Q" local nofile.o a.o foo)
 like "$out" "^file \(whole\)" "no STT_FILE symbols: the whole target is one block"
 like "$out" "^foo 1$" "... and duplicates still rank"
+
+# A module's kallsyms drops its .init symbols once it has loaded (what a
+# livepatch of a loaded module resolves against, and what klp-convert
+# checks): they do not count there; vmlinux keeps them.
+printf 'static __attribute__((used, section(".init.text"))) int dup(int x) { return x; }\nint c_entry(void) { return 0; }\n' >c.c
+printf 'static __attribute__((noinline)) int dup(int x) { return x + 1; }\nint d_entry(int x) { return dup(x); }\n' >d.c
+kcc c.o c.c && kcc d.o d.c && ld -r -o cd.o c.o d.o || bail "cannot build c.o d.o"
+like "$("$Q" local cd.o d.o dup)" "^dup 0$" "module: a static sharing its name with an .init one is unique"
+like "$("$Q" local -v cd.o d.o dup)" "^dup 2$" "vmlinux: the .init one counts (and comes first here)"
+like "$("$Q" local cd.o c.o dup)" "^dup -1$" "module: the .init one has no position"
 done_testing

@@ -18,6 +18,11 @@ exit_is "bad --entsize" 2 "$CDO" --entsize __bug_table "$O" "$P" "$TMP/x.o"
 exit_is "zero --entsize" 2 "$CDO" --entsize __bug_table=0 "$O" "$P" "$TMP/x.o"
 exit_is "object name with a dot" 2 "$CDO" -n bad.name "$O" "$P" "$TMP/x.o"
 exit_is "too long object name" 2 "$CDO" -n "$(printf 'm%.0s' {1..60})" "$O" "$P" "$TMP/x.o"
+exit_is "object name with a character no module name has" 2 "$CDO" -n 'a@b' "$O" "$P" "$TMP/x.o"
+# a module file name: its klp symbols carry the kernel's name (- is _)
+"$CDO" -n nf-nat "$O" "$P" "$TMP/nfnat.o" 2>/dev/null
+is "$?" 0 "object name with a '-' accepted"
+like "$(nm "$TMP/nfnat.o")" '__klpgen_new\.nf_nat\.f\.0' "... and named as the kernel names the module"
 exit_is "missing ORIG" 2 "$CDO" "$TMP/nope.o" "$P" "$TMP/x.o"
 echo "not an elf file" > "$TMP/text.o"
 exit_is "text file as ORIG" 2 "$CDO" "$TMP/text.o" "$P" "$TMP/x.o"

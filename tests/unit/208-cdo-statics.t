@@ -35,8 +35,8 @@ diag "__func__ objects: orig $o, patched $p"
 # the shape this test needs: a number of ORIG is taken by another string
 n=$(for s in $o; do
 	[ -n "$(nm "$TMP/patched/func.o" | awk -v s="$s" '$3 == s')" ] || continue
-	a=$(objcopy -O binary -j ".rodata.$s" "$TMP/orig/func.o" /dev/stdout | tr -d '\0')
-	b=$(objcopy -O binary -j ".rodata.$s" "$TMP/patched/func.o" /dev/stdout | tr -d '\0')
+	a=$(objcopy -O binary -j ".rodata.$s" "$TMP/orig/func.o" "$TMP/sec.bin" && tr -d "\0" <"$TMP/sec.bin")
+	b=$(objcopy -O binary -j ".rodata.$s" "$TMP/patched/func.o" "$TMP/sec.bin" && tr -d "\0" <"$TMP/sec.bin")
 	[ "$a" != "$b" ] && echo "$s"
 done)
 [ -n "$n" ] || bail "gcc did not renumber __func__ into another string ($o / $p)"

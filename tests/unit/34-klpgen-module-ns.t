@@ -33,7 +33,8 @@ gcc -c -O2 -Wall -Wextra -Werror -Wno-unused-parameter -nostdinc -I "$TMP/inc" \
 	-I "$TMP/w" -D'KBUILD_MODNAME="lpns"' -o "$TMP/main.o" "$TMP/w/livepatch-main.c" 2>"$TMP/cc.err"
 is "$?" 0 "livepatch-main.c compiles with the namespace list"
 [ -s "$TMP/cc.err" ] && diag "$(cat "$TMP/cc.err")"
-like "$(objcopy -O binary -j .modinfo "$TMP/main.o" /dev/stdout | tr '\0' '\n')" '^import_ns=CXL$' \
+objcopy -O binary -j .modinfo "$TMP/main.o" "$TMP/modinfo.bin"
+like "$(tr "\0" "\n" <"$TMP/modinfo.bin")" '^import_ns=CXL$' \
 	".modinfo has import_ns=CXL"
 
 # without namespaced references: an empty list

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What klpgen knows of the machine it patches, behind one interface: the
+ * ELF machine, relocation types, instruction encodings at a function's
+ * start, and the special sections the kernel gives a module.  Each
+ * architecture is one folder, lib/arch/<arch>/, chosen by the Makefile's
+ * ARCH (x86 is the only one).  Nothing outside lib/arch/ names an x86
+ * relocation type or encoding: it asks these.
+ *
+ * In lib, not beside it: the ELF layer itself needs the relocation
+ * widths and the machine, and lib uses nothing outside lib.
+ */
+#ifndef KLPGEN_ARCH_H
+#define KLPGEN_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The ELF machine and its name in messages ("x86_64"). */
+uint16_t arch_machine(void);
+const char *arch_name(void);
+/* Its name in package metadata: rpm's ("x86_64") and dpkg's ("amd64"). */
+const char *arch_rpm_name(void);
+const char *arch_deb_name(void);
+
+/* ---- relocations ---- */
+
+/* Bytes of the field a relocation of @type writes; 0 if unknown. */
+unsigned int arch_reloc_width(uint32_t type);
+/* "R_X86_64_PC32"; unknown types as "R_X86_64_<n>" (a static buffer). */
+const char *arch_reloc_name(uint32_t type);
+/* The field holds target - place (addend included). */
+bool arch_reloc_is_pcrel(uint32_t type);
+/* The 64-bit absolute address of the target: a pointer in data. */
+bool arch_reloc_is_abs64(uint32_t type);
+/* A type the kernel's apply_relocate_add() can apply (klp relocations). */
+bool arch_reloc_klp_ok(uint32_t type);
+
+/* ---- function entry ---- */
+
+/*
+ * Offset of the ftrace site from the start of a function whose first
+ * bytes are @code (@len of them): past the instructions that come before
+ * it (x86: an endbr64 where IBT put one).
+ */
+size_t arch_fentry_site(const unsigned char *code, size_t len);
+/* Offset from the site of the relocation of its call (or NOP'ed call). */
+size_t arch_fentry_reloc_off(void);
+
+/* ---- special sections: arrays of entries describing code ---- */
+
+/* Where an entry size comes from besides sh_entsize and --entsize. */
+enum entsize_src {
+	ES_DWARF,		/* struct size from DWARF (--symbols, --dwarf) */
+	ES_S32,			/* array of s32 (4) */
+	ES_PTR,			/* array of pointers (8) */
+};
+
+/* owner_off of a section whose entries point at no code themselves. */
+#define NO_OWNER_FIELD	(~0u)
+
+/* A special section as this architecture's kernels lay it out. */
+struct special_desc {
+	const char *name;
+	enum entsize_src src;
+	const char *struct_name;	/* ES_DWARF */
+	unsigned int owner_off;		/* field pointing at the code */
+	bool has_key;			/* last relocated field: a key the loader
+					 * resolves (see reference.c) */
+	const char *parallel;		/* index-parallel companion section */
+	bool compare;			/* entries compared between builds */
+	bool altinstr;			/* alternatives: a replacement */
+	const unsigned int *known;	/* entry sizes of kernel versions, 0-ended */
+};
+
+/* The description of special section @name, or NULL. */
+const struct special_desc *arch_special_desc(const char *name);
+/* The section of the alternatives' replacements, split with their entries. */
+bool arch_is_alt_repl_section(const char *name);
+/* Alternatives: the field at which an entry points at its replacement. */
+unsigned int arch_alt_repl_field(void);
+/* The u8 replacement length in an entry of @entsize bytes; -1: unknown. */
+int arch_alt_replen_off(size_t entsize);
+/* The sizes arch_alt_replen_off() knows, for messages ("12, 13 or 14"). */
+const char *arch_alt_sizes(void);
+
+/* ---- sections the kernel processes while a module loads ---- */
+
+/*
+ * The loader reads these (module_finalize(), jump-label and static-call
+ * notifiers) before a klp relocation against another module is applied.
+ */
+bool arch_is_early_section(const char *name);
+
+#endif
