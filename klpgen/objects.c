@@ -175,7 +175,11 @@ static char *ko_release(const char *ko)
 	return ret;
 }
 
-/* The line of @dir/modules.order naming module @name ("-" and "_" alike). */
+/*
+ * The line of @dir/modules.order naming module @name ("-" and "_" alike),
+ * as a path to its .ko: the file lists .ko files up to 6.1 and the
+ * modules' .o files since 6.2.
+ */
 static char *order_entry(const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/modules.order", dir);
@@ -185,19 +189,25 @@ static char *order_entry(const char *dir, const char *name)
 	for (line = text ? strtok_r(text, "\n", &save) : NULL; line && !ret;
 	     line = strtok_r(NULL, "\n", &save)) {
 		const char *base = strrchr(line, '/');
-		size_t i, len;
+		size_t i, len, stem;
 
 		base = base ? base + 1 : line;
 		len = strlen(base);
-		if (len < 4 || strcmp(base + len - 3, ".ko") ||
-		    len - 3 != strlen(name))
+		if (len > 3 && !strcmp(base + len - 3, ".ko"))
+			stem = len - 3;
+		else if (len > 2 && !strcmp(base + len - 2, ".o"))
+			stem = len - 2;
+		else
 			continue;
-		for (i = 0; i < len - 3; i++)
+		if (stem != strlen(name))
+			continue;
+		for (i = 0; i < stem; i++)
 			if (base[i] != name[i] && !((base[i] == '-' ||
 			    base[i] == '_') && name[i] == '_'))
 				break;
-		if (i == len - 3)
-			ret = xstrdup(line);
+		if (i == stem)
+			ret = xasprintf("%.*s.ko", (int)(base - line + stem),
+					line);
 	}
 	free(text);
 	return ret;

@@ -91,6 +91,11 @@ is "$rc" 2 "a module object whose .ko is not found: exit 2"
 like "$out" "drivers/m.o goes into module fake_mod, but no fake_mod.ko of kernel 6.1.0-fake was found.*--modules" \
 	"and says where it looked"
 mv "$TMP/modules.order.away" "$TMP/modules.order"
+# since 6.2 modules.order lists the modules' .o files
+echo drivers/fake-mod.o >"$TMP/modules.order"
+out=$("${KB[@]}" "$TMP/header.patch" 2>&1); rc=$?
+is "$rc" 4 "modules.order of 6.2+ (.o lines): the .ko is found (the verdict of the .ko lines: exit 4, not 2)"
+echo drivers/fake-mod.ko >"$TMP/modules.order"
 n=$(count 'deps fs/a.o')
 "${KB[@]}" "$TMP/header.patch" >/dev/null 2>&1
 is "$(count 'deps fs/a.o')" "$n" "the index is not made again"
