@@ -130,12 +130,19 @@ char *cmdline_owner(const char *cmdline, size_t len)
 	return name;
 }
 
-/* "cmd_<obj> := ..." of a .cmd file: its command line, or NULL. */
+/* "cmd_<obj> := ..." (since 6.2 "savedcmd_<obj> := ...") of a .cmd file:
+ * its command line, or NULL. */
 static const char *cmd_line(const char *text, size_t *len)
 {
-	const char *p = str_starts_with(text, "cmd_") ? text :
-			strstr(text, "\ncmd_");
+	static const char *const keys[] = { "cmd_", "savedcmd_" };
+	const char *p = NULL;
+	char nl_key[16];
+	size_t i;
 
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !p; i++) {
+		snprintf(nl_key, sizeof(nl_key), "\n%s", keys[i]);
+		p = str_starts_with(text, keys[i]) ? text : strstr(text, nl_key);
+	}
 	if (!p)
 		return NULL;
 	p = strstr(p, " := ");
