@@ -13,7 +13,8 @@
 # Like Kbuild it refuses an O= build when the tree itself is configured
 # ("The source tree is not clean").  A tree can be configured and built in
 # place with `make olddefconfig` / `make vmlinux modules` without O=.
-# Every make run is counted in $FAKE_LOG; objects of a build directory that
+# The .cmd files say cmd_<obj> (Kbuild up to 6.1), or $FAKE_CMD_PREFIX<obj>
+# (savedcmd_ since 6.2).  Every make run is counted in $FAKE_LOG; objects of a build directory that
 # matches $FAKE_SLEEP_IN (default *patched) sleep $FAKE_SLEEP seconds first
 # (to interrupt, to see progress).  olddefconfig drops CONFIG_DROPPED, as
 # Kconfig drops an option whose dependency is missing.
@@ -88,7 +89,7 @@ fs/%.o drivers/%.o: FORCE clean-check
 		$(CC) -Wp,-MMD,$$d $(KCFLAGS) $$flags -O2 -I$(SRC)/include \
 			-c -o $(O)/$@ $(SRC)/$(basename $@).c || exit 1; \
 	fi; \
-	{ printf 'cmd_%s := %s %s\n\nsource_%s := %s\n\ndeps_%s := \\\n' \
+	{ printf "$${FAKE_CMD_PREFIX:-cmd_}"'%s := %s %s\n\nsource_%s := %s\n\ndeps_%s := \\\n' \
 		$@ "$(CC)" "$$flags" $@ $(SRC)/$(basename $@).c $@; \
 	  sed -e 's/^[^:]*://' -e 's/\\$$//' $$d | tr ' ' '\n' | \
 		grep -v '^$$' | grep -v '\.c$$' | sed 's/^/  /; s/$$/ \\/'; \

@@ -96,6 +96,12 @@ echo drivers/fake-mod.o >"$TMP/modules.order"
 out=$("${KB[@]}" "$TMP/header.patch" 2>&1); rc=$?
 is "$rc" 4 "modules.order of 6.2+ (.o lines): the .ko is found (the verdict of the .ko lines: exit 4, not 2)"
 echo drivers/fake-mod.ko >"$TMP/modules.order"
+# since 6.2 the .cmd files say savedcmd_<obj>: the owners are still found
+FAKE_CMD_PREFIX=savedcmd_ "$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux" \
+	--cache "$TMP/cache62" -o "$TMP/out62" -j2 --skip-compiler-check --explain \
+	"$TMP/header.patch" >"$TMP/62.out" 2>&1
+like "$(grep -A1 drivers/m.o "$TMP/out62/klp_header.explain.json")" '"objname": "fake_mod"' \
+	"savedcmd_ .cmd files (6.2+): drivers/m.o still belongs to module fake_mod"
 n=$(count 'deps fs/a.o')
 "${KB[@]}" "$TMP/header.patch" >/dev/null 2>&1
 is "$(count 'deps fs/a.o')" "$n" "the index is not made again"
