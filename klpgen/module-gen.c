@@ -13,6 +13,7 @@
 #include "elf.h"
 #include "klpgen-abi.h"
 #include "module-gen.h"
+#include "strlist.h"
 #include "util.h"
 
 static struct pobj *pobj_get(struct patch_desc *pd, const char *name)
@@ -169,29 +170,27 @@ static int read_reverts(struct elf_file *elf, struct patch_desc *pd,
 			const struct module_input *in)
 {
 	struct section *sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
-	const char *p, *end;
+	struct strlist names = { 0 };
 	struct prevert *r;
+	size_t i, j;
+	int ret = 0;
 
 	if (!sec)
 		return 0;
-	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
-	    (sec->rela && sec->rela->nr_relocs) ||
-	    (sec->size && ((const char *)sec->data)[sec->size - 1])) {
+	if (sec->sh.sh_type == SHT_NOBITS || (sec->rela && sec->rela->nr_relocs) ||
+	    klpgen_reverts_read(sec->data, sec->size, &names) < 0) {
 		WARN("%s: section %s is not a list of NUL-terminated names",
 		     in->path, KLPGEN_REVERTS_SEC);
-		return EXIT_BAD_INPUT;
+		ret = EXIT_BAD_INPUT;
 	}
-	p = sec->data;
-	end = p + sec->size;
-	for (; p < end; p += strlen(p) + 1) {
-		size_t n = strlen(p), i;
+	for (j = 0; !ret && j < names.n; j++) {
+		const char *p = names.v[j];
 
-		if (!n)
-			continue;	/* alignment padding */
-		if (!identifier_ok(p, n)) {
+		if (!identifier_ok(p, strlen(p))) {
 			WARN("%s: %s: '%.64s' is not a function name", in->path,
 			     KLPGEN_REVERTS_SEC, p);
-			return EXIT_BAD_INPUT;
+			ret = EXIT_BAD_INPUT;
+			break;
 		}
 		for (i = 0; i < pd->nr_reverts; i++)
 			if (!strcmp(pd->reverts[i].obj, in->obj) &&
@@ -205,7 +204,8 @@ static int read_reverts(struct elf_file *elf, struct patch_desc *pd,
 		r->obj = xstrdup(in->obj);
 		r->func = xstrdup(p);
 	}
-	return 0;
+	sl_free(&names);
+	return ret;
 }
 
 /* A declared revert of a function the patch still patches says two things. */

@@ -103,14 +103,8 @@ static void summarize_object(struct summary *s, const char *path)
 				   (unsigned long long)st.id, st.version));
 	}
 	sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
-	for (off = 0; sec && sec->data && off < sec->size;) {
-		const char *p = (const char *)sec->data + off;
-		size_t n = strnlen(p, sec->size - off);
-
-		if (n && !sl_has(&s->reverts, p) && n < sec->size - off)
-			sl_add_own(&s->reverts, xstrndup(p, n));
-		off += n + 1;
-	}
+	if (sec)	/* klpgen module refused malformed ones */
+		klpgen_reverts_read(sec->data, sec->size, &s->reverts);
 	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
 	for (off = 0; sec && sec->data &&
 	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "klpgen-abi.h"
+#include "strlist.h"
 #include "util.h"
 
 const char *const klp_cb_kinds[NR_KLP_CB_KINDS] = {
@@ -345,4 +346,18 @@ int klpgen_cb_name_parse(const char *s, enum klp_cb_kind *kind,
 		}
 	}
 	return -1;
+}
+
+int klpgen_reverts_read(const void *data, size_t size, struct strlist *names)
+{
+	const char *p = data, *end = p + size;
+
+	if (!size)
+		return 0;
+	if (!data || p[size - 1])
+		return -1;
+	for (; p < end; p += strlen(p) + 1)
+		if (*p && !sl_has(names, p))
+			sl_add(names, p);
+	return 0;
 }

@@ -82,6 +82,14 @@ int klpgen_state_rec(const void *data, size_t i, struct klpgen_state_rec *st);
 void klpgen_shadow_rec(const void *data, size_t i,
 		       struct klpgen_shadow_rec *sh);
 
+struct strlist;
+/*
+ * The names of a .klpgen.reverts section (@size bytes at @data): each
+ * NUL-terminated, empty ones being alignment padding; added to @names once
+ * each.  0, or -1 if the section is not such a list.
+ */
+int klpgen_reverts_read(const void *data, size_t size, struct strlist *names);
+
 /* ---- object and module names ---- */
 
 /* Module names as the kernel keeps them (KBUILD_MODNAME: '-' is '_'). */
