@@ -60,13 +60,19 @@ static int64_t imm32_insn(const unsigned char *b, uint64_t lo, uint64_t k)
 	return -1;
 }
 
-static bool line_is(struct cdo *c, const char *path, const struct symbol *s,
-		    uint64_t at, uint32_t want)
+/* Whether the DWARF line of @off in section @sec of @path is @want. */
+static bool line_at_is(const char *path, const struct section *sec,
+		       uint64_t off, unsigned long want)
 {
-	long line = dwarf_line_at(path, s->sec->index, s->sym.st_value + at);
+	long line = dwarf_line_at(path, sec->index, off);
 
-	(void)c;
-	return line > 0 && (uint32_t)line == want;
+	return line > 0 && (unsigned long)line == want;
+}
+
+static bool line_is(const char *path, const struct symbol *s, uint64_t at,
+		    uint32_t want)
+{
+	return line_at_is(path, s->sec, s->sym.st_value + at, want);
 }
 
 /*
@@ -107,8 +113,8 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			lp = le32(b + k);
 			if (lo_ == lp || !lo_ || !lp || lo_ > 1u << 22 ||
 			    lp > 1u << 22 ||
-			    !line_is(c, c->orig_path, o, insn, lo_) ||
-			    !line_is(c, c->patched_path, p, insn, lp))
+			    !line_is(c->orig_path, o, insn, lo_) ||
+			    !line_is(c->patched_path, p, insn, lp))
 				continue;
 			memset(ign + k, 1, 4);
 			done = k + 4;
@@ -121,8 +127,8 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 		/* push $imm8: lines below 128 as the 7th argument */
 		if (!found && i >= done + 1 && a[i - 1] == 0x6a &&
 		    a[i] > 0 && a[i] < 0x80 && b[i] > 0 && b[i] < 0x80 &&
-		    line_is(c, c->orig_path, o, i - 1, a[i]) &&
-		    line_is(c, c->patched_path, p, i - 1, b[i])) {
+		    line_is(c->orig_path, o, i - 1, a[i]) &&
+		    line_is(c->patched_path, p, i - 1, b[i])) {
 			ign[i] = 1;
 			done = i + 1;
 			found = true;
@@ -174,7 +180,6 @@ bool line_string(struct cdo *c, const struct section *os, uint64_t oat,
 {
 	size_t i = 0, lo_len, lp_len;
 	unsigned long lo, lp;
-	long line;
 
 	if (to->kind != T_STR || tp->kind != T_STR || !to->str || !tp->str ||
 	    to->bias != tp->bias)
@@ -190,9 +195,6 @@ bool line_string(struct cdo *c, const struct section *os, uint64_t oat,
 	    memcmp(to->str + i + lo_len, tp->str + i + lp_len,
 		   to->len - i - lo_len))
 		return false;
-	line = dwarf_line_at(c->orig_path, os->index, oat);
-	if (line <= 0 || (unsigned long)line != lo)
-		return false;
-	line = dwarf_line_at(c->patched_path, ps->index, pat);
-	return line > 0 && (unsigned long)line == lp;
+	return line_at_is(c->orig_path, os, oat, lo) &&
+	       line_at_is(c->patched_path, ps, pat, lp);
 }
