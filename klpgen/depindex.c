@@ -130,19 +130,27 @@ char *cmdline_owner(const char *cmdline, size_t len)
 	return name;
 }
 
+/* The line of @text starting with @key, or NULL. */
+static const char *line_starting(const char *text, const char *key)
+{
+	const char *p;
+
+	if (str_starts_with(text, key))
+		return text;
+	for (p = strchr(text, '\n'); p; p = strchr(p + 1, '\n'))
+		if (str_starts_with(p + 1, key))
+			return p + 1;
+	return NULL;
+}
+
 /* "cmd_<obj> := ..." (since 6.2 "savedcmd_<obj> := ...") of a .cmd file:
  * its command line, or NULL. */
 static const char *cmd_line(const char *text, size_t *len)
 {
-	static const char *const keys[] = { "cmd_", "savedcmd_" };
-	const char *p = NULL;
-	char nl_key[16];
-	size_t i;
+	const char *p = line_starting(text, "cmd_");
 
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !p; i++) {
-		snprintf(nl_key, sizeof(nl_key), "\n%s", keys[i]);
-		p = str_starts_with(text, keys[i]) ? text : strstr(text, nl_key);
-	}
+	if (!p)
+		p = line_starting(text, "savedcmd_");
 	if (!p)
 		return NULL;
 	p = strstr(p, " := ");
