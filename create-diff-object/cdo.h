@@ -208,8 +208,9 @@ struct target {
 	int64_t bias;		/* addend minus the target address (-4 ...) */
 };
 
-void reloc_target(const struct elf_file *elf, const struct reloc *r,
-		  struct target *t);
+/* @base: the section @r relocates (its position is r->offset there). */
+void reloc_target(const struct elf_file *elf, const struct section *base,
+		  const struct reloc *r, struct target *t);
 bool targets_equal(struct cdo *c, const struct target *o,
 		   const struct target *p);
 char *target_desc(const struct target *t);	/* malloc'd */
@@ -250,7 +251,9 @@ void pieces_free(struct cdo *c);
 uint64_t pieces_len(struct cdo *c, struct section *s, uint64_t off);
 /* Once per piece of PATCHED: @fn on each of its relocations. */
 void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
-		  void (*fn)(void *arg, struct reloc *r), void *arg);
+		  void (*fn)(void *arg, const struct section *base,
+			     struct reloc *r),
+		  void *arg);
 /* The same for the relocations alone (where they are, what they target). */
 char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 		      struct section *ps, uint64_t poff, uint64_t len,
@@ -313,9 +316,9 @@ int write_output(struct cdo *c);
 int write_explain(struct cdo *c);
 
 /* crc.c: export CRCs the patch changes */
-/* A plain (exported) reference from relocation @r of PATCHED. */
+/* A plain (exported) reference from relocation @r of PATCHED's @base. */
 void crc_check_reference(struct cdo *c, const char *name,
-			 const struct reloc *r);
+			 struct section *base, const struct reloc *r);
 void crc_check_exports(struct cdo *c);	/* changed exported functions */
 void crc_close(struct cdo *c);
 

@@ -131,8 +131,8 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 					 reloc_type_name(rp[j]->type));
 		}
 		if ((int64_t)oa != opt->skip_reloc) {
-			reloc_target(c->orig, ro[i], &to);
-			reloc_target(c->patched, rp[j], &tp);
+			reloc_target(c->orig, os, ro[i], &to);
+			reloc_target(c->patched, ps, rp[j], &tp);
 			if (!targets_equal(c, &to, &tp) &&
 			    !(opt->line_strs &&
 			      line_string(c, os, ro[i]->offset, &to, ps,

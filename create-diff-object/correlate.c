@@ -188,7 +188,7 @@ static const char **referrers(struct elf_file *elf)
 			if (t->type == STT_SECTION && t->sec) {
 				struct target tg;
 
-				reloc_target(elf, r, &tg);
+				reloc_target(elf, rs->base, r, &tg);
 				if (tg.kind != T_SYM)
 					continue;
 				t = tg.sym;

@@ -98,7 +98,7 @@ static bool crc_changed(struct cdo *c, const char *name, uint32_t *o,
 }
 
 void crc_check_reference(struct cdo *c, const char *name,
-			 const struct reloc *r)
+			 struct section *base, const struct reloc *r)
 {
 	struct crcs *k = crcs_of(c);
 	const char *ofrom, *pfrom;
@@ -110,12 +110,10 @@ void crc_check_reference(struct cdo *c, const char *name,
 	hash_add(&k->done, cdo_own(c, xstrdup(name)), (void *)1);
 	if (!crc_changed(c, name, &o, &p, &ofrom, &pfrom))
 		return;
-	fn = r && r->sec && r->sec->base ?
-	     sym_at(c->patched, r->sec->base, r->offset) : NULL;
+	fn = r && base ? sym_at(c->patched, base, r->offset) : NULL;
 	refuse(c, "%s %s references exported %s, whose CRC the patch changes: 0x%08x originally (%s), 0x%08x patched (%s); a type in its declaration changed, so the patched code was built against types the running kernel's %s does not have",
 	       fn ? "function" : "section",
-	       fn ? fn->name : (r && r->sec && r->sec->base ?
-			       r->sec->base->name : "?"),
+	       fn ? fn->name : (base ? base->name : "?"),
 	       name, o, ofrom, p, pfrom, name);
 }
 

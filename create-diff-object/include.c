@@ -257,14 +257,18 @@ static void visit_sym(struct work *w, struct symbol *sym)
 	}
 }
 
-static void visit_reloc(struct work *w, struct reloc *r);
+static void visit_reloc(struct work *w, const struct section *base,
+			struct reloc *r);
 
-static void visit_piece_reloc(void *w, struct reloc *r)
+static void visit_piece_reloc(void *w, const struct section *base,
+			      struct reloc *r)
 {
-	visit_reloc(w, r);
+	visit_reloc(w, base, r);
 }
 
-static void visit_reloc(struct work *w, struct reloc *r)
+/* Relocation @r of PATCHED's @base. */
+static void visit_reloc(struct work *w, const struct section *base,
+			struct reloc *r)
 {
 	struct symbol *sym = r->sym;
 	struct target t;
@@ -275,7 +279,7 @@ static void visit_reloc(struct work *w, struct reloc *r)
 	}
 	if (!sym->sec || sym->sec->include)
 		return;
-	reloc_target(w->c->patched, r, &t);
+	reloc_target(w->c->patched, base, r, &t);
 	if (t.kind == T_SYM) {
 		visit_sym(w, t.sym);
 		return;
@@ -302,7 +306,7 @@ static void drain(struct work *w)
 			if (!sec->rela)
 				continue;
 			for (j = 0; j < sec->rela->nr_relocs; j++)
-				visit_reloc(w, &sec->rela->relocs[j]);
+				visit_reloc(w, sec, &sec->rela->relocs[j]);
 		}
 		for (; w->done_ext < w->nr_ext; w->done_ext++) {
 			struct symbol *sym = w->ext[w->done_ext];
@@ -312,7 +316,7 @@ static void drain(struct work *w)
 			w->from = sym->sec;
 			rv = elf_range_relocs(sym->sec, lo, hi - lo, &n);
 			for (j = 0; j < n; j++)
-				visit_reloc(w, rv[j]);
+				visit_reloc(w, sym->sec, rv[j]);
 		}
 	}
 }
@@ -400,14 +404,14 @@ void include_all(struct cdo *c)
 			w.from = sp->sec;
 			for (k = 0; k < n; k++)
 				if (!is_text_section(rv[k]->sym->sec))
-					visit_reloc(&w, rv[k]);
+					visit_reloc(&w, sp->sec, rv[k]);
 			if (!special_piece(sp, j, &rsec, &roff, &rlen) ||
 			    !rsec->rela)
 				continue;
 			w.from = rsec;
 			rv = elf_range_relocs(rsec, roff, rlen, &n);
 			for (k = 0; k < n; k++)
-				visit_reloc(&w, rv[k]);
+				visit_reloc(&w, rsec, rv[k]);
 		}
 	}
 	drain(&w);

@@ -70,7 +70,7 @@ static void record_target(struct cdo *c, struct section *sec, size_t idx,
 
 	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		bad_entry(c, sec, idx, "is not a pointer (no 64-bit absolute relocation)");
-	reloc_target(c->patched, r, t);
+	reloc_target(c->patched, sec, r, t);
 }
 
 static struct func *record_func(struct cdo *c, struct section *sec,

@@ -48,7 +48,7 @@ static struct section *copy_sec(struct out *o, struct section *s)
 }
 
 static struct symbol *ref_sym(struct out *o, struct symbol *psym,
-			      const struct reloc *r)
+			      struct section *base, const struct reloc *r)
 {
 	struct symbol *s;
 	char *name;
@@ -67,7 +67,7 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym,
 
 		s = elf_add_symbol(o->e, name, STB_GLOBAL, type, NULL, 0, 0);
 		if (!klp)	/* resolved by name, checked by CRC */
-			crc_check_reference(o->c, name, r);
+			crc_check_reference(o->c, name, base, r);
 		hash_add(&o->refs, s->name, s);
 		DEBUG("reference: %s -> %s", psym->name, name);
 	}
@@ -78,9 +78,9 @@ static struct symbol *ref_sym(struct out *o, struct symbol *psym,
 static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 			  uint64_t len, struct section **dst, uint64_t *new_off);
 
-/* OUT symbol and addend for PATCHED relocation @r. */
-static struct symbol *map_target(struct out *o, const struct reloc *r,
-				 int64_t *addend)
+/* OUT symbol and addend for PATCHED relocation @r of @base. */
+static struct symbol *map_target(struct out *o, struct section *base,
+				 const struct reloc *r, int64_t *addend)
 {
 	struct symbol *sym = r->sym;
 	struct target t;
@@ -89,16 +89,16 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 	if (sym->type != STT_SECTION) {
 		if ((sym->sec && sym->sec->include) || sym->include)
 			return o->symmap[sym->index];
-		return ref_sym(o, sym, r);
+		return ref_sym(o, sym, base, r);
 	}
 	if (sym->sec && sym->sec->include)
 		return elf_section_symbol(o->e, o->secmap[sym->sec->index]);
-	reloc_target(o->c->patched, r, &t);
+	reloc_target(o->c->patched, base, r, &t);
 	if (t.kind == T_SYM) {
 		*addend = t.off;
 		if ((t.sym->sec && t.sym->sec->include) || t.sym->include)
 			return o->symmap[t.sym->index];
-		return ref_sym(o, t.sym, r);
+		return ref_sym(o, t.sym, base, r);
 	}
 	/* out-of-line code (.altinstr_aux): just the piece it points at */
 	if (t.kind == T_SEC && is_piece_section(t.sec) && t.off >= t.bias) {
@@ -111,19 +111,20 @@ static struct symbol *map_target(struct out *o, const struct reloc *r,
 		return elf_section_symbol(o->e, d);
 	}
 	refuse(o->c, "relocation at %s+0x%llx points into %s, which is not included",
-	       r->sec->base->name, (unsigned long long)r->offset,
+	       base->name, (unsigned long long)r->offset,
 	       sym->sec ? sym->sec->name : "?");
 	o->failed = true;
 	return NULL;
 }
 
+/* Relocation @r of PATCHED's @base, into @dst at @off. */
 static void copy_reloc(struct out *o, struct section *dst, uint64_t off,
-		       const struct reloc *r)
+		       struct section *base, const struct reloc *r)
 {
 	struct symbol *s;
 	int64_t addend;
 
-	s = map_target(o, r, &addend);
+	s = map_target(o, base, r, &addend);
 	if (s)
 		elf_add_reloc(o->e, dst, off, r->type, s, addend);
 }
@@ -136,7 +137,7 @@ static void copy_relocs(struct out *o, struct section *ps)
 	if (!ps->rela)
 		return;
 	for (i = 0; i < ps->rela->nr_relocs; i++)
-		copy_reloc(o, dst, ps->rela->relocs[i].offset,
+		copy_reloc(o, dst, ps->rela->relocs[i].offset, ps,
 			   &ps->rela->relocs[i]);
 }
 
@@ -185,7 +186,7 @@ static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 	*new_off = base;
 	rv = elf_range_relocs(rs, off, len, &n);
 	for (i = 0; i < n; i++)
-		copy_reloc(o, d, base + rv[i]->offset - off, rv[i]);
+		copy_reloc(o, d, base + rv[i]->offset - off, rs, rv[i]);
 }
 
 static bool copy_piece(struct out *o, struct special *sp, size_t idx,
@@ -249,7 +250,7 @@ static void copy_special(struct out *o, struct special *sp)
 						      (int64_t)poff);
 				continue;
 			}
-			copy_reloc(o, dst, n * es + rel, rv[i]);
+			copy_reloc(o, dst, n * es + rel, sp->sec, rv[i]);
 		}
 		n++;
 	}
@@ -292,7 +293,7 @@ static void extract_objects(struct out *o)
 		for (j = 0; j < n; j++)
 			copy_reloc(o, split[ps->index], rv[j]->offset -
 				   s->sym.st_value + o->symmap[i]->sym.st_value,
-				   rv[j]);
+				   ps, rv[j]);
 	}
 	free(split);
 }

@@ -59,7 +59,7 @@ static struct starts *starts_of(struct cdo *c, struct elf_file *elf,
 
 			if (r->sym->sec != s)
 				continue;
-			reloc_target(elf, r, &t);
+			reloc_target(elf, rs->base, r, &t);
 			if (t.kind != T_SEC || t.off - t.bias < 0)
 				continue;
 			st->v = xrealloc(st->v, (st->n + 1) * sizeof(*st->v));
@@ -149,7 +149,9 @@ uint64_t pieces_len(struct cdo *c, struct section *s, uint64_t off)
 
 /* Once per piece of PATCHED: its relocations, for @fn. */
 void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
-		  void (*fn)(void *arg, struct reloc *r), void *arg)
+		  void (*fn)(void *arg, const struct section *base,
+			     struct reloc *r),
+		  void *arg)
 {
 	uint64_t len = piece_len(c, c->patched, s, off);
 	struct reloc **rv;
@@ -165,5 +167,5 @@ void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
 	hash_add(&c->private_memo, cdo_own(c, xstrdup(key)), (void *)1);
 	rv = elf_range_relocs(s, off, len, &n);
 	for (i = 0; i < n; i++)
-		fn(arg, rv[i]);
+		fn(arg, s, rv[i]);
 }

@@ -161,13 +161,14 @@ static bool in_diff(const struct target *t)
 }
 
 static void hazard(struct cdo *c, struct special *sp, size_t idx,
-		   struct reloc *r, const char *what)
+		   const struct section *base, struct reloc *r,
+		   const char *what)
 {
 	struct target t;
 	char *name;
 	bool klp;
 
-	reloc_target(c->patched, r, &t);
+	reloc_target(c->patched, base, r, &t);
 	if (in_diff(&t))
 		return;
 	name = reference_name(c, t.sym, &klp);
@@ -207,7 +208,7 @@ void check_hazards(struct cdo *c)
 				for (k = 0; k < n; k++)
 					if (rv[k]->offset == j * sp->entsize +
 					    (uint64_t)sp->key_off)
-						hazard(c, sp, j, rv[k], "key");
+						hazard(c, sp, j, sp->sec, rv[k], "key");
 			if (sp->desc->altinstr) {
 				struct section *rs;
 				uint64_t off, len;
@@ -216,7 +217,7 @@ void check_hazards(struct cdo *c)
 					continue;
 				rv = elf_range_relocs(rs, off, len, &n);
 				for (k = 0; k < n; k++)
-					hazard(c, sp, j, rv[k],
+					hazard(c, sp, j, rs, rv[k],
 					       "replacement target");
 			}
 		}

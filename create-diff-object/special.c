@@ -205,7 +205,7 @@ static struct func *owner_at(struct elf_file *elf, struct section *sec,
 
 	if (!r || r->offset != off)
 		return NULL;
-	reloc_target(elf, r, &t);
+	reloc_target(elf, sec, r, &t);
 	if (t.kind != T_SYM)
 		return NULL;
 	return func_of(t.sym);
@@ -385,7 +385,7 @@ void special_include_entries(struct cdo *c)
 			struct target t;
 			struct func *f;
 
-			reloc_target(p, &rs->relocs[j], &t);
+			reloc_target(p, rs->base, &rs->relocs[j], &t);
 			f = t.kind == T_SYM ? func_of(t.sym) : NULL;
 			if (f && f->is_patched &&
 			    (f->sym->sec->include || f->sym->include)) {

@@ -125,7 +125,7 @@ static struct users *users_of(struct elf_file *elf)
 			struct symbol *fn;
 			struct target t;
 
-			reloc_target(elf, r, &t);
+			reloc_target(elf, rs->base, r, &t);
 			if (t.kind != T_SYM || !numbered_local(t.sym))
 				continue;
 			fn = sym_at(elf, rs->base, r->offset);

@@ -103,16 +103,15 @@ static int64_t wrap_sub(int64_t a, int64_t b)
 	return (int64_t)((uint64_t)a - (uint64_t)b);
 }
 
-void reloc_target(const struct elf_file *elf, const struct reloc *r,
-		  struct target *t)
+void reloc_target(const struct elf_file *elf, const struct section *base,
+		  const struct reloc *r, struct target *t)
 {
 	struct symbol *sym = r->sym;
 	int64_t bias = 0, addr;
 
 	memset(t, 0, sizeof(*t));
-	if (r->sec && r->sec->base && is_text_section(r->sec->base) &&
-	    arch_reloc_is_pcrel(r->type))
-		bias = -(int64_t)insn_tail(r->sec->base, r->offset);
+	if (base && is_text_section(base) && arch_reloc_is_pcrel(r->type))
+		bias = -(int64_t)insn_tail(base, r->offset);
 	t->bias = bias;
 	/* labels in mergeable sections (.LC0 kept by the assembler) are
 	 * strings too; named objects there keep their identity */

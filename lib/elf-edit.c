@@ -143,7 +143,6 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 		rela->sorted_ok = false;	/* the relocs moved */
 	}
 	r = &rela->relocs[rela->nr_relocs];
-	r->sec = rela;
 	r->offset = offset;
 	r->type = type;
 	r->sym = sym;

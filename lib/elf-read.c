@@ -536,7 +536,6 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
 				       rela->name, i,
 				       (unsigned long)er[i].r_offset);
-		r->sec = rela;
 		r->offset = er[i].r_offset;
 		r->type = ELF64_R_TYPE(er[i].r_info);
 		r->sym = elf->syms[symi];

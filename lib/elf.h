@@ -64,12 +64,13 @@ enum twin_cmp {
 };
 
 /*
- * 32 bytes: objects hold millions.  Its position in sec->relocs is
- * r - r->sec->relocs.  Offsets fit 32 bits: elf_open() refuses a
- * relocation past 4 GiB, elf_add_reloc() dies on one.
+ * 24 bytes, an ELF64_Rela's size: objects hold millions.  No pointer
+ * back to its section: users reach relocs through their section
+ * (sec->rela, elf_sorted_relocs()), so they know it.  Offsets fit 32
+ * bits: elf_open() refuses a relocation past 4 GiB, elf_add_reloc() dies
+ * on one.
  */
 struct reloc {
-	struct section *sec;	/* the SHT_RELA section holding this reloc */
 	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
 	uint32_t offset;	/* r_offset in the base section */
