@@ -135,15 +135,15 @@ static int check_table(struct elf_file *elf, struct section *sec,
 	const GElf_Shdr *sh = &sec->sh;
 
 	if (sh->sh_entsize != entsize)
-		return elf_err(elf, "section %s (index %zu): %s sh_entsize %lu, expected %zu",
+		return elf_err(elf, "section %s (index %u): %s sh_entsize %lu, expected %zu",
 			       sec->name, sec->index, type_name(sh->sh_type),
 			       (unsigned long)sh->sh_entsize, entsize);
 	if (sh->sh_size % entsize)
-		return elf_err(elf, "section %s (index %zu): size %lu is not a multiple of %zu",
+		return elf_err(elf, "section %s (index %u): size %lu is not a multiple of %zu",
 			       sec->name, sec->index,
 			       (unsigned long)sh->sh_size, entsize);
 	if (sh->sh_size && sh->sh_offset % align)
-		return elf_err(elf, "section %s (index %zu): misaligned data offset %#lx",
+		return elf_err(elf, "section %s (index %u): misaligned data offset %#lx",
 			       sec->name, sec->index,
 			       (unsigned long)sh->sh_offset);
 	return 0;
@@ -180,19 +180,19 @@ static int check_links(struct elf_file *elf, struct section *sec)
 	size_t n = elf->nr_secs;
 
 	if (sh->sh_link >= n)
-		return elf_err(elf, "section %s (index %zu): sh_link %u out of range (%zu sections)",
+		return elf_err(elf, "section %s (index %u): sh_link %u out of range (%zu sections)",
 			       sec->name, sec->index, sh->sh_link, n);
 	switch (sh->sh_type) {
 	case SHT_RELA:
 		if (elf->ehdr.e_type == ET_REL || (sh->sh_flags & SHF_INFO_LINK))
 			if (sh->sh_info >= n || (elf->ehdr.e_type == ET_REL &&
 						 !sh->sh_info))
-				return elf_err(elf, "section %s (index %zu): sh_info %u is not a valid section index (%zu sections)",
+				return elf_err(elf, "section %s (index %u): sh_info %u is not a valid section index (%zu sections)",
 					       sec->name, sec->index,
 					       sh->sh_info, n);
 		if (elf->ehdr.e_type == ET_REL &&
 		    !can_relocate(elf->secs[sh->sh_info], sec))
-			return elf_err(elf, "section %s (index %zu): sh_info %u names section %s, which cannot be relocated",
+			return elf_err(elf, "section %s (index %u): sh_info %u names section %s, which cannot be relocated",
 				       sec->name, sec->index, sh->sh_info,
 				       elf->secs[sh->sh_info]->name);
 		return check_table(elf, sec, sizeof(Elf64_Rela), 8);
@@ -201,17 +201,17 @@ static int check_links(struct elf_file *elf, struct section *sec)
 		if (check_table(elf, sec, sizeof(Elf64_Sym), 8))
 			return -1;
 		if (sh->sh_info > sh->sh_size / sizeof(Elf64_Sym))
-			return elf_err(elf, "section %s (index %zu): sh_info %u (first global) past the last symbol",
+			return elf_err(elf, "section %s (index %u): sh_info %u (first global) past the last symbol",
 				       sec->name, sec->index, sh->sh_info);
 		if (!is_strtab_ok(elf->secs[sh->sh_link]))
-			return elf_err(elf, "section %s (index %zu): sh_link %u is not a NUL-terminated string table",
+			return elf_err(elf, "section %s (index %u): sh_link %u is not a NUL-terminated string table",
 				       sec->name, sec->index, sh->sh_link);
 		return 0;
 	case SHT_GROUP:
 		if (check_table(elf, sec, sizeof(uint32_t), 4))
 			return -1;
 		if (!sh->sh_size)
-			return elf_err(elf, "section %s (index %zu): empty SHT_GROUP",
+			return elf_err(elf, "section %s (index %u): empty SHT_GROUP",
 				       sec->name, sec->index);
 		return 0;
 	case SHT_SYMTAB_SHNDX:
@@ -507,10 +507,10 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 	size_t n = rela->size / sizeof(*er), i;
 
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
-		return elf_err(elf, "section %s (index %zu): sh_link %u is not the symbol table",
+		return elf_err(elf, "section %s (index %u): sh_link %u is not the symbol table",
 			       rela->name, rela->index, rela->sh.sh_link);
 	if (n > UINT32_MAX)
-		return elf_err(elf, "section %s (index %zu): %zu relocations, more than this tool handles",
+		return elf_err(elf, "section %s (index %u): %zu relocations, more than this tool handles",
 			       rela->name, rela->index, n);
 	rela->base = elf->secs[rela->sh.sh_info];
 	if (!rela->base->rela)
@@ -552,14 +552,14 @@ static int read_group(struct elf_file *elf, struct section *grp)
 	size_t n = grp->size / 4, i;
 
 	if (!elf->symtab || grp->sh.sh_link != elf->symtab->index)
-		return elf_err(elf, "group section %s (index %zu): sh_link %u is not the symbol table",
+		return elf_err(elf, "group section %s (index %u): sh_link %u is not the symbol table",
 			       grp->name, grp->index, grp->sh.sh_link);
 	if (grp->sh.sh_info >= elf->nr_syms)
-		return elf_err(elf, "group section %s (index %zu): signature symbol index %u out of range (%zu symbols)",
+		return elf_err(elf, "group section %s (index %u): signature symbol index %u out of range (%zu symbols)",
 			       grp->name, grp->index, grp->sh.sh_info,
 			       elf->nr_syms);
 	if (!grp->sh.sh_info)
-		return elf_err(elf, "group section %s (index %zu): no signature symbol (sh_info 0)",
+		return elf_err(elf, "group section %s (index %u): no signature symbol (sh_info 0)",
 			       grp->name, grp->index);
 	grp->group_sig = elf->syms[grp->sh.sh_info];
 	grp->group_flags = w[0];
@@ -568,16 +568,16 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		struct section *m;
 
 		if (!w[i] || w[i] >= elf->nr_secs)
-			return elf_err(elf, "group section %s (index %zu): member section index %u out of range (%zu sections)",
+			return elf_err(elf, "group section %s (index %u): member section index %u out of range (%zu sections)",
 				       grp->name, grp->index, w[i],
 				       elf->nr_secs);
 		m = elf->secs[w[i]];
 		/* Each member once, in one group, and never a group itself. */
 		if (m->sh.sh_type == SHT_GROUP)
-			return elf_err(elf, "group section %s (index %zu): member %u (%s) is a group section",
+			return elf_err(elf, "group section %s (index %u): member %u (%s) is a group section",
 				       grp->name, grp->index, w[i], m->name);
 		if (m->group)
-			return elf_err(elf, "group section %s (index %zu): member %u (%s) is already a member of group %s",
+			return elf_err(elf, "group section %s (index %u): member %u (%s) is already a member of group %s",
 				       grp->name, grp->index, w[i], m->name,
 				       m->group->name);
 		m->group = grp;
@@ -603,7 +603,7 @@ static int read_link(struct elf_file *elf, struct section *sec)
 	if (!(sec->sh.sh_flags & SHF_LINK_ORDER))
 		return 0;
 	if (!can_relocate(to, sec))
-		return elf_err(elf, "section %s (index %zu): SHF_LINK_ORDER link %u names section %s, which has no contents",
+		return elf_err(elf, "section %s (index %u): SHF_LINK_ORDER link %u names section %s, which has no contents",
 			       sec->name, sec->index, sec->sh.sh_link,
 			       to->name);
 	sec->link = to;

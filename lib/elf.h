@@ -77,12 +77,11 @@ struct reloc {
 	uint32_t type;		/* R_X86_64_* */
 };
 
-/* Fields ordered to leave no holes: -ffunction-sections objects have
- * hundreds of thousands of sections. */
+/* Fields ordered to leave no holes (232 bytes): -ffunction-sections
+ * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
 	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
-	size_t index;		/* ELF index; renumbered by elf_write() */
 	void *data;		/* NULL for SHT_NOBITS */
 	size_t size;		/* == sh.sh_size */
 
@@ -92,7 +91,6 @@ struct section {
 	/* SHT_RELA: base is the relocated section, link the symbol table. */
 	struct section *base;
 	struct reloc *relocs;
-	size_t nr_relocs;
 	/* Any section: the SHT_RELA section relocating it, or NULL. */
 	struct section *rela;
 
@@ -102,54 +100,62 @@ struct section {
 	/* SHT_GROUP: signature symbol and member sections. */
 	struct symbol *group_sig;
 	struct section **members;
-	size_t nr_members;
 	/* The group this section belongs to, if any. */
 	struct section *group;
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct section *twin;
 	void *priv;
+
+	uint32_t index;		/* ELF index; renumbered by elf_write() */
+	uint32_t nr_relocs;	/* SHT_RELA: relocs[0 .. nr_relocs) */
+	uint32_t nr_members;	/* SHT_GROUP: members[0 .. nr_members) */
+	uint32_t group_flags;	/* SHT_GROUP: GRP_COMDAT etc. */
+
+	/* Scratch space for tools, continued. */
 	uint8_t twin_cmp;	/* enum twin_cmp */
 	bool include;
 	bool removed;		/* skipped by elf_write() */
 
 	bool data_owned;
 	bool name_owned;	/* private */
-	uint32_t group_flags;	/* SHT_GROUP: GRP_COMDAT etc. */
 
 	/* Private to the ELF layer. */
+	bool sorted_ok;			/* sorted_relocs is up to date */
 	uint32_t cap_relocs;
 	uint32_t nr_sorted_relocs;
 	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
 	uint32_t first_sorted_sym, nr_sorted_syms;
-	bool sorted_ok;			/* sorted_relocs is up to date */
 	size_t data_cap;		/* bytes allocated at data, when owned */
 	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
 };
 
 
-/* Fields ordered for size (88 bytes): objects have many symbols. */
+/* Fields ordered for size (80 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
 	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
-	size_t index;		/* ELF index; renumbered by elf_write() */
 	struct section *sec;	/* defining section, NULL if undefined/abs */
 
 	/* Scratch space for tools; the ELF layer never touches these. */
 	struct symbol *twin;
 	void *priv;
-	bool in_group;		/* being paired with its name group */
-	bool include;
-	bool removed;		/* skipped by elf_write() */
 
+	/* Private to the ELF layer. */
+	struct hash_entry *name_ent;	/* its entry in sym_by_name */
+
+	uint32_t index;		/* ELF index; renumbered by elf_write() */
 	uint16_t shndx;		/* special index (SHN_UNDEF/ABS/COMMON/LIVEPATCH)
 				 * when sec is NULL */
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
 
-	/* Private to the ELF layer. */
-	bool name_owned;
-	struct hash_entry *name_ent;	/* its entry in sym_by_name */
+	/* Scratch space for tools. */
+	bool in_group;		/* being paired with its name group */
+	bool include;
+	bool removed;		/* skipped by elf_write() */
+
+	bool name_owned;	/* private */
 };
 
 
