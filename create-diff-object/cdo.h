@@ -64,9 +64,10 @@ struct entry_ref {
 	size_t idx;
 };
 
+/* A slice of cdo->entry_refs. */
 struct entry_list {
 	struct entry_ref *v;
-	size_t nr, cap;
+	size_t nr;
 };
 
 /* One function (FUNC symbol in a text section) of PATCHED or ORIG. */
@@ -139,6 +140,7 @@ struct cdo {
 
 	struct special *specials;	/* ORIG and PATCHED specials */
 	size_t nr_specials;
+	struct entry_ref *entry_refs;	/* all funcs' entries (special.c) */
 
 	struct refusal *refusals;
 	size_t nr_refusals, cap_refusals;

@@ -244,9 +244,9 @@ static void cleanup(struct cdo *c)
 	for (i = 0; i < c->nr_funcs; i++) {
 		free(c->funcs[i].reason);
 		free(c->funcs[i].note);
-		free(c->funcs[i].entries.v);
 	}
 	free(c->funcs);
+	free(c->entry_refs);
 	for (i = 0; i < c->nr_specials; i++) {
 		free(c->specials[i].owner);
 		free(c->specials[i].first_reloc);

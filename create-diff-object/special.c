@@ -211,17 +211,39 @@ static struct func *owner_at(struct elf_file *elf, struct section *sec,
 	return func_of(t.sym);
 }
 
-static void add_entry(struct func *f, struct special *sp, size_t idx)
+/*
+ * Every function's entries, in one array: parse_one() counted them in
+ * entries.nr; each function gets its slice, filled in the order of the
+ * specials and of their entries.
+ */
+static void own_entries(struct cdo *c)
 {
-	struct entry_list *l = &f->entries;
+	size_t total = 0, i, j;
 
-	if (l->nr == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 4;
-		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	for (i = 0; i < c->nr_funcs; i++)
+		total += c->funcs[i].entries.nr;
+	c->entry_refs = xcalloc(total + 1, sizeof(*c->entry_refs));
+	for (i = 0, total = 0; i < c->nr_funcs; i++) {
+		c->funcs[i].entries.v = c->entry_refs + total;
+		total += c->funcs[i].entries.nr;
+		c->funcs[i].entries.nr = 0;
 	}
-	l->v[l->nr].sp = sp;
-	l->v[l->nr].idx = idx;
-	l->nr++;
+	for (i = 0; i < c->nr_specials; i++) {
+		struct special *sp = &c->specials[i];
+
+		if (sp->desc->owner_off == NO_OWNER_FIELD)
+			continue;	/* owners taken from the parallel */
+		for (j = 0; j < sp->nr; j++) {
+			struct entry_list *l;
+
+			if (!sp->owner[j])
+				continue;
+			l = &sp->owner[j]->entries;
+			l->v[l->nr].sp = sp;
+			l->v[l->nr].idx = j;
+			l->nr++;
+		}
+	}
 }
 
 static void parse_one(struct cdo *c, struct elf_file *elf,
@@ -252,7 +274,7 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 		sp->owner[i] = owner_at(elf, sec,
 					i * sp->entsize + sp->desc->owner_off);
 		if (sp->owner[i])
-			add_entry(sp->owner[i], sp, i);
+			sp->owner[i]->entries.nr++;	/* own_entries() */
 	}
 }
 
@@ -351,6 +373,7 @@ void special_parse(struct cdo *c)
 					sp->owner[j] = sp->parallel->owner[j];
 		}
 	}
+	own_entries(c);
 }
 
 /* Mark the entries of included functions; refuse unknown special sections. */
