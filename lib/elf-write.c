@@ -267,6 +267,8 @@ static void fix_pointers(struct elf_file *elf)
 			sec->group = NULL;
 		sec->sym = NULL;
 		sec->func = NULL;
+		if (sec->sh.sh_type != SHT_GROUP)
+			continue;
 		for (j = k = 0; j < sec->nr_members; j++)
 			if (!sec->members[j]->removed)
 				sec->members[k++] = sec->members[j];

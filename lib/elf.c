@@ -48,9 +48,12 @@ void elf_free_section(struct elf_file *elf, struct section *sec)
 		free(sec->name);
 	if (sec->data_owned)
 		free(sec->data);
-	free(sec->relocs);
-	free(sec->members);
-	free(sec->sorted_relocs);
+	if (is_rela_section(sec)) {
+		free(sec->relocs);
+		free(sec->sorted_relocs);
+	} else if (sec->sh.sh_type == SHT_GROUP) {
+		free(sec->members);
+	}
 	if (!in_block(sec, elf->sec_block, elf->nr_sec_block, sizeof(*sec)))
 		free(sec);
 }

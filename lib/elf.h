@@ -77,7 +77,7 @@ struct reloc {
 	uint32_t type;		/* R_X86_64_* */
 };
 
-/* Fields ordered to leave no holes (232 bytes): -ffunction-sections
+/* Fields ordered for size (216 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
@@ -88,18 +88,36 @@ struct section {
 	struct symbol *sym;	/* its STT_SECTION symbol, if any */
 	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
 
-	/* SHT_RELA: base is the relocated section, link the symbol table. */
-	struct section *base;
-	struct reloc *relocs;
+	/*
+	 * By type: the fields of SHT_RELA or of SHT_GROUP sections share
+	 * their room; zero in other sections.  Read them only on a section
+	 * of that type.
+	 */
+	union {
+		struct {	/* SHT_RELA */
+			/* base is the relocated section, link the symtab */
+			struct section *base;
+			struct reloc *relocs;
+			uint32_t nr_relocs;
+			/* Private to the ELF layer. */
+			uint32_t cap_relocs;
+			uint32_t nr_sorted_relocs;
+			bool sorted_ok;		/* sorted_relocs up to date */
+			struct reloc **sorted_relocs;	/* by offset */
+		};
+		struct {	/* SHT_GROUP */
+			struct symbol *group_sig;	/* signature */
+			struct section **members;
+			uint32_t nr_members;
+			uint32_t group_flags;	/* GRP_COMDAT etc. */
+		};
+	};
 	/* Any section: the SHT_RELA section relocating it, or NULL. */
 	struct section *rela;
 
 	/* sh_link to another section (SHF_LINK_ORDER etc.), as a pointer. */
 	struct section *link;
 
-	/* SHT_GROUP: signature symbol and member sections. */
-	struct symbol *group_sig;
-	struct section **members;
 	/* The group this section belongs to, if any. */
 	struct section *group;
 
@@ -108,9 +126,6 @@ struct section {
 	void *priv;
 
 	uint32_t index;		/* ELF index; renumbered by elf_write() */
-	uint32_t nr_relocs;	/* SHT_RELA: relocs[0 .. nr_relocs) */
-	uint32_t nr_members;	/* SHT_GROUP: members[0 .. nr_members) */
-	uint32_t group_flags;	/* SHT_GROUP: GRP_COMDAT etc. */
 
 	/* Scratch space for tools, continued. */
 	uint8_t twin_cmp;	/* enum twin_cmp */
@@ -121,13 +136,9 @@ struct section {
 	bool name_owned;	/* private */
 
 	/* Private to the ELF layer. */
-	bool sorted_ok;			/* sorted_relocs is up to date */
-	uint32_t cap_relocs;
-	uint32_t nr_sorted_relocs;
 	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
 	uint32_t first_sorted_sym, nr_sorted_syms;
 	size_t data_cap;		/* bytes allocated at data, when owned */
-	struct reloc **sorted_relocs;	/* on the RELA section: by offset */
 };
 
 

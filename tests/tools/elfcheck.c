@@ -77,7 +77,8 @@ static int check_symbols(struct elf_file *elf, size_t *nrel)
 
 	*nrel = 0;
 	for (i = 0; i < elf->nr_secs; i++)
-		*nrel += elf->secs[i]->nr_relocs;
+		if (is_rela_section(elf->secs[i]))
+			*nrel += elf->secs[i]->nr_relocs;
 	for (i = 0; i < elf->nr_syms; i++) {
 		struct symbol *s = elf->syms[i], *f;
 		bool found = false;
@@ -106,7 +107,9 @@ static int build_indexes(struct elf_file *elf, size_t *nrel)
 
 	*nrel = 0;
 	for (i = 0; i < elf->nr_secs; i++) {
-		if (is_rela_section(elf->secs[i]) && elf->secs[i]->base)
+		if (!is_rela_section(elf->secs[i]))
+			continue;
+		if (elf->secs[i]->base)
 			elf_sorted_relocs(elf->secs[i]->base, &n);
 		*nrel += elf->secs[i]->nr_relocs;
 	}
