@@ -430,28 +430,59 @@ static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
 	return 0;
 }
 
+/* Symbol @i of the table into @sym (zeroed by the caller), checked. */
+static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
+{
+	const Elf64_Sym *es = (const Elf64_Sym *)elf->symtab->data + i;
+	const struct section *strtab = elf->strtab;
+
+	sym->index = i;
+	sym->sym = *es;
+	if (es->st_name >= strtab->size && (es->st_name || strtab->size))
+		return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",
+			       i, elf->symtab->name, es->st_name,
+			       strtab->name, strtab->size);
+	sym->name = strtab->size ? (char *)strtab->data + es->st_name :
+				   (char *)"";
+	sym->bind = GELF_ST_BIND(es->st_info);
+	sym->type = GELF_ST_TYPE(es->st_info);
+	if (i && (symbol_section(elf, sym, es, i) ||
+		  check_symbol_extent(elf, sym, i)))
+		return -1;
+	if (sym->type == STT_SECTION && sym->sec && !sym->name[0])
+		sym->name = sym->sec->name;
+	return 0;
+}
+
+/* The table's symbols given back to the system once decoded. */
+static void release_symtab(struct elf_file *elf)
+{
+	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->size);
+	if (elf->symtab_shndx)
+		release_range(elf, elf->symtab_shndx->sh.sh_offset,
+			      elf->symtab_shndx->size);
+}
+
 static int read_symbols(struct elf_file *elf)
 {
-	struct section *symtab = find_symtab(elf), *strtab;
-	const Elf64_Sym *es;
+	struct section *symtab = find_symtab(elf);
 	size_t n, i;
 
-	if (!symtab) {
-		/* No symbols at all: keep a null symbol so indexes work. */
+	if (symtab) {
+		elf->symtab = symtab;
+		elf->strtab = elf->secs[symtab->sh.sh_link];
+		if (find_shndx(elf))
+			return -1;
+	}
+	n = symtab ? symtab->size / sizeof(Elf64_Sym) : 0;
+	if (!n || elf->scan_symbols) {
+		/* No symbols in the model: keep a null symbol so indexes work. */
 		elf->sym_block = xcalloc(1, sizeof(*elf->sym_block));
 		elf->nr_sym_block = 1;
 		elf->sym_block->name = (char *)"";
 		elf_push_symbol(elf, elf->sym_block);
 		return 0;
 	}
-	elf->symtab = symtab;
-	strtab = elf->strtab = elf->secs[symtab->sh.sh_link];
-	if (find_shndx(elf))
-		return -1;
-	es = symtab->data;
-	n = symtab->size / sizeof(*es);
-	if (!n)
-		n = 1;	/* an empty table still gets its null symbol */
 	elf->sym_block = xcalloc(n, sizeof(*elf->sym_block));
 	elf->nr_sym_block = n;
 	elf->syms = xmalloc(n * sizeof(*elf->syms));
@@ -461,36 +492,34 @@ static int read_symbols(struct elf_file *elf)
 	for (i = 0; i < n; i++) {
 		struct symbol *sym = &elf->sym_block[i];
 
-		sym->index = i;
 		elf->syms[i] = sym;
 		elf->nr_syms = i + 1;
-		if (!symtab->size) {
-			sym->name = (char *)"";
-			continue;
-		}
-		sym->sym = es[i];
-		if (es[i].st_name >= strtab->size &&
-		    (es[i].st_name || strtab->size))
-			return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",
-				       i, symtab->name, es[i].st_name,
-				       strtab->name, strtab->size);
-		sym->name = strtab->size ? (char *)strtab->data +
-			    es[i].st_name : (char *)"";
-		sym->bind = GELF_ST_BIND(es[i].st_info);
-		sym->type = GELF_ST_TYPE(es[i].st_info);
-		if (i && (symbol_section(elf, sym, &es[i], i) ||
-			  check_symbol_extent(elf, sym, i)))
+		if (decode_symbol(elf, sym, i))
 			return -1;
-		if (sym->type == STT_SECTION && sym->sec && !sym->name[0])
-			sym->name = sym->sec->name;
 		if (i)
 			elf_index_symbol(elf, sym);
 	}
-	release_range(elf, symtab->sh.sh_offset, symtab->size);
-	if (elf->symtab_shndx)
-		release_range(elf, elf->symtab_shndx->sh.sh_offset,
-			      elf->symtab_shndx->size);
+	release_symtab(elf);
 	return 0;
+}
+
+int elf_scan_symbols(struct elf_file *elf,
+		     int (*fn)(void *arg, const struct symbol *sym), void *arg)
+{
+	size_t n = elf->symtab ? elf->symtab->size / sizeof(Elf64_Sym) : 0;
+	size_t i;
+	int ret = 0;
+
+	for (i = 1; i < n && !ret; i++) {
+		struct symbol sym = { 0 };
+
+		ret = decode_symbol(elf, &sym, i) ? -1 : fn(arg, &sym);
+	}
+	if (elf->symtab) {
+		release_symtab(elf);
+		release_flush(elf);
+	}
+	return ret;
 }
 
 /* Whether the field of @er reaches past the end of the section it patches. */
@@ -619,7 +648,7 @@ static int read_links(struct elf_file *elf)
 
 		switch (sec->sh.sh_type) {
 		case SHT_RELA:
-			if (elf->ehdr.e_type != ET_REL)
+			if (elf->ehdr.e_type != ET_REL || elf->scan_symbols)
 				break;
 			if (elf->skipped_debug_relocs && is_debug_section(sec)) {
 				/* linked, not parsed: a reader's choice */
@@ -632,6 +661,8 @@ static int read_links(struct elf_file *elf)
 				return -1;
 			break;
 		case SHT_GROUP:
+			if (elf->scan_symbols)
+				break;	/* a group names its symbol */
 			if (read_group(elf, sec))
 				return -1;
 			break;
@@ -677,6 +708,7 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 	elf->path = xstrdup(path);
 	elf->fd = -1;
 	elf->skipped_debug_relocs = flags & ELF_OPEN_NO_DEBUG_RELOCS;
+	elf->scan_symbols = flags & ELF_OPEN_SCAN_SYMBOLS;
 	if (map_file(elf) || check_ehdr(elf) || read_sections(elf) ||
 	    read_symbols(elf) || read_links(elf)) {
 		elf_close(elf);

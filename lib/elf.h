@@ -209,6 +209,7 @@ struct elf_file {
 	size_t nr_dead_syms;
 	size_t cap_dead_secs, cap_dead_syms;
 	bool skipped_debug_relocs;	/* ELF_OPEN_NO_DEBUG_RELOCS */
+	bool scan_symbols;		/* ELF_OPEN_SCAN_SYMBOLS */
 	bool quiet;			/* elf_err() says nothing (probes) */
 	/* File bytes parsed into the model, not yet given back (elf-read.c). */
 	size_t dead_lo, dead_hi;
@@ -223,7 +224,24 @@ struct elf_file *elf_open(const char *path);
  * be written back: elf_write() refuses it.
  */
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
+/*
+ * ELF_OPEN_SCAN_SYMBOLS: for look-ups in a big symbol table (a vmlinux)
+ * that want their own compact index, not the model's 80 bytes and hash
+ * entry per symbol: the model gets the sections and only the null
+ * symbol (no relocations, no groups: they name symbols; it cannot be
+ * written); elf_scan_symbols() then decodes each symbol of the table.
+ */
+#define ELF_OPEN_SCAN_SYMBOLS		2u
 struct elf_file *elf_open_flags(const char *path, unsigned int flags);
+/*
+ * @fn on symbols 1.. of the table in order, each checked as elf_open()
+ * checks it and decoded into a temporary struct symbol (name and sec
+ * point into the file and the model; index is its table index; nothing
+ * else is set).  Stops at @fn's first nonzero return and returns it; -1
+ * on a malformed symbol (said why).  Then gives the table's pages back.
+ */
+int elf_scan_symbols(struct elf_file *elf,
+		     int (*fn)(void *arg, const struct symbol *sym), void *arg);
 /*
  * Whether @path has a section with contents named one of @names (NULL
  * ends the list): 1 or 0, without reading it into a model; -1 (silently)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "symsource.h"
 #include "util.h"
 
@@ -19,28 +20,86 @@ bool symsource_listed(const struct symsource *ss, const struct symbol *sym)
 	       sym->type == STT_NOTYPE;
 }
 
+/*
+ * One symbol of the target as the rules read it: from the model
+ * (symsource_of()) or from the compact table (symsource_open()).
+ */
+static void view(const struct symsource *ss, size_t i, struct ss_sym *v)
+{
+	const struct symbol *sym;
+
+	if (ss->tab) {
+		*v = ss->tab[i];
+		return;
+	}
+	sym = ss->elf->syms[i];
+	v->name = sym->name;
+	v->value = sym->sym.st_value;
+	v->next = 0;
+	v->bind = sym->bind;
+	v->type = sym->type;
+	v->listed = symsource_listed(ss, sym);
+}
+
+static size_t nr_syms(const struct symsource *ss)
+{
+	return ss->tab ? ss->nr_tab : ss->elf->nr_syms;
+}
+
+/* Index of the next symbol named like symbol @i after it; 0 if none. */
+static size_t next_named(const struct symsource *ss, size_t i)
+{
+	const struct symbol *s;
+	size_t j;
+
+	if (!ss->tab) {
+		s = elf_find_symbol_next(ss->elf, ss->elf->syms[i]);
+		return s ? s->index : 0;
+	}
+	for (j = ss->tab[i].next; j; j = ss->tab[j].next)
+		if (!strcmp(ss->tab[j].name, ss->tab[i].name))
+			return j;
+	return 0;
+}
+
+/* Index of the first symbol named @name, in table order; 0 if none. */
+static size_t first_named(const struct symsource *ss, const char *name)
+{
+	const struct symbol *s;
+	size_t j;
+
+	if (!ss->tab) {
+		s = elf_find_symbol(ss->elf, name);
+		return s ? s->index : 0;
+	}
+	for (j = ss->buckets[hash_str(name) & (ss->nbuckets - 1)]; j;
+	     j = ss->tab[j].next)
+		if (!strcmp(ss->tab[j].name, name))
+			return j;
+	return 0;
+}
+
 long symsource_count(const struct symsource *ss, const char *name)
 {
-	struct symbol *s;
+	struct ss_sym v;
+	size_t i;
 	long n = 0;
 
-	for (s = elf_find_symbol(ss->elf, name); s;
-	     s = elf_find_symbol_next(ss->elf, s))
-		if (symsource_listed(ss, s))
-			n++;
+	for (i = first_named(ss, name); i; i = next_named(ss, i)) {
+		view(ss, i, &v);
+		n += v.listed;
+	}
 	return n;
 }
 
-/* Split the locals into blocks, one per STT_FILE symbol. */
 static void find_files(struct symsource *ss)
 {
-	struct elf_file *elf = ss->elf;
-	size_t i, cap = 0;
+	size_t i, cap = 0, n = nr_syms(ss);
+	struct ss_sym v;
 
-	for (i = 1; i < elf->nr_syms; i++) {
-		struct symbol *sym = elf->syms[i];
-
-		if (sym->type != STT_FILE)
+	for (i = 1; i < n; i++) {
+		view(ss, i, &v);
+		if (v.type != STT_FILE)
 			continue;
 		if (ss->nr_files == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -48,9 +107,9 @@ static void find_files(struct symsource *ss)
 		}
 		if (ss->nr_files)
 			ss->files[ss->nr_files - 1].end = i;
-		ss->files[ss->nr_files].name = sym->name;
+		ss->files[ss->nr_files].name = v.name;
 		ss->files[ss->nr_files].first = i + 1;
-		ss->files[ss->nr_files].end = elf->nr_syms;
+		ss->files[ss->nr_files].end = n;
 		ss->nr_files++;
 	}
 	/* A block ends at the first global. */
@@ -58,14 +117,16 @@ static void find_files(struct symsource *ss)
 		struct symsource_file *f = &ss->files[i];
 		size_t j;
 
-		for (j = f->first; j < f->end; j++)
-			if (elf->syms[j]->bind != STB_LOCAL)
+		for (j = f->first; j < f->end; j++) {
+			view(ss, j, &v);
+			if (v.bind != STB_LOCAL)
 				break;
+		}
 		f->end = j;
 	}
 	ss->whole.name = "";
 	ss->whole.first = 1;
-	ss->whole.end = elf->nr_syms;
+	ss->whole.end = n;
 }
 
 struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux)
@@ -78,15 +139,73 @@ struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux)
 	return ss;
 }
 
+struct table_build {
+	struct symsource *ss;
+	uint32_t *tails;	/* per bucket: its last symbol */
+};
+
+/* One symbol of the file into the compact table, chained in order. */
+static int add_to_table(void *arg, const struct symbol *sym)
+{
+	struct table_build *b = arg;
+	struct symsource *ss = b->ss;
+	struct ss_sym *v = &ss->tab[sym->index];
+	size_t k;
+
+	v->name = sym->name;
+	v->value = sym->sym.st_value;
+	v->bind = sym->bind;
+	v->type = sym->type;
+	v->listed = symsource_listed(ss, sym);
+	/* named like the model's sym_by_name: no section symbols */
+	if (sym->type == STT_SECTION || !sym->name[0])
+		return 0;
+	k = hash_str(sym->name) & (ss->nbuckets - 1);
+	if (b->tails[k])
+		ss->tab[b->tails[k]].next = sym->index;
+	else
+		ss->buckets[k] = sym->index;
+	b->tails[k] = sym->index;
+	return 0;
+}
+
+static int build_table(struct symsource *ss)
+{
+	const struct section *symtab = ss->elf->symtab;
+	size_t n = symtab ? symtab->size / sizeof(Elf64_Sym) : 0;
+	struct table_build b = { .ss = ss };
+	int ret;
+
+	if (n > UINT32_MAX)
+		return -1;	/* past what a file can hold */
+	ss->nr_tab = n ? n : 1;
+	ss->tab = xcalloc(ss->nr_tab, sizeof(*ss->tab));
+	ss->tab[0].name = "";
+	for (ss->nbuckets = 16; ss->nbuckets < n; ss->nbuckets *= 2)
+		;
+	ss->buckets = xcalloc(ss->nbuckets, sizeof(*ss->buckets));
+	b.tails = xcalloc(ss->nbuckets, sizeof(*b.tails));
+	ret = elf_scan_symbols(ss->elf, add_to_table, &b);
+	free(b.tails);
+	return ret;
+}
+
 struct symsource *symsource_open(const char *path, bool is_vmlinux)
 {
-	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_NO_DEBUG_RELOCS);
+	struct elf_file *elf = elf_open_flags(path, ELF_OPEN_SCAN_SYMBOLS);
 	struct symsource *ss;
 
 	if (!elf)
 		return NULL;
-	ss = symsource_of(elf, is_vmlinux);
+	ss = xcalloc(1, sizeof(*ss));
+	ss->elf = elf;
+	ss->is_vmlinux = is_vmlinux;
 	ss->owns_elf = true;
+	if (build_table(ss)) {
+		symsource_close(ss);
+		return NULL;
+	}
+	find_files(ss);
 	return ss;
 }
 
@@ -97,58 +216,76 @@ void symsource_close(struct symsource *ss)
 	if (ss->owns_elf)
 		elf_close(ss->elf);
 	free(ss->files);
+	free(ss->tab);
+	free(ss->buckets);
 	free(ss);
 }
 
-/* Does @a come before @b in kallsyms order? */
 static bool kallsyms_before(const struct symsource *ss,
-			    const struct symbol *a, const struct symbol *b)
+			    const struct ss_sym *a, size_t ai,
+			    const struct ss_sym *b, size_t bi)
 {
-	if (ss->is_vmlinux && a->sym.st_value != b->sym.st_value)
-		return a->sym.st_value < b->sym.st_value;
-	return a->index < b->index;
+	if (ss->is_vmlinux && a->value != b->value)
+		return a->value < b->value;
+	return ai < bi;
 }
 
-long symsource_pos(const struct symsource *ss, const struct symbol *sym)
+/* The sympos of listed symbol @idx of the target. */
+static long pos_of(const struct symsource *ss, size_t idx)
 {
-	struct symbol *s;
+	struct ss_sym me, v;
 	long n = 0, rank = 1;
+	size_t i;
 
-	if (!symsource_listed(ss, sym))
-		return SYMPOS_NONE;
-	for (s = elf_find_symbol(ss->elf, sym->name); s;
-	     s = elf_find_symbol_next(ss->elf, s)) {
-		if (!symsource_listed(ss, s))
+	view(ss, idx, &me);
+	for (i = first_named(ss, me.name); i; i = next_named(ss, i)) {
+		view(ss, i, &v);
+		if (!v.listed)
 			continue;
 		n++;
-		if (s != sym && kallsyms_before(ss, s, sym))
+		if (i != idx && kallsyms_before(ss, &v, i, &me, idx))
 			rank++;
 	}
 	return n > 1 ? rank : 0;
 }
 
+long symsource_pos(const struct symsource *ss, const struct symbol *sym)
+{
+	if (!symsource_listed(ss, sym))
+		return SYMPOS_NONE;
+	return pos_of(ss, sym->index);
+}
+
 long symsource_global_pos(const struct symsource *ss, const char *name)
 {
-	struct symbol *s, *found = NULL;
+	bool found = false;
+	struct ss_sym v;
 	long n = 0;
+	size_t i;
 
-	for (s = elf_find_symbol(ss->elf, name); s;
-	     s = elf_find_symbol_next(ss->elf, s)) {
-		if (!symsource_listed(ss, s))
+	for (i = first_named(ss, name); i; i = next_named(ss, i)) {
+		view(ss, i, &v);
+		if (!v.listed)
 			continue;
 		n++;
-		if (s->bind != STB_LOCAL)
-			found = s;
+		if (v.bind != STB_LOCAL)
+			found = true;
 	}
 	if (!found)
 		return SYMPOS_NONE;
 	return n > 1 ? SYMPOS_AMBIGUOUS : 0;
 }
 
+static bool named_local(unsigned char bind, unsigned char type,
+			const char *name)
+{
+	return bind == STB_LOCAL && name[0] &&
+	       (type == STT_FUNC || type == STT_OBJECT);
+}
+
 static bool is_named_local(const struct symbol *sym)
 {
-	return sym->bind == STB_LOCAL && sym->name[0] &&
-	       (sym->type == STT_FUNC || sym->type == STT_OBJECT);
+	return named_local(sym->bind, sym->type, sym->name);
 }
 
 static const char *obj_file_name(const struct elf_file *obj, char **owned)
@@ -179,12 +316,13 @@ static bool same_basename(const char *a, const char *b)
 static size_t score(const struct symsource *ss, const struct symsource_file *f,
 		    const struct hashmap *names)
 {
+	struct ss_sym v;
 	size_t i, n = 0;
 
 	for (i = f->first; i < f->end; i++) {
-		const struct symbol *sym = ss->elf->syms[i];
-
-		if (is_named_local(sym) && hash_find(names, sym->name))
+		view(ss, i, &v);
+		if (named_local(v.bind, v.type, v.name) &&
+		    hash_find(names, v.name))
 			n++;
 	}
 	return n;
@@ -226,16 +364,16 @@ const struct symsource_file *symsource_match_file(const struct symsource *ss,
 long symsource_local_pos(const struct symsource *ss,
 			 const struct symsource_file *file, const char *name)
 {
-	struct symbol *s;
+	struct ss_sym v;
+	size_t i;
 
 	if (!file)
 		return SYMPOS_NONE;
-	for (s = elf_find_symbol(ss->elf, name); s;
-	     s = elf_find_symbol_next(ss->elf, s)) {
-		if (s->index >= file->first && s->index < file->end &&
-		    symsource_listed(ss, s) &&
-		    (s->bind == STB_LOCAL || file == &ss->whole))
-			return symsource_pos(ss, s);
+	for (i = first_named(ss, name); i; i = next_named(ss, i)) {
+		view(ss, i, &v);
+		if (i >= file->first && i < file->end && v.listed &&
+		    (v.bind == STB_LOCAL || file == &ss->whole))
+			return pos_of(ss, i);
 	}
 	return SYMPOS_NONE;
 }

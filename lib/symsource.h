@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "elf.h"
 
@@ -30,6 +31,15 @@ struct symsource_file {
 	size_t first, end;
 };
 
+/* symsource_open(): one symbol as the rules need it (24 bytes). */
+struct ss_sym {
+	const char *name;
+	uint64_t value;		/* st_value */
+	uint32_t next;		/* next index in its name bucket; 0 ends */
+	unsigned char bind, type;
+	bool listed;		/* symsource_listed() */
+};
+
 struct symsource {
 	struct elf_file *elf;
 	bool is_vmlinux;
@@ -37,6 +47,16 @@ struct symsource {
 	struct symsource_file *files;
 	size_t nr_files;
 	struct symsource_file whole;	/* every symbol: no STT_FILE blocks */
+	/*
+	 * symsource_open(): the symbol table in a compact index by name
+	 * (a vmlinux has hundreds of thousands of symbols), and elf holds
+	 * only the sections (ELF_OPEN_SCAN_SYMBOLS).  NULL for
+	 * symsource_of(), which reads the model.
+	 */
+	struct ss_sym *tab;
+	size_t nr_tab;
+	uint32_t *buckets;	/* by hash_str() of the name: first index */
+	size_t nbuckets;
 };
 
 #define SYMPOS_NONE		(-1)	/* no such symbol */
