@@ -517,6 +517,10 @@ int elf_scan_symbols(struct elf_file *elf,
 	}
 	if (elf->symtab) {
 		release_symtab(elf);
+		/* names are read again when asked; sections have their own */
+		if (elf->scan_symbols && elf->strtab != elf->shstrtab)
+			release_range(elf, elf->strtab->sh.sh_offset,
+				      elf->strtab->size);
 		release_flush(elf);
 	}
 	return ret;

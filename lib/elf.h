@@ -238,7 +238,9 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags);
  * checks it and decoded into a temporary struct symbol (name and sec
  * point into the file and the model; index is its table index; nothing
  * else is set).  Stops at @fn's first nonzero return and returns it; -1
- * on a malformed symbol (said why).  Then gives the table's pages back.
+ * on a malformed symbol (said why).  Then gives the pages of the table
+ * back, and those of its names for an ELF_OPEN_SCAN_SYMBOLS model (they
+ * come back from the file when read).
  */
 int elf_scan_symbols(struct elf_file *elf,
 		     int (*fn)(void *arg, const struct symbol *sym), void *arg);

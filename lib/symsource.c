@@ -27,38 +27,46 @@ bool symsource_listed(const struct symsource *ss, const struct symbol *sym)
 static void view(const struct symsource *ss, size_t i, struct ss_sym *v)
 {
 	const struct symbol *sym;
+	const Elf64_Sym *es;
+	const struct section *strtab;
 
-	if (ss->tab) {
-		*v = ss->tab[i];
+	if (ss->next) {
+		es = (const Elf64_Sym *)ss->elf->symtab->data + i;
+		strtab = ss->elf->strtab;
+		/* st_name was checked by elf_scan_symbols() */
+		v->name = strtab->size ? (const char *)strtab->data +
+			  es->st_name : "";
+		v->value = es->st_value;
+		v->bind = GELF_ST_BIND(es->st_info);
+		v->type = GELF_ST_TYPE(es->st_info);
+		v->listed = ss->listed[i];
 		return;
 	}
 	sym = ss->elf->syms[i];
 	v->name = sym->name;
 	v->value = sym->sym.st_value;
-	v->next = 0;
 	v->bind = sym->bind;
 	v->type = sym->type;
 	v->listed = symsource_listed(ss, sym);
-}
-
-static size_t nr_syms(const struct symsource *ss)
-{
-	return ss->tab ? ss->nr_tab : ss->elf->nr_syms;
 }
 
 /* Index of the next symbol named like symbol @i after it; 0 if none. */
 static size_t next_named(const struct symsource *ss, size_t i)
 {
 	const struct symbol *s;
+	struct ss_sym me, v;
 	size_t j;
 
-	if (!ss->tab) {
+	if (!ss->next) {
 		s = elf_find_symbol_next(ss->elf, ss->elf->syms[i]);
 		return s ? s->index : 0;
 	}
-	for (j = ss->tab[i].next; j; j = ss->tab[j].next)
-		if (!strcmp(ss->tab[j].name, ss->tab[i].name))
+	view(ss, i, &me);
+	for (j = ss->next[i]; j; j = ss->next[j]) {
+		view(ss, j, &v);
+		if (!strcmp(v.name, me.name))
 			return j;
+	}
 	return 0;
 }
 
@@ -66,16 +74,19 @@ static size_t next_named(const struct symsource *ss, size_t i)
 static size_t first_named(const struct symsource *ss, const char *name)
 {
 	const struct symbol *s;
+	struct ss_sym v;
 	size_t j;
 
-	if (!ss->tab) {
+	if (!ss->next) {
 		s = elf_find_symbol(ss->elf, name);
 		return s ? s->index : 0;
 	}
 	for (j = ss->buckets[hash_str(name) & (ss->nbuckets - 1)]; j;
-	     j = ss->tab[j].next)
-		if (!strcmp(ss->tab[j].name, name))
+	     j = ss->next[j]) {
+		view(ss, j, &v);
+		if (!strcmp(v.name, name))
 			return j;
+	}
 	return 0;
 }
 
@@ -92,41 +103,55 @@ long symsource_count(const struct symsource *ss, const char *name)
 	return n;
 }
 
-static void find_files(struct symsource *ss)
+/*
+ * STT_FILE blocks, as the symbols go by in table order: a block starts
+ * after its STT_FILE symbol and ends at the next one or at the first
+ * global.
+ */
+static void block_step(struct symsource *ss, size_t i, unsigned char type,
+		       unsigned char bind, const char *name, bool *open)
 {
-	size_t i, cap = 0, n = nr_syms(ss);
-	struct ss_sym v;
+	struct symsource_file *f;
 
-	for (i = 1; i < n; i++) {
-		view(ss, i, &v);
-		if (v.type != STT_FILE)
-			continue;
-		if (ss->nr_files == cap) {
-			cap = cap ? cap * 2 : 64;
-			ss->files = xrealloc(ss->files, cap * sizeof(*ss->files));
-		}
-		if (ss->nr_files)
+	if (type != STT_FILE) {
+		if (bind != STB_LOCAL && *open) {
 			ss->files[ss->nr_files - 1].end = i;
-		ss->files[ss->nr_files].name = v.name;
-		ss->files[ss->nr_files].first = i + 1;
-		ss->files[ss->nr_files].end = n;
-		ss->nr_files++;
-	}
-	/* A block ends at the first global. */
-	for (i = 0; i < ss->nr_files; i++) {
-		struct symsource_file *f = &ss->files[i];
-		size_t j;
-
-		for (j = f->first; j < f->end; j++) {
-			view(ss, j, &v);
-			if (v.bind != STB_LOCAL)
-				break;
+			*open = false;
 		}
-		f->end = j;
+		return;
 	}
+	if (*open)
+		ss->files[ss->nr_files - 1].end = i;
+	if (ss->nr_files == ss->cap_files) {
+		ss->cap_files = ss->cap_files ? ss->cap_files * 2 : 64;
+		ss->files = xrealloc(ss->files,
+				     ss->cap_files * sizeof(*ss->files));
+	}
+	f = &ss->files[ss->nr_files++];
+	f->name = name;
+	f->first = i + 1;
+	*open = true;
+}
+
+static void blocks_end(struct symsource *ss, size_t n, bool open)
+{
+	if (open)
+		ss->files[ss->nr_files - 1].end = n;
 	ss->whole.name = "";
 	ss->whole.first = 1;
 	ss->whole.end = n;
+}
+
+static void find_files(struct symsource *ss)
+{
+	struct elf_file *elf = ss->elf;
+	bool open = false;
+	size_t i;
+
+	for (i = 1; i < elf->nr_syms; i++)
+		block_step(ss, i, elf->syms[i]->type, elf->syms[i]->bind,
+			   elf->syms[i]->name, &open);
+	blocks_end(ss, elf->nr_syms, open);
 }
 
 struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux)
@@ -142,27 +167,24 @@ struct symsource *symsource_of(struct elf_file *elf, bool is_vmlinux)
 struct table_build {
 	struct symsource *ss;
 	uint32_t *tails;	/* per bucket: its last symbol */
+	bool open;		/* in an STT_FILE block */
 };
 
-/* One symbol of the file into the compact table, chained in order. */
+/* One symbol of the file into the index, chained in table order. */
 static int add_to_table(void *arg, const struct symbol *sym)
 {
 	struct table_build *b = arg;
 	struct symsource *ss = b->ss;
-	struct ss_sym *v = &ss->tab[sym->index];
 	size_t k;
 
-	v->name = sym->name;
-	v->value = sym->sym.st_value;
-	v->bind = sym->bind;
-	v->type = sym->type;
-	v->listed = symsource_listed(ss, sym);
+	ss->listed[sym->index] = symsource_listed(ss, sym);
+	block_step(ss, sym->index, sym->type, sym->bind, sym->name, &b->open);
 	/* named like the model's sym_by_name: no section symbols */
 	if (sym->type == STT_SECTION || !sym->name[0])
 		return 0;
 	k = hash_str(sym->name) & (ss->nbuckets - 1);
 	if (b->tails[k])
-		ss->tab[b->tails[k]].next = sym->index;
+		ss->next[b->tails[k]] = sym->index;
 	else
 		ss->buckets[k] = sym->index;
 	b->tails[k] = sym->index;
@@ -179,14 +201,16 @@ static int build_table(struct symsource *ss)
 	if (n > UINT32_MAX)
 		return -1;	/* past what a file can hold */
 	ss->nr_tab = n ? n : 1;
-	ss->tab = xcalloc(ss->nr_tab, sizeof(*ss->tab));
-	ss->tab[0].name = "";
-	for (ss->nbuckets = 16; ss->nbuckets < n; ss->nbuckets *= 2)
+	ss->next = xcalloc(ss->nr_tab, sizeof(*ss->next));
+	ss->listed = xcalloc(ss->nr_tab, sizeof(*ss->listed));
+	/* chains of two on average: few look-ups, many symbols */
+	for (ss->nbuckets = 16; ss->nbuckets < n / 2; ss->nbuckets *= 2)
 		;
 	ss->buckets = xcalloc(ss->nbuckets, sizeof(*ss->buckets));
 	b.tails = xcalloc(ss->nbuckets, sizeof(*b.tails));
 	ret = elf_scan_symbols(ss->elf, add_to_table, &b);
 	free(b.tails);
+	blocks_end(ss, ss->nr_tab, b.open);
 	return ret;
 }
 
@@ -205,7 +229,6 @@ struct symsource *symsource_open(const char *path, bool is_vmlinux)
 		symsource_close(ss);
 		return NULL;
 	}
-	find_files(ss);
 	return ss;
 }
 
@@ -216,7 +239,8 @@ void symsource_close(struct symsource *ss)
 	if (ss->owns_elf)
 		elf_close(ss->elf);
 	free(ss->files);
-	free(ss->tab);
+	free(ss->next);
+	free(ss->listed);
 	free(ss->buckets);
 	free(ss);
 }

@@ -31,11 +31,10 @@ struct symsource_file {
 	size_t first, end;
 };
 
-/* symsource_open(): one symbol as the rules need it (24 bytes). */
+/* One symbol as the rules read it (symsource.c). */
 struct ss_sym {
 	const char *name;
 	uint64_t value;		/* st_value */
-	uint32_t next;		/* next index in its name bucket; 0 ends */
 	unsigned char bind, type;
 	bool listed;		/* symsource_listed() */
 };
@@ -48,15 +47,18 @@ struct symsource {
 	size_t nr_files;
 	struct symsource_file whole;	/* every symbol: no STT_FILE blocks */
 	/*
-	 * symsource_open(): the symbol table in a compact index by name
-	 * (a vmlinux has hundreds of thousands of symbols), and elf holds
-	 * only the sections (ELF_OPEN_SCAN_SYMBOLS).  NULL for
+	 * symsource_open(): a vmlinux has hundreds of thousands of
+	 * symbols, so elf holds only the sections (ELF_OPEN_SCAN_SYMBOLS)
+	 * and the table is indexed here, 5 bytes a symbol; names and
+	 * values are read from the file when asked.  NULL for
 	 * symsource_of(), which reads the model.
 	 */
-	struct ss_sym *tab;
+	uint32_t *next;		/* per symbol: next index in its bucket */
+	unsigned char *listed;	/* per symbol: symsource_listed() */
 	size_t nr_tab;
 	uint32_t *buckets;	/* by hash_str() of the name: first index */
 	size_t nbuckets;
+	size_t cap_files;
 };
 
 #define SYMPOS_NONE		(-1)	/* no such symbol */
