@@ -103,7 +103,8 @@ struct special {
 	struct func **owner;		/* owning function per entry, or NULL */
 	struct reloc **relocs;		/* sorted relocs of sec */
 	size_t nr_relocs;
-	size_t *first_reloc;		/* per entry: index into relocs */
+	uint32_t *first_reloc;		/* per entry: index into relocs (<= a
+					 * section's 32-bit nr_relocs) */
 	bool *include;			/* per entry: copied to OUT */
 	size_t nr_included;		/* how many include[] are set */
 };
