@@ -101,7 +101,7 @@ struct special {
 	int line_off;			/* __bug_table: u16 line field */
 	int replen_off;			/* .altinstructions: u8 replacement length */
 	struct func **owner;		/* owning function per entry, or NULL */
-	struct reloc **relocs;		/* sorted relocs of sec */
+	struct reloc *relocs;		/* sorted relocs of sec */
 	size_t nr_relocs;
 	uint32_t *first_reloc;		/* per entry: index into relocs (<= a
 					 * section's 32-bit nr_relocs) */
@@ -269,7 +269,7 @@ void special_parse(struct cdo *c);
 /* Bytes of entry @idx: entsize, or less for a last entry without tail pad. */
 size_t special_entry_len(const struct special *sp, size_t idx);
 void special_entry_relocs(struct special *sp, size_t idx,
-			  struct reloc ***first, size_t *nr);
+			  struct reloc **first, size_t *nr);
 void special_include_entries(struct cdo *c);
 /*
  * Out-of-line code of entry @idx, which its field at +4 points at and which
@@ -282,10 +282,10 @@ bool special_piece(struct special *sp, size_t idx, struct section **sec,
 
 
 /* entsize.c */
-const char *entsize_check(const struct section *sec, struct reloc **rv,
+const char *entsize_check(const struct section *sec, struct reloc *rv,
 			  size_t nr, size_t s, unsigned int owner_off,
 			  char *buf, size_t len);
-size_t entsize_infer(const struct section *sec, struct reloc **rv, size_t nr,
+size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 		     unsigned int owner_off, const unsigned int *known,
 		     char *why, size_t len);
 

@@ -53,8 +53,8 @@ struct cmp_opts {
  * write: compared symbolically, not as bytes.  Valid until the next call. */
 static unsigned char *reloc_mask(struct section *os, uint64_t ooff,
 				 struct section *ps, uint64_t poff,
-				 uint64_t len, struct reloc ***ro, size_t *nro,
-				 struct reloc ***rp, size_t *nrp)
+				 uint64_t len, struct reloc **ro, size_t *nro,
+				 struct reloc **rp, size_t *nrp)
 {
 	static unsigned char *mask;
 	static size_t mask_cap;
@@ -69,13 +69,13 @@ static unsigned char *reloc_mask(struct section *os, uint64_t ooff,
 	}
 	memset(mask, 0, len + 1);
 	for (k = 0; k < 2; k++) {
-		struct reloc **v = k ? *rp : *ro;
+		struct reloc *v = k ? *rp : *ro;
 		size_t n = k ? *nrp : *nro;
 		uint64_t base = k ? poff : ooff;
 
 		for (i = 0; i < n; i++) {
-			uint64_t at = v[i]->offset - base;
-			unsigned int w = reloc_width(v[i]->type);
+			uint64_t at = v[i].offset - base;
+			unsigned int w = reloc_width(v[i].type);
 
 			if (!w)
 				w = 4;
@@ -91,7 +91,7 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 			const struct cmp_opts *opt, uint64_t *diff_at)
 {
 	const unsigned char *a, *b, *mask;
-	struct reloc **ro, **rp;
+	struct reloc *ro, *rp;
 	size_t nro, nrp, i, j;
 	char *why = NULL;
 
@@ -113,8 +113,8 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 	}
 	/* relocations, paired by their offset from the start */
 	for (i = j = 0; i < nro || j < nrp;) {
-		uint64_t oa = i < nro ? ro[i]->offset - ooff : UINT64_MAX;
-		uint64_t pa = j < nrp ? rp[j]->offset - poff : UINT64_MAX;
+		uint64_t oa = i < nro ? ro[i].offset - ooff : UINT64_MAX;
+		uint64_t pa = j < nrp ? rp[j].offset - poff : UINT64_MAX;
 		struct target to, tp;
 
 		if (oa != pa) {
@@ -123,20 +123,20 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 					 (unsigned long long)*diff_at,
 					 oa < pa ? "removed" : "added");
 		}
-		if (ro[i]->type != rp[j]->type) {
+		if (ro[i].type != rp[j].type) {
 			*diff_at = oa;
 			return xasprintf("relocation at +0x%llx changed type %s -> %s",
 					 (unsigned long long)oa,
-					 reloc_type_name(ro[i]->type),
-					 reloc_type_name(rp[j]->type));
+					 reloc_type_name(ro[i].type),
+					 reloc_type_name(rp[j].type));
 		}
 		if ((int64_t)oa != opt->skip_reloc) {
-			reloc_target(c->orig, os, ro[i], &to);
-			reloc_target(c->patched, ps, rp[j], &tp);
+			reloc_target(c->orig, os, &ro[i], &to);
+			reloc_target(c->patched, ps, &rp[j], &tp);
 			if (!targets_equal(c, &to, &tp) &&
 			    !(opt->line_strs &&
-			      line_string(c, os, ro[i]->offset, &to, ps,
-					  rp[j]->offset, &tp) &&
+			      line_string(c, os, ro[i].offset, &to, ps,
+					  rp[j].offset, &tp) &&
 			      ++*opt->line_strs)) {
 				char *d = target_desc(&tp);
 
@@ -188,7 +188,7 @@ char *compare_targets(struct cdo *c, struct section *os, uint64_t ooff,
 static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 			   char *why, char **what)
 {
-	struct reloc **ro, **rp;
+	struct reloc *ro, *rp;
 	size_t nro, nrp, strs = 0;
 	struct cmp_opts opt = { 0, 0, NULL, -1, &strs };
 	unsigned char *ign = NULL;

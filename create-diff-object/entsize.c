@@ -44,7 +44,7 @@ static unsigned int width_of(const struct reloc *r)
  * (in @buf).  @owner_off: the entry's code field, which must be relocated
  * (NO_OWNER_FIELD: none).
  */
-const char *entsize_check(const struct section *sec, struct reloc **rv,
+const char *entsize_check(const struct section *sec, struct reloc *rv,
 			  size_t nr, size_t s, unsigned int owner_off,
 			  char *buf, size_t len)
 {
@@ -61,9 +61,9 @@ const char *entsize_check(const struct section *sec, struct reloc **rv,
 	}
 	k = nr / n;
 	for (j = 0; j < k; j++) {
-		uint64_t at = rv[j]->offset;
+		uint64_t at = rv[j].offset;
 
-		if (at + width_of(rv[j]) > s) {
+		if (at + width_of(&rv[j]) > s) {
 			snprintf(buf, len, "the relocation at +0x%llx crosses the entry's end",
 				 (unsigned long long)at);
 			return buf;
@@ -77,7 +77,7 @@ const char *entsize_check(const struct section *sec, struct reloc **rv,
 	}
 	for (i = 1; i < n; i++) {
 		for (j = 0; j < k; j++) {
-			const struct reloc *a = rv[j], *b = rv[i * k + j];
+			const struct reloc *a = &rv[j], *b = &rv[i * k + j];
 
 			if (b->offset - i * s != a->offset || b->type != a->type ||
 			    targets_code(a) != targets_code(b)) {
@@ -88,8 +88,8 @@ const char *entsize_check(const struct section *sec, struct reloc **rv,
 		}
 	}
 	last = sec->size - (n - 1) * s;
-	if (rv[nr - 1]->offset + width_of(rv[nr - 1]) > sec->size ||
-	    (last < s && rv[k - 1]->offset + width_of(rv[k - 1]) > last)) {
+	if (rv[nr - 1].offset + width_of(&rv[nr - 1]) > sec->size ||
+	    (last < s && rv[k - 1].offset + width_of(&rv[k - 1]) > last)) {
 		snprintf(buf, len, "the last entry (%zu bytes) is too short for its relocations",
 			 last);
 		return buf;
@@ -106,7 +106,7 @@ const char *entsize_check(const struct section *sec, struct reloc **rv,
  * entry fits in (a .parainstructions entry without its tail padding).
  * 0 when nothing fits or several known sizes do: *why says which.
  */
-size_t entsize_infer(const struct section *sec, struct reloc **rv, size_t nr,
+size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 		     unsigned int owner_off, const unsigned int *known,
 		     char *why, size_t len)
 {

@@ -162,7 +162,7 @@ static bool splittable(struct work *w, struct symbol *sym)
 	uint64_t from = lo >= 8 ? lo - 8 : 0, *starts;
 	size_t n, k, nr, j;
 	unsigned char *covered;
-	struct reloc **rv;
+	struct reloc *rv;
 	bool ok = true;
 
 	if (!sec->data || !sym->sym.st_size || hi > sec->size)
@@ -176,11 +176,11 @@ static bool splittable(struct work *w, struct symbol *sym)
 	/* relocations starting up to 8 bytes before it may reach in */
 	rv = elf_range_relocs(sec, from, hi - from, &nr);
 	for (j = 0; j < nr; j++) {
-		unsigned int wd = reloc_width(rv[j]->type);
+		unsigned int wd = reloc_width(rv[j].type);
 
 		for (k = 0; k < (wd ? wd : 4); k++)
-			if (rv[j]->offset + k >= lo && rv[j]->offset + k < hi)
-				covered[rv[j]->offset + k - lo] = 1;
+			if (rv[j].offset + k >= lo && rv[j].offset + k < hi)
+				covered[rv[j].offset + k - lo] = 1;
 	}
 	for (i = lo; ok && i + 4 <= hi; i++) {
 		const unsigned char *b = (const unsigned char *)sec->data + i;
@@ -295,7 +295,7 @@ static void visit_reloc(struct work *w, const struct section *base,
 
 static void drain(struct work *w)
 {
-	struct reloc **rv;
+	struct reloc *rv;
 	size_t j, n;
 
 	while (w->done < w->nr || w->done_ext < w->nr_ext) {
@@ -316,7 +316,7 @@ static void drain(struct work *w)
 			w->from = sym->sec;
 			rv = elf_range_relocs(sym->sec, lo, hi - lo, &n);
 			for (j = 0; j < n; j++)
-				visit_reloc(w, sym->sec, rv[j]);
+				visit_reloc(w, sym->sec, &rv[j]);
 		}
 	}
 }
@@ -392,7 +392,7 @@ void include_all(struct cdo *c)
 		struct section *rsec;
 		uint64_t roff, rlen;
 		size_t k, n;
-		struct reloc **rv;
+		struct reloc *rv;
 
 		if (!sp->is_patched)
 			continue;
@@ -403,15 +403,15 @@ void include_all(struct cdo *c)
 			special_entry_relocs(sp, j, &rv, &n);
 			w.from = sp->sec;
 			for (k = 0; k < n; k++)
-				if (!is_text_section(rv[k]->sym->sec))
-					visit_reloc(&w, sp->sec, rv[k]);
+				if (!is_text_section(rv[k].sym->sec))
+					visit_reloc(&w, sp->sec, &rv[k]);
 			if (!special_piece(sp, j, &rsec, &roff, &rlen) ||
 			    !rsec->rela)
 				continue;
 			w.from = rsec;
 			rv = elf_range_relocs(rsec, roff, rlen, &n);
 			for (k = 0; k < n; k++)
-				visit_reloc(&w, rsec, rv[k]);
+				visit_reloc(&w, rsec, &rv[k]);
 		}
 	}
 	drain(&w);

@@ -165,7 +165,7 @@ static struct section *piece_dst(struct out *o, struct section *rs)
 static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 			  uint64_t len, struct section **dst, uint64_t *new_off)
 {
-	struct reloc **rv;
+	struct reloc *rv;
 	struct section *d;
 	uint64_t base;
 	char *key;
@@ -186,7 +186,7 @@ static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 	*new_off = base;
 	rv = elf_range_relocs(rs, off, len, &n);
 	for (i = 0; i < n; i++)
-		copy_reloc(o, d, base + rv[i]->offset - off, rs, rv[i]);
+		copy_reloc(o, d, base + rv[i].offset - off, rs, &rv[i]);
 }
 
 static bool copy_piece(struct out *o, struct special *sp, size_t idx,
@@ -209,7 +209,7 @@ static void copy_special(struct out *o, struct special *sp)
 	struct section *dst;
 	unsigned char *buf;
 	size_t j, k, n, nr = sp->nr_included, es = sp->entsize;
-	struct reloc **rv;
+	struct reloc *rv;
 	uint64_t align;
 
 	if (!nr)
@@ -239,18 +239,18 @@ static void copy_special(struct out *o, struct special *sp)
 			continue;
 		special_entry_relocs(sp, j, &rv, &k);
 		for (size_t i = 0; i < k; i++) {
-			uint64_t rel = rv[i]->offset - j * es, poff;
+			uint64_t rel = rv[i].offset - j * es, poff;
 			struct section *pd;
 
 			if (rel == PIECE_FIELD && sp->desc->altinstr) {
 				if (copy_piece(o, sp, j, &pd, &poff))
 					elf_add_reloc(o->e, dst, n * es + rel,
-						      rv[i]->type,
+						      rv[i].type,
 						      elf_section_symbol(o->e, pd),
 						      (int64_t)poff);
 				continue;
 			}
-			copy_reloc(o, dst, n * es + rel, sp->sec, rv[i]);
+			copy_reloc(o, dst, n * es + rel, sp->sec, &rv[i]);
 		}
 		n++;
 	}
@@ -262,7 +262,7 @@ static void extract_objects(struct out *o)
 {
 	struct elf_file *p = o->c->patched;
 	struct section **split = xcalloc(p->nr_secs + 1, sizeof(*split));
-	struct reloc **rv;
+	struct reloc *rv;
 	size_t i, j, n;
 
 	for (i = 1; i < p->nr_syms; i++) {
@@ -291,9 +291,9 @@ static void extract_objects(struct out *o)
 			continue;
 		rv = elf_range_relocs(ps, s->sym.st_value, s->sym.st_size, &n);
 		for (j = 0; j < n; j++)
-			copy_reloc(o, split[ps->index], rv[j]->offset -
+			copy_reloc(o, split[ps->index], rv[j].offset -
 				   s->sym.st_value + o->symmap[i]->sym.st_value,
-				   ps, rv[j]);
+				   ps, &rv[j]);
 	}
 	free(split);
 }

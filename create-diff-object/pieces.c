@@ -154,7 +154,7 @@ void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
 		  void *arg)
 {
 	uint64_t len = piece_len(c, c->patched, s, off);
-	struct reloc **rv;
+	struct reloc *rv;
 	char key[64];
 	size_t i, n;
 
@@ -167,5 +167,5 @@ void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
 	hash_add(&c->private_memo, cdo_own(c, xstrdup(key)), (void *)1);
 	rv = elf_range_relocs(s, off, len, &n);
 	for (i = 0; i < n; i++)
-		fn(arg, s, rv[i]);
+		fn(arg, s, &rv[i]);
 }

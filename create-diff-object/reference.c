@@ -196,7 +196,7 @@ void check_hazards(struct cdo *c)
 
 	for (i = 0; i < c->nr_specials; i++) {
 		struct special *sp = &c->specials[i];
-		struct reloc **rv;
+		struct reloc *rv;
 
 		if (!sp->is_patched)
 			continue;
@@ -206,9 +206,9 @@ void check_hazards(struct cdo *c)
 			special_entry_relocs(sp, j, &rv, &n);
 			if (sp->key_off != NO_FIELD)
 				for (k = 0; k < n; k++)
-					if (rv[k]->offset == j * sp->entsize +
+					if (rv[k].offset == j * sp->entsize +
 					    (uint64_t)sp->key_off)
-						hazard(c, sp, j, sp->sec, rv[k], "key");
+						hazard(c, sp, j, sp->sec, &rv[k], "key");
 			if (sp->desc->altinstr) {
 				struct section *rs;
 				uint64_t off, len;
@@ -217,7 +217,7 @@ void check_hazards(struct cdo *c)
 					continue;
 				rv = elf_range_relocs(rs, off, len, &n);
 				for (k = 0; k < n; k++)
-					hazard(c, sp, j, rs, rv[k],
+					hazard(c, sp, j, rs, &rv[k],
 					       "replacement target");
 			}
 		}

@@ -173,10 +173,10 @@ static void find_fields(struct elf_file *elf, struct special *sp)
 
 	sp->key_off = sp->line_off = sp->replen_off = NO_FIELD;
 	if (d->has_key && k)
-		sp->key_off = (int)sp->relocs[k - 1]->offset;
+		sp->key_off = (int)sp->relocs[k - 1].offset;
 	/* bug_entry: addr, file (, format); line follows the last pointer */
 	if (!strcmp(d->name, "__bug_table") && k >= 2) {
-		struct reloc *r = sp->relocs[k - 1];
+		struct reloc *r = &sp->relocs[k - 1];
 		unsigned int w = reloc_width(r->type);
 
 		if (r->offset + (w ? w : 4) + 2 <= sp->entsize)
@@ -263,7 +263,7 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 	sp->include = xcalloc(sp->nr + 1, sizeof(*sp->include));
 	for (i = 0; i <= sp->nr; i++) {
 		while (r < sp->nr_relocs &&
-		       sp->relocs[r]->offset < i * sp->entsize)
+		       sp->relocs[r].offset < i * sp->entsize)
 			r++;
 		sp->first_reloc[i] = r;
 	}
@@ -289,7 +289,7 @@ size_t special_entry_len(const struct special *sp, size_t idx)
 }
 
 void special_entry_relocs(struct special *sp, size_t idx,
-			  struct reloc ***first, size_t *nr)
+			  struct reloc **first, size_t *nr)
 {
 	*nr = sp->first_reloc[idx + 1] - sp->first_reloc[idx];
 	/* No relocations: no pointer arithmetic on NULL either. */

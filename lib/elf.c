@@ -146,15 +146,42 @@ size_t elf_count_symbols(const struct elf_file *elf, const char *name)
 
 /* ---- relocations sorted by offset ---- */
 
-static int cmp_reloc(const void *a, const void *b)
+/* Indexes into relocation array @base: by offset, then index. */
+static int cmp_reloc_index(const void *a, const void *b, void *base)
 {
-	const struct reloc *x = *(struct reloc *const *)a;
-	const struct reloc *y = *(struct reloc *const *)b;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	const struct reloc *x = (struct reloc *)base + i;
+	const struct reloc *y = (struct reloc *)base + j;
 
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
-	/* Same array: file order breaks ties. */
-	return x < y ? -1 : x > y;
+	return i < j ? -1 : i > j;	/* file order breaks ties */
+}
+
+static bool relocs_in_order(const struct reloc *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (v[i].offset < v[i - 1].offset)
+			return false;
+	return true;
+}
+
+/* A copy of @rela's relocs sorted by offset, ties in file order. */
+static struct reloc *sorted_copy(const struct section *rela)
+{
+	size_t n = rela->nr_relocs, i;
+	uint32_t *idx = xmalloc((n + 1) * sizeof(*idx));
+	struct reloc *v = xmalloc((n + 1) * sizeof(*v));
+
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_reloc_index, rela->relocs);
+	for (i = 0; i < n; i++)
+		v[i] = rela->relocs[idx[i]];
+	free(idx);
+	return v;
 }
 
 void elf_relocs_changed(struct section *rela)
@@ -162,38 +189,35 @@ void elf_relocs_changed(struct section *rela)
 	rela->sorted_ok = false;
 }
 
-struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr)
+struct reloc *elf_sorted_relocs(struct section *sec, size_t *nr)
 {
 	struct section *rela = is_rela_section(sec) ? sec : sec->rela;
-	size_t i;
 
 	*nr = 0;
 	if (!rela)
 		return NULL;
 	if (!rela->sorted_ok || rela->nr_sorted_relocs != rela->nr_relocs) {
 		free(rela->sorted_relocs);
-		rela->sorted_relocs = xmalloc((rela->nr_relocs + 1) *
-					      sizeof(struct reloc *));
-		for (i = 0; i < rela->nr_relocs; i++)
-			rela->sorted_relocs[i] = &rela->relocs[i];
-		qsort(rela->sorted_relocs, rela->nr_relocs,
-		      sizeof(struct reloc *), cmp_reloc);
+		rela->sorted_relocs = NULL;
+		/* compilers and assemblers write them in order: no copy */
+		if (!relocs_in_order(rela->relocs, rela->nr_relocs))
+			rela->sorted_relocs = sorted_copy(rela);
 		rela->nr_sorted_relocs = rela->nr_relocs;
 		rela->sorted_ok = true;
 	}
 	*nr = rela->nr_sorted_relocs;
-	return rela->sorted_relocs;
+	return rela->sorted_relocs ? rela->sorted_relocs : rela->relocs;
 }
 
 /* Index of the first reloc with offset >= @off. */
-static size_t lower_bound(struct reloc **v, size_t n, uint64_t off)
+static size_t lower_bound(const struct reloc *v, size_t n, uint64_t off)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid]->offset < off)
+		if (v[mid].offset < off)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -205,27 +229,27 @@ struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 			     uint64_t len)
 {
 	size_t n, i;
-	struct reloc **v = elf_sorted_relocs(sec, &n);
+	struct reloc *v = elf_sorted_relocs(sec, &n);
 	struct reloc *r;
 
 	if (!n)
 		return NULL;
 	i = lower_bound(v, n, offset);
-	if (i < n && v[i]->offset - offset < (len ? len : 1))
-		return v[i];
+	if (i < n && v[i].offset - offset < (len ? len : 1))
+		return &v[i];
 	/* A field that starts before @offset but reaches into the range. */
 	if (i > 0) {
-		r = v[i - 1];
+		r = &v[i - 1];
 		if (r->offset + reloc_width(r->type) > offset)
 			return r;
 	}
 	return NULL;
 }
 
-struct reloc **elf_range_relocs(struct section *sec, uint64_t off,
-				uint64_t len, size_t *nr)
+struct reloc *elf_range_relocs(struct section *sec, uint64_t off,
+			       uint64_t len, size_t *nr)
 {
-	struct reloc **v;
+	struct reloc *v;
 	size_t n, start, end;
 
 	*nr = 0;
@@ -235,7 +259,7 @@ struct reloc **elf_range_relocs(struct section *sec, uint64_t off,
 	if (!v)
 		return NULL;
 	start = end = lower_bound(v, n, off);
-	while (end < n && v[end]->offset < off + len)
+	while (end < n && v[end].offset < off + len)
 		end++;
 	*nr = end - start;
 	return v + start;

@@ -103,7 +103,8 @@ struct section {
 			uint32_t cap_relocs;
 			uint32_t nr_sorted_relocs;
 			bool sorted_ok;		/* sorted_relocs up to date */
-			struct reloc **sorted_relocs;	/* by offset */
+			/* by offset, when relocs are not: a copy */
+			struct reloc *sorted_relocs;
 		};
 		struct {	/* SHT_GROUP */
 			struct symbol *group_sig;	/* signature */
@@ -295,16 +296,22 @@ struct symbol *elf_find_symbol_next(const struct elf_file *elf,
  */
 struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
 			     uint64_t len);
-/* The relocs of @sec (non-RELA) sorted by offset; count in *nr. */
-struct reloc **elf_sorted_relocs(struct section *sec, size_t *nr);
-/* Those of them starting inside [off, off+len), sorted; count in *nr. */
-struct reloc **elf_range_relocs(struct section *sec, uint64_t off,
-				uint64_t len, size_t *nr);
 /*
- * The sorted-reloc cache notices added relocs by itself; call this after
+ * The relocs of @sec (non-RELA) sorted by offset, ties in file order;
+ * count in *nr.  That is sec->rela->relocs itself when they are in order
+ * (as compilers and assemblers write them), else a sorted copy: read
+ * them here, edit them in sec->rela->relocs.
+ */
+struct reloc *elf_sorted_relocs(struct section *sec, size_t *nr);
+/* Those of them starting inside [off, off+len), sorted; count in *nr. */
+struct reloc *elf_range_relocs(struct section *sec, uint64_t off,
+			       uint64_t len, size_t *nr);
+/*
+ * The sorted view notices added relocs by itself; call this after
  * changing reloc->offset in place or reordering sec->relocs.
  * Note: elf_add_reloc() may move sec->relocs (realloc), so pointers to
- * struct reloc of that section are only valid until the next add.
+ * struct reloc of that section (and the sorted view) are only valid
+ * until the next add.
  */
 void elf_relocs_changed(struct section *rela);
 

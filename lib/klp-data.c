@@ -133,15 +133,15 @@ static bool is_ptr_slot(const struct layout *l, uint64_t pos)
 static bool layout_fits(const struct ref *at, const struct layout *l,
 			uint64_t size, size_t n)
 {
-	struct reloc **v;
+	struct reloc *v;
 	size_t nr, i, k;
 
 	v = elf_range_relocs(at->sec, at->off, size * (n + 1), &nr);
 	for (i = 0; i < nr; i++) {
-		uint64_t rel = v[i]->offset - at->off;
+		uint64_t rel = v[i].offset - at->off;
 
 		if (rel / size >= n || !is_ptr_slot(l, rel % size) ||
-		    !arch_reloc_is_abs64(v[i]->type))
+		    !arch_reloc_is_abs64(v[i].type))
 			return false;
 	}
 	for (k = 0; k <= n; k++) {
