@@ -45,6 +45,23 @@ like "$r" "^$(printf '0x%x' "$first") " "elf_find_reloc: an offset inside a relo
 is "$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy 0 1)" - \
 	"elf_find_reloc: no reloc at offset 0"
 
+# Relocations out of offset order (.reloc keeps the order it is given):
+# looked up sorted, ties in file order, written back in file order.
+printf '\t.data\nd:\t.quad 0, 0, 0, 0\n\t.reloc 24, R_X86_64_64, a\n\t.reloc 8, R_X86_64_64, b\n\t.reloc 16, R_X86_64_64, c\n\t.reloc 8, R_X86_64_64, e\n' \
+	>"$TMP/unsorted.s"
+as -o "$TMP/unsorted.o" "$TMP/unsorted.s" || bail "cannot assemble"
+is "$("$TOOLS/libquery" reloc "$TMP/unsorted.o" .data 8 1)" "0x8 R_X86_64_64 b" \
+	"relocs out of order: the first of two at one offset, in file order"
+is "$("$TOOLS/libquery" reloc "$TMP/unsorted.o" .data 16 1)" "0x10 R_X86_64_64 c" \
+	"... one after them in offset, before them in the file"
+is "$("$TOOLS/libquery" reloc "$TMP/unsorted.o" .data 24 1)" "0x18 R_X86_64_64 a" \
+	"... and the first in the file, last in offset"
+ok_desc "... every look-up agrees with the table, and a write succeeds" \
+	"$TOOLS/elfcheck" -o "$TMP/unsorted-w.o" "$TMP/unsorted.o"
+is "$(eu-readelf -r "$TMP/unsorted-w.o" | awk '/X86_64/{print $1 $NF}' | tr '\n' ' ')" \
+	"$(eu-readelf -r "$TMP/unsorted.o" | awk '/X86_64/{print $1 $NF}' | tr '\n' ' ')" \
+	"... which keeps the file order"
+
 # A livepatch module, on purpose: klp-convert's SHN_LIVEPATCH symbols
 # (eu-readelf says LOOS+0) and .klp.rela sections.
 ld -r -o "$TMP/lp.o" "$TMP/ko.o" "$TMP/klp.o"
