@@ -39,10 +39,10 @@ void hash_init(struct hashmap *h, size_t expected)
 	h->chunk_left = 0;
 }
 
-static bool same_key(const struct hash_entry *e, uint32_t hash,
-		     const char *key)
+/* No hash kept per entry: chains are short (load at most one). */
+static bool same_key(const struct hash_entry *e, const char *key)
 {
-	return e->hash == hash && !strcmp(e->key, key);
+	return !strcmp(e->key, key);
 }
 
 /* The first entry of @key in its chain, and the entry before it. */
@@ -54,7 +54,7 @@ static struct hash_entry *find_head(const struct hashmap *h, const char *key,
 	if (!h->nbuckets)
 		return NULL;
 	for (e = h->buckets[bucket_of(h, hash)]; e; prev = e, e = e->next) {
-		if (same_key(e, hash, key)) {
+		if (same_key(e, key)) {
 			if (prevp)
 				*prevp = prev;
 			return e;
@@ -63,9 +63,9 @@ static struct hash_entry *find_head(const struct hashmap *h, const char *key,
 	return NULL;
 }
 
-static void link_entry(struct hashmap *h, struct hash_entry *n)
+static void link_entry(struct hashmap *h, struct hash_entry *n, uint32_t hash)
 {
-	struct hash_entry *head = find_head(h, n->key, n->hash, NULL);
+	struct hash_entry *head = find_head(h, n->key, hash, NULL);
 	struct hash_entry **slot;
 
 	n->dup_tail = NULL;
@@ -77,7 +77,7 @@ static void link_entry(struct hashmap *h, struct hash_entry *n)
 		head->dup_tail = n;
 		return;
 	}
-	slot = &h->buckets[bucket_of(h, n->hash)];
+	slot = &h->buckets[bucket_of(h, hash)];
 	n->next = *slot;
 	*slot = n;
 }
@@ -95,7 +95,7 @@ static void grow(struct hashmap *h)
 
 		for (; e; e = next) {
 			next = e->next;
-			link_entry(h, e);
+			link_entry(h, e, hash_str(e->key));
 		}
 	}
 	free(old);
@@ -147,8 +147,7 @@ struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
 	n = new_entry(h);
 	n->key = key;
 	n->val = val;
-	n->hash = hash_str(key);
-	link_entry(h, n);
+	link_entry(h, n, hash_str(key));
 	if (++h->count > h->nbuckets)
 		grow(h);
 	return n;
@@ -163,7 +162,7 @@ struct hash_entry *hash_next(const struct hash_entry *e)
 {
 	struct hash_entry *n = e->next;
 
-	return n && same_key(n, e->hash, e->key) ? n : NULL;
+	return n && same_key(n, e->key) ? n : NULL;
 }
 
 void *hash_find(const struct hashmap *h, const char *key)
@@ -191,14 +190,14 @@ int hash_remove(struct hashmap *h, const char *key, const void *val)
 	head = find_head(h, key, hash, &prev);
 	if (!head)
 		return -1;
-	for (p = prev, e = head; e && same_key(e, hash, key);
+	for (p = prev, e = head; e && same_key(e, key);
 	     p = e, e = e->next) {
 		if (e->val != val)
 			continue;
 		if (e == head) {
 			struct hash_entry *n = e->next;
 
-			if (n && same_key(n, hash, key))
+			if (n && same_key(n, key))
 				n->dup_tail = head->dup_tail == n ?
 					      NULL : head->dup_tail;
 		} else if (head->dup_tail == e) {

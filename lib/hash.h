@@ -11,10 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* 32 bytes: an object's map has an entry per section or symbol. */
 struct hash_entry {
 	const char *key;
 	void *val;
-	uint32_t hash;
 	struct hash_entry *next;
 	/*
 	 * Entries of one key are adjacent in their chain, in insertion
