@@ -58,10 +58,11 @@ enum verdict {
 
 const char *verdict_name(enum verdict v);
 
-/* One (special section, entry) owned by a function. */
+/* One (special section, entry) owned by a function: 8 bytes. */
 struct entry_ref {
-	struct special *sp;
-	size_t idx;
+	uint32_t spi;		/* index in cdo->specials: entry_special() */
+	uint32_t idx;		/* owned through a relocation: offsets are
+				 * 32-bit (lib/elf.h), so are indexes */
 };
 
 /* A slice of cdo->entry_refs. */
@@ -165,6 +166,12 @@ struct cdo {
 	char **owned;
 	size_t nr_owned, cap_owned;
 };
+
+static inline struct special *entry_special(const struct cdo *c,
+					    const struct entry_ref *e)
+{
+	return &c->specials[e->spi];
+}
 
 /* main.c */
 char *cdo_own(struct cdo *c, char *s);

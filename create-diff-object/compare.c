@@ -234,12 +234,13 @@ static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
 			    const struct entry_ref *ep)
 {
+	struct special *so = entry_special(c, eo), *sp = entry_special(c, ep);
 	struct section *rs_o, *rs_p;
 	uint64_t off_o, off_p, len_o, len_p, at;
-	bool po = special_piece(eo->sp, eo->idx, &rs_o, &off_o, &len_o);
-	bool pp = special_piece(ep->sp, ep->idx, &rs_p, &off_p, &len_p);
+	bool po = special_piece(so, eo->idx, &rs_o, &off_o, &len_o);
+	bool pp = special_piece(sp, ep->idx, &rs_p, &off_p, &len_p);
 
-	if (!eo->sp->desc->altinstr)
+	if (!so->desc->altinstr)
 		return NULL;
 	if (!po || !pp)
 		return xstrdup("unreadable replacement");
@@ -252,35 +253,43 @@ static char *compare_pieces(struct cdo *c, const struct entry_ref *eo,
 static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
 			   const struct entry_ref *ep, bool *line_only)
 {
+	struct special *so = entry_special(c, eo), *sp = entry_special(c, ep);
 	struct cmp_opts opt = { 0, 0, NULL, -1, NULL };
-	int line = ep->sp->line_off;
+	int line = sp->line_off;
 	uint64_t at;
 	size_t len, lo, lp;
 	char *why;
 
-	if (eo->sp->entsize != ep->sp->entsize)
+	if (so->entsize != sp->entsize)
 		return xstrdup("entry size changed");
 	/* the replacement's address is compared by its content */
-	if (ep->sp->desc->altinstr)
+	if (sp->desc->altinstr)
 		opt.skip_reloc = PIECE_FIELD;
 	/* a last entry may lack its tail padding */
-	lo = special_entry_len(eo->sp, eo->idx);
-	lp = special_entry_len(ep->sp, ep->idx);
+	lo = special_entry_len(so, eo->idx);
+	lp = special_entry_len(sp, ep->idx);
 	len = lo < lp ? lo : lp;
-	why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
-			 ep->sp->sec, ep->idx * ep->sp->entsize, len, &opt, &at);
-	if (why && line != NO_FIELD && line == eo->sp->line_off &&
+	why = compare_ex(c, so->sec, eo->idx * so->entsize,
+			 sp->sec, ep->idx * sp->entsize, len, &opt, &at);
+	if (why && line != NO_FIELD && line == so->line_off &&
 	    at >= (uint64_t)line && at < (uint64_t)line + 2) {
 		free(why);
 		opt.ign_lo = line;
 		opt.ign_hi = line + 2;
-		why = compare_ex(c, eo->sp->sec, eo->idx * eo->sp->entsize,
-				 ep->sp->sec, ep->idx * ep->sp->entsize, len,
+		why = compare_ex(c, so->sec, eo->idx * so->entsize,
+				 sp->sec, ep->idx * sp->entsize, len,
 				 &opt, &at);
 		if (!why)
 			*line_only = true;
 	}
 	return why ? why : compare_pieces(c, eo, ep);
+}
+
+/* The special section of entry @i of @f. */
+static const char *entry_sec(const struct cdo *c, const struct func *f,
+			     size_t i)
+{
+	return entry_special(c, &f->entries.v[i])->sec->name;
 }
 
 /*
@@ -296,27 +305,27 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 	*line_only = false;
 	if (o->entries.nr != p->entries.nr && !p->entries.nr)
 		return xasprintf("%s entries removed",
-				 o->entries.v[0].sp->sec->name);
+				 entry_sec(c, o, 0));
 	for (i = 0; i < p->entries.nr || i < o->entries.nr;) {
 		struct special *sp;
 		size_t no = 0, np = 0;
 
-		sp = i < p->entries.nr ? p->entries.v[i].sp :
-					 o->entries.v[i].sp;
+		sp = i < p->entries.nr ? entry_special(c, &p->entries.v[i]) :
+					 entry_special(c, &o->entries.v[i]);
 		/* entries of one section are contiguous in each list */
 		for (j = 0; j < o->entries.nr; j++)
-			if (!strcmp(o->entries.v[j].sp->sec->name, sp->sec->name))
+			if (!strcmp(entry_sec(c, o, j), sp->sec->name))
 				break;
 		for (k = j; k < o->entries.nr &&
-		     !strcmp(o->entries.v[k].sp->sec->name, sp->sec->name); k++)
+		     !strcmp(entry_sec(c, o, k), sp->sec->name); k++)
 			no++;
 		for (k = i; k < p->entries.nr &&
-		     p->entries.v[k].sp == sp; k++)
+		     entry_special(c, &p->entries.v[k]) == sp; k++)
 			np++;
 		if (i >= p->entries.nr) {
 			/* only ORIG has entries left */
 			return xasprintf("%s entries removed",
-					 o->entries.v[i].sp->sec->name);
+					 entry_sec(c, o, i));
 		}
 		if (no != np)
 			return xasprintf("%zu %s entries, were %zu", np,

@@ -47,15 +47,16 @@ static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
 
 	for (i = 0; i < a->entries.nr; i++) {
 		const struct entry_ref *e = &a->entries.v[i];
+		struct special *sp = entry_special(c, e);
 		struct reloc *rv;
 		struct target t;
 
-		if (!is_fentry_table(e->sp))
+		if (!is_fentry_table(sp))
 			continue;
-		special_entry_relocs(e->sp, e->idx, &rv, &n);
+		special_entry_relocs(sp, e->idx, &rv, &n);
 		if (!n)
 			continue;
-		reloc_target(c->orig, e->sp->sec, &rv[0], &t);
+		reloc_target(c->orig, sp->sec, &rv[0], &t);
 		if (t.kind == T_SYM && t.sym->sec == f->sym->sec &&
 		    t.sym->sym.st_value + t.off == at)
 			return true;

@@ -239,7 +239,7 @@ static void own_entries(struct cdo *c)
 			if (!sp->owner[j])
 				continue;
 			l = &sp->owner[j]->entries;
-			l->v[l->nr].sp = sp;
+			l->v[l->nr].spi = i;
 			l->v[l->nr].idx = j;
 			l->nr++;
 		}
