@@ -206,11 +206,41 @@ static const char **referrers(struct elf_file *elf)
 	return ref;
 }
 
+/* Symbols of ORIG (0) and PATCHED (1) sharing a key; mostly one each. */
 struct group {
 	char *key;
-	struct symbol **v[2];
+	struct symbol **v[2];	/* &one[k] until a second symbol comes */
+	struct symbol *one[2];
 	size_t n[2], cap[2];
 };
+
+static void group_add(struct group *g, int k, struct symbol *sym)
+{
+	if (!g->cap[k]) {
+		g->v[k] = &g->one[k];
+		g->cap[k] = 1;
+	} else if (g->n[k] == g->cap[k]) {
+		struct symbol **v = xmalloc(2 * g->cap[k] * sizeof(*v));
+
+		memcpy(v, g->v[k], g->n[k] * sizeof(*v));
+		if (g->v[k] != &g->one[k])
+			free(g->v[k]);
+		g->v[k] = v;
+		g->cap[k] *= 2;
+	}
+	g->v[k][g->n[k]++] = sym;
+}
+
+static void group_free(struct group *g)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (g->v[k] != &g->one[k])
+			free(g->v[k]);
+	free(g->key);
+	free(g);
+}
 
 static bool correlatable(const struct symbol *sym)
 {
@@ -289,7 +319,8 @@ static void correlate_round(struct cdo *c, int round)
 	struct group **all = NULL;
 	size_t nr_all = 0, cap_all = 0, i, k, j;
 
-	hash_init(&groups, c->orig->nr_syms + c->patched->nr_syms);
+	/* about one group per ORIG/PATCHED pair; the map grows if not */
+	hash_init(&groups, (c->orig->nr_syms + c->patched->nr_syms) / 2);
 	strbuf_init(&sb);
 	for (k = 0; k < 2; k++) {
 		struct elf_file *elf = files[k];
@@ -314,12 +345,7 @@ static void correlate_round(struct cdo *c, int round)
 				}
 				all[nr_all++] = g;
 			}
-			if (g->n[k] == g->cap[k]) {
-				g->cap[k] = g->cap[k] ? g->cap[k] * 2 : 1;
-				g->v[k] = xrealloc(g->v[k],
-						   g->cap[k] * sizeof(*g->v[k]));
-			}
-			g->v[k][g->n[k]++] = sym;
+			group_add(g, k, sym);
 		}
 		free(ref);
 	}
@@ -371,10 +397,7 @@ static void correlate_round(struct cdo *c, int round)
 				DEBUG("correlate: %zu/%zu symbols like %s stay unpaired",
 				      no, np, (lo ? lo : lp)->name);
 		}
-		free(g->v[0]);
-		free(g->v[1]);
-		free(g->key);
-		free(g);
+		group_free(g);
 	}
 	free(all);
 	hash_free(&groups);
