@@ -85,6 +85,29 @@ int arch_alt_replen_off(size_t entsize);
 /* The sizes arch_alt_replen_off() knows, for messages ("12, 13 or 14"). */
 const char *arch_alt_sizes(void);
 
+/* ---- the kernel's livepatch structs (include/linux/livepatch.h) ---- */
+
+/*
+ * Offsets of the external fields (the ones a module fills in) of struct
+ * klp_patch, klp_object, klp_func and klp_state, and the bytes they take:
+ * pointers and longs are @ptr bytes, little-endian as the ELF layer
+ * requires.  The internal fields after them differ between kernels and
+ * configs; klp_state has none.
+ */
+struct arch_klp_layout {
+	unsigned int ptr;
+	/* klp_patch: mod, objs, states (pointers), replace (bool) */
+	unsigned int patch_mod, patch_objs, patch_states, patch_replace;
+	/* klp_object: name, funcs, then one callback pointer a kind */
+	unsigned int obj_name, obj_funcs, obj_callbacks, obj_ext;
+	/* klp_func: old_name, new_func (pointers), old_sympos (long) */
+	unsigned int func_old_name, func_new_func, func_old_sympos, func_ext;
+	/* klp_state: id (long), version (u32), data (pointer) */
+	unsigned int state_id, state_version, state_size;
+};
+
+const struct arch_klp_layout *arch_klp_layout(void);
+
 /* ---- sections the kernel processes while a module loads ---- */
 
 /*
