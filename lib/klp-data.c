@@ -50,7 +50,7 @@ static void obj_layout(struct layout *l)
 	l->ptrs[0] = klp()->obj_name;
 	l->ptrs[1] = klp()->obj_funcs;
 	for (i = 0; i < NR_KLP_CB_KINDS; i++)
-		l->ptrs[2 + i] = klp()->obj_callbacks + klp()->ptr * i;
+		l->ptrs[2 + i] = klp()->obj_callbacks + arch_ptr_size() * i;
 	l->nr_ptrs = 2 + NR_KLP_CB_KINDS;
 	l->required = klp()->obj_funcs;
 }
@@ -98,7 +98,7 @@ static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
 /* The relocation writing the pointer field at @off of @sec, if any. */
 static struct reloc *pointer_reloc(struct section *sec, uint64_t off)
 {
-	struct reloc *r = elf_find_reloc(sec, off, klp()->ptr);
+	struct reloc *r = elf_find_reloc(sec, off, arch_ptr_size());
 
 	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		return NULL;
@@ -195,7 +195,7 @@ static bool array_shape(const struct elf_file *elf, const struct ref *at,
 	for (n = 1; (n + 1) * l->ext <= total; n++) {
 		uint64_t s = total / (n + 1);
 
-		if (total % (n + 1) || s % klp()->ptr || s < l->ext)
+		if (total % (n + 1) || s % arch_ptr_size() || s < l->ext)
 			continue;
 		if (layout_fits(at, l, s, n)) {
 			*size = s;
@@ -243,7 +243,7 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 	/* struct klp_callbacks: one pointer a kind, in enum order */
 	for (i = 0; i < NR_KLP_CB_KINDS; i++) {
 		struct reloc *r = pointer_reloc(sec, base + klp()->obj_callbacks +
-						 klp()->ptr * i);
+						 arch_ptr_size() * i);
 		struct symbol *fn;
 
 		if (!r)
@@ -281,7 +281,7 @@ static const char *read_funcs(struct elf_file *elf, const struct ref *at,
 		    !(s = string_at(&name, KLP_SYMNAME_MAX)))
 			return "a klp_func whose old_name is no string";
 		meta_add_func(m, obj, s, get_le(at->sec, base + klp()->func_old_sympos,
-						 klp()->ptr));
+						 arch_ptr_size()));
 	}
 	return NULL;
 }
@@ -328,7 +328,7 @@ static const char *read_states(struct elf_file *elf, struct section *sec,
 	uint64_t k, n;
 
 	if (!pointer_at(sec, states, &at))
-		return is_zero(sec, states, klp()->ptr) ? NULL :
+		return is_zero(sec, states, arch_ptr_size()) ? NULL :
 			"klp_patch.states is not a pointer";
 	sym = elf_symbol_containing(elf, at.sec, at.off);
 	if (!sym || sym->sym.st_value != at.off ||
@@ -341,7 +341,7 @@ static const char *read_states(struct elf_file *elf, struct section *sec,
 	for (k = 0; k < n; k++) {
 		uint64_t base = at.off + k * size;
 
-		st.id = get_le(at.sec, base + klp()->state_id, klp()->ptr);
+		st.id = get_le(at.sec, base + klp()->state_id, arch_ptr_size());
 		if (!st.id)
 			break;
 		st.version = (uint32_t)get_le(at.sec,

@@ -7,7 +7,6 @@
 #include "arch.h"
 
 static const struct arch_klp_layout lp64 = {
-	.ptr = 8,
 	.patch_mod = 0, .patch_objs = 8, .patch_states = 16,
 	.patch_replace = 24,
 	.obj_name = 0, .obj_funcs = 8, .obj_callbacks = 16, .obj_ext = 48,
