@@ -28,6 +28,7 @@ struct layout {
 	uint64_t required;		/* the pointer every element has */
 };
 
+/* Every offset below is the architecture's. */
 static const struct arch_klp_layout *klp(void)
 {
 	return arch_klp_layout();
@@ -280,8 +281,9 @@ static const char *read_funcs(struct elf_file *elf, const struct ref *at,
 		if (!pointer_at(at->sec, base + klp()->func_old_name, &name) ||
 		    !(s = string_at(&name, KLP_SYMNAME_MAX)))
 			return "a klp_func whose old_name is no string";
-		meta_add_func(m, obj, s, get_le(at->sec, base + klp()->func_old_sympos,
-						 arch_ptr_size()));
+		meta_add_func(m, obj, s,
+			      get_le(at->sec, base + klp()->func_old_sympos,
+				     arch_ptr_size()));
 	}
 	return NULL;
 }
