@@ -150,7 +150,8 @@ static bool is_source_location(const struct section *s)
 	struct reloc *r = elf_find_reloc((struct section *)s, 0,
 					 arch_ptr_size());
 
-	return s->size >= arch_ptr_size() + 8 && r && r->offset == 0 && arch_reloc_is_abs64(r->type) &&
+	return s->size >= arch_ptr_size() + 8 && r && r->offset == 0 &&
+	       arch_reloc_is_abs64(r->type) &&
 	       r->sym->sec && is_mergeable(r->sym->sec) &&
 	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
 }
