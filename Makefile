@@ -11,6 +11,7 @@
 #   make integration-6.12   the 6.12 lab kernel, its CI test list
 #   make integration-clang  the 6.1 lab kernel built by clang-16, its CI list
 #   make integration-debian Debian's cloud kernel as shipped, its CI test list
+#   make integration-sig    the 6.1 lab kernel with module signatures (signing)
 #   make demo          a source patch -> livepatch module -> loaded in QEMU
 #   make bench         benchmarks; they print figures
 #   make deps          install missing Debian packages (needs root)
@@ -127,6 +128,11 @@ integration-clang: all
 integration-debian: all
 	$(TEST_ENV) tests/lab/run-suite --ci debian
 
+# The 6.1 lab kernel with MODULE_SIG (tests/lab/kernels/6.1-sig.conf): a
+# module signed by klpgen build --sign-key loads under module.sig_enforce=1.
+integration-sig: all
+	$(TEST_ENV) tests/lab/run-suite --ci 6.1-sig
+
 demo:
 	@scripts/install-deps --quiet
 	$(MAKE) all
@@ -164,6 +170,6 @@ endif
 clean:
 	rm -rf build build-san build-clang build-san-clang
 
-.PHONY: all check fuzz integration integration-6.12 integration-clang integration-debian demo bench deps install clean
+.PHONY: all check fuzz integration integration-6.12 integration-clang integration-debian integration-sig demo bench deps install clean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -15,6 +15,8 @@
  *     -q           no progress lines
  *     -v           print every new message (mutants saying one become seeds)
  *     -R           replay: run each seed once as it is (-n is ignored)
+ *     -D SECS      stop after SECS seconds of wall time even if RUNS are
+ *                  not done (the summary says how many ran)
  *   In ARGV, "@@" is the mutated input, "@OUT@" an output path and "@W@"
  *   a directory, both inside the work directory, also within an argument
  *   (vmlinux=@@); ARGV[0] "@tool@" runs the built-in tool.
@@ -406,7 +408,7 @@ static enum verdict run_one(struct fuzz *fz, struct buf *b, char *report)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-q] [-v] [-R] -- ARGV...\n");
+	fprintf(stderr, "usage: klpfuzz [-c CORPUS]... [-n RUNS] [-s SEED] [-t SECS] [-w DIR] [-f DIR] [-L N] [-D SECS] [-q] [-v] [-R] -- ARGV...\n");
 	exit(2);
 }
 
@@ -447,6 +449,7 @@ static struct buf mutant;
 int main(int argc, char **argv)
 {
 	unsigned long runs = 1000, i;
+	unsigned long budget = 0;
 	uint64_t seed = 1;
 	bool quiet = false;
 	bool replay = false;
@@ -457,7 +460,7 @@ int main(int argc, char **argv)
 	fz.timeout = 10;
 	fz.leak_every = 8;
 	fz.pool = xcalloc(MAX_POOL, sizeof(*fz.pool));
-	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:qvR")) != -1) {
+	while ((c = getopt(argc, argv, "c:n:s:t:w:f:L:D:qvR")) != -1) {
 		switch (c) {
 		case 'c': load_corpus(&fz, optarg); break;
 		case 'n': runs = strtoul(optarg, NULL, 0); break;
@@ -466,6 +469,7 @@ int main(int argc, char **argv)
 		case 'w': fz.work = optarg; break;
 		case 'f': fz.findings = optarg; break;
 		case 'L': fz.leak_every = strtoul(optarg, NULL, 0); break;
+		case 'D': budget = strtoul(optarg, NULL, 0); break;
 		case 'q': quiet = true; break;
 		case 'v': fz.verbose = true; break;
 		case 'R': replay = true; break;
@@ -499,6 +503,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "klpfuzz: %lu runs, %lu findings, %lu seeds, %ld s\n",
 				i + 1, fz.nr_findings, fz.nr_pool,
 				(long)(time(NULL) - t0));
+		if (budget && time(NULL) - t0 >= (time_t)budget) {
+			runs = i + 1;	/* out of time: say what ran */
+			break;
+		}
 	}
 	printf("klpfuzz: %s: %lu runs in %ld s:", fz.argv[0], runs,
 	       (long)(time(NULL) - t0));

@@ -28,6 +28,18 @@ KLAB_KERNELS=${KLAB_KERNELS:-$LAB_DIR/kernels}
 lab_info() { echo "[lab] $*" >&2; }
 lab_die()  { echo "[lab] error: $*" >&2; exit 1; }
 
+# KVER_FRAGMENT names one or more fragments under kernels/, applied in
+# order (a later line for the same option wins, as in merge_config.sh):
+# KVER_FRAGMENTS gets their paths.
+lab_fragment_paths() {
+	local f
+	KVER_FRAGMENTS=()
+	for f in $KVER_FRAGMENT; do
+		KVER_FRAGMENTS+=("$KLAB_KERNELS/$f")
+	done
+	[ ${#KVER_FRAGMENTS[@]} -gt 0 ] || lab_die "$KVER_CONF: no KVER_FRAGMENT"
+}
+
 lab_load_kernel() {
 	local ver=$1 conf=$KLAB_KERNELS/$1.conf
 	[ -f "$conf" ] || lab_die "no kernel description $conf (known: $(lab_known_versions))"
@@ -43,7 +55,7 @@ lab_load_kernel() {
 	KLAB_MODULES=
 	case $KVER_KIND in
 	built)
-		KVER_FRAGMENT=$KLAB_KERNELS/$KVER_FRAGMENT
+		lab_fragment_paths
 		KLAB_ROOT=$KLPGEN_CACHE/lab/linux-$ver
 		KLAB_SRC=$KLAB_ROOT/src
 		KLAB_BUILD=$KLAB_ROOT/build
