@@ -109,7 +109,7 @@ struct special {
 	size_t nr;
 	/* Offsets of fields in an entry, or NO_FIELD. */
 	int key_off;			/* has_key: the key */
-	int line_off;			/* __bug_table: u16 line field */
+	int line_off;			/* has_line: u16 line (__bug_table) */
 	int replen_off;			/* .altinstructions: u8 replacement length */
 	struct func **owner;		/* owning function per entry, or NULL */
 	struct reloc *relocs;		/* sorted relocs of sec */

@@ -94,7 +94,7 @@ static bool calls_fentry(const struct func *f)
 	struct reloc *r = elf_find_reloc(f->sym->sec, at, 4);
 
 	return r && r->offset == at && r->sym && r->sym->name &&
-	       !strcmp(r->sym->name, "__fentry__");
+	       !strcmp(r->sym->name, arch_fentry_symbol());
 }
 
 enum fentry_kind fentry_kind(struct cdo *c)
@@ -105,7 +105,7 @@ enum fentry_kind fentry_kind(struct cdo *c)
 		if (!c->specials[i].is_patched &&
 		    is_fentry_table(&c->specials[i]))
 			return FENTRY_TABLE;
-	if (elf_find_symbol(c->orig, "__fentry__"))
+	if (elf_find_symbol(c->orig, arch_fentry_symbol()))
 		return FENTRY_CALL;
 	return FENTRY_NONE;
 }

@@ -150,17 +150,17 @@ static void build_starts(struct work *w)
  * another function of the section without a relocation: the assembler
  * resolves calls and jumps to local symbols of the same section itself.
  * Every 4 bytes not covered by a relocation are read as a rel32 (ending
- * the instruction 4, 5, 6 or 8 bytes later); one that lands on the start
- * of another function of the section means no.  Conservative: a false
- * hit only keeps the whole section.
+ * its instruction any of arch_pcrel_tails() bytes later); one that lands
+ * on the start of another function of the section means no.
+ * Conservative: a false hit only keeps the whole section.
  */
 static bool splittable(struct work *w, struct symbol *sym)
 {
-	static const int tails[] = { 4, 5, 6, 8 };
 	struct section *sec = sym->sec;
 	uint64_t lo = sym->sym.st_value, hi = lo + sym->sym.st_size, i;
 	uint64_t from = lo >= 8 ? lo - 8 : 0, *starts;
-	size_t n, k, nr, j;
+	size_t n, k, nr, j, nr_tails;
+	const unsigned int *tails = arch_pcrel_tails(&nr_tails);
 	unsigned char *covered;
 	struct reloc *rv;
 	bool ok = true;
@@ -191,7 +191,7 @@ static bool splittable(struct work *w, struct symbol *sym)
 		if (covered[i - lo] || covered[i - lo + 1] ||
 		    covered[i - lo + 2] || covered[i - lo + 3])
 			continue;
-		for (k = 0; k < sizeof(tails) / sizeof(tails[0]); k++) {
+		for (k = 0; k < nr_tails; k++) {
 			int64_t t = (int64_t)i + tails[k] + rel;
 			uint64_t key = (uint64_t)t;
 

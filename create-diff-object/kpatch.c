@@ -66,7 +66,7 @@ static void bad_entry(struct cdo *c, const struct section *sec, size_t idx,
 static void record_target(struct cdo *c, struct section *sec, size_t idx,
 			  uint64_t off, struct target *t)
 {
-	struct reloc *r = elf_find_reloc(sec, off, 8);
+	struct reloc *r = elf_find_reloc(sec, off, arch_ptr_size());
 
 	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		bad_entry(c, sec, idx, "is not a pointer (no 64-bit absolute relocation)");
@@ -131,14 +131,14 @@ static size_t nr_records(struct cdo *c, struct section *sec, size_t size)
 static void read_callbacks(struct cdo *c, struct section *sec)
 {
 	const char *kind = sec->name + strlen(KPATCH_SEC_PREFIX "callbacks.");
-	size_t i, n = nr_records(c, sec, 16);
+	size_t rec = 2 * arch_ptr_size(), i, n = nr_records(c, sec, rec);
 	int k = klp_cb_kind_of(kind);
 
 	if (k < 0)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: unknown callback kind '%s'",
 			 c->patched_path, sec->name, kind);
 	for (i = 0; i < n; i++) {
-		struct symbol *fn = record_func(c, sec, i, i * 16)->sym;
+		struct symbol *fn = record_func(c, sec, i, i * rec)->sym;
 		char *alias = klpgen_cb_name(k, fn->name);
 
 		if (!elf_find_symbol(c->patched, alias)) {
@@ -154,7 +154,7 @@ static void read_callbacks(struct cdo *c, struct section *sec)
 static void read_sections(struct cdo *c)
 {
 	struct kpatch *k = K(c);
-	size_t i, j, n;
+	size_t ptr = arch_ptr_size(), i, j, n;
 
 	for (i = 0; i < c->patched->nr_secs; i++) {
 		struct section *sec = c->patched->secs[i];
@@ -163,20 +163,20 @@ static void read_sections(struct cdo *c)
 		    is_rela_section(sec))
 			continue;
 		if (!strcmp(sec->name, KPATCH_SEC_PREFIX "ignore.functions")) {
-			n = nr_records(c, sec, 8);
+			n = nr_records(c, sec, ptr);
 			for (j = 0; j < n; j++)
 				push(&k->ignored, &k->nr_ignored,
-				     record_func(c, sec, j, j * 8));
+				     record_func(c, sec, j, j * ptr));
 		} else if (!strcmp(sec->name, KPATCH_SEC_PREFIX "ignore.sections")) {
-			n = nr_records(c, sec, 8);
+			n = nr_records(c, sec, ptr);
 			for (j = 0; j < n; j++)
 				push(&k->ignored_secs, &k->nr_ignored_secs,
-				     (void *)(uintptr_t)record_name(c, sec, j, j * 8));
+				     (void *)(uintptr_t)record_name(c, sec, j, j * ptr));
 		} else if (!strcmp(sec->name, KPATCH_SEC_PREFIX "force")) {
-			n = nr_records(c, sec, 8);
+			n = nr_records(c, sec, ptr);
 			for (j = 0; j < n; j++)
 				push(&k->forced, &k->nr_forced,
-				     record_func(c, sec, j, j * 8));
+				     record_func(c, sec, j, j * ptr));
 		} else if (str_starts_with(sec->name, KPATCH_SEC_PREFIX "callbacks.")) {
 			read_callbacks(c, sec);
 		} else {

@@ -6,9 +6,10 @@
  * code of every function using them further down the file.
  *
  * Such a difference is ignored only when all of this holds for each one:
- * the bytes that differ are inside the immediate of a `mov $imm32, %r32`,
- * `movl $imm32, m32`, `push $imm32` or `push $imm8` (a 7th argument)
- * whose other bytes are equal; in ORIG the immediate equals the source line of that
+ * the bytes that differ are inside the immediate of an instruction that
+ * passes it (arch_imm_insn(); x86: `mov $imm32, %r32`, `movl $imm32, m32`,
+ * `push $imm32` or `push $imm8`, a 7th argument) whose other bytes are
+ * equal; in ORIG the immediate equals the source line of that
  * very instruction in ORIG's DWARF line table, and in PATCHED it equals
  * the instruction's line in PATCHED's.  The shift is then the one the
  * patch made at that spot, and a constant that changed is not hidden
@@ -27,37 +28,6 @@ static uint32_t le32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	       (uint32_t)p[3] << 24;
-}
-
-/* Start of an instruction whose imm32 is at @k of @b (@lo: first byte
- * that may belong to it), or -1. */
-static int64_t imm32_insn(const unsigned char *b, uint64_t lo, uint64_t k)
-{
-	unsigned char modrm;
-	int64_t m;
-
-	if (k >= lo + 1 && ((b[k - 1] >= 0xb8 && b[k - 1] <= 0xbf) ||
-			    b[k - 1] == 0x68))
-		return k - 1;	/* mov $imm32, %r32 (REX.B allowed); push */
-	/* C7 /0: mov $imm32, r/m32: opcode, ModRM, [SIB], [disp8|disp32] */
-	for (m = (int64_t)k - 1; m >= (int64_t)k - 6 && m > (int64_t)lo; m--) {
-		uint64_t need;
-
-		modrm = b[m];
-		if (b[m - 1] != 0xc7 || (modrm & 0x38))
-			continue;
-		need = 1;				/* ModRM */
-		if ((modrm & 0xc0) != 0xc0 && (modrm & 7) == 4)
-			need++;				/* SIB */
-		if ((modrm & 0xc0) == 0x40)
-			need += 1;
-		else if ((modrm & 0xc0) == 0x80 ||
-			 ((modrm & 0xc0) == 0 && (modrm & 7) == 5))
-			need += 4;
-		if ((uint64_t)m + need == k)
-			return m - 1;
-	}
-	return -1;
 }
 
 /* Whether the DWARF line of @off in section @sec of @path is @want. */
@@ -96,6 +66,7 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 	strbuf_init(&sb);
 	for (i = 0; i < len; i++) {
 		bool found = false;
+		int64_t at;
 
 		if (rmask[i] || a[i] == b[i] || ign[i])
 			continue;
@@ -106,7 +77,7 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			if (k < done || k + 4 > len || rmask[k] || rmask[k + 1] ||
 			    rmask[k + 2] || rmask[k + 3])
 				continue;
-			insn = imm32_insn(a, done, k);
+			insn = arch_imm_insn(a, done, k, 4);
 			if (insn < 0 || memcmp(a + insn, b + insn, k - insn))
 				continue;
 			lo_ = le32(a + k);
@@ -124,11 +95,12 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 					    n > 1 ? ", " : "",
 					    (unsigned long long)k, lo_, lp);
 		}
-		/* push $imm8: lines below 128 as the 7th argument */
-		if (!found && i >= done + 1 && a[i - 1] == 0x6a &&
+		/* an imm8 (x86 push $imm8): lines below 128, a 7th argument */
+		at = found ? -1 : arch_imm_insn(a, done, i, 1);
+		if (at >= 0 &&
 		    a[i] > 0 && a[i] < 0x80 && b[i] > 0 && b[i] < 0x80 &&
-		    line_is(c->orig_path, o, i - 1, a[i]) &&
-		    line_is(c->patched_path, p, i - 1, b[i])) {
+		    line_is(c->orig_path, o, at, a[i]) &&
+		    line_is(c->patched_path, p, at, b[i])) {
 			ign[i] = 1;
 			done = i + 1;
 			found = true;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cdo.h"
+#include "cmdline.h"
 #include "fs.h"
 #include "klpgen-abi.h"
 
@@ -85,14 +86,12 @@ void refuse(struct cdo *c, const char *fmt, ...)
 static void parse_entsize(struct cdo *c, const char *arg)
 {
 	const char *eq = strrchr(arg, '=');
-	char *end;
 	unsigned long n;
 
 	if (!eq || eq == arg || !eq[1])
 		die_code(EXIT_BAD_INPUT, "--entsize wants SECTION=SIZE, got '%s'",
 			 arg);
-	n = strtoul(eq + 1, &end, 0);
-	if (*end || n == 0 || n > 4096)
+	if (!cmd_ulong(eq + 1, 0, &n) || n == 0 || n > 4096)
 		die_code(EXIT_BAD_INPUT, "--entsize %s: bad size", arg);
 	c->entsizes = xrealloc(c->entsizes,
 			       (c->nr_entsizes + 1) * sizeof(*c->entsizes));
@@ -140,7 +139,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 
 	c->objname = "vmlinux";
 	argv[0] = (char *)tool_name;	/* getopt's messages name the tool */
-	while ((opt = getopt_long(argc, argv, "n:s:S:h", longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, "n:s:S:h", longopts, usage)) != -1) {
 		switch (opt) {
 		case 'n':
 			c->objname = optarg;
@@ -169,16 +168,7 @@ static void parse_args(struct cdo *c, int argc, char **argv)
 		case OPT_DEBUG:
 			debug_level++;
 			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			exit(EXIT_BAD_INPUT);	/* getopt_long() said why */
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		exit(EXIT_BAD_INPUT);
 	}
 	if (argc - optind != 3)
 		die_code(EXIT_BAD_INPUT,

@@ -84,7 +84,7 @@ static size_t given_entsize(struct cdo *c, const struct special_desc *d,
 		return 4;
 	case ES_PTR:
 		*src = "an array of pointers";
-		return 8;
+		return arch_ptr_size();
 	case ES_DWARF:
 		s = kernel_struct_size(c, d->struct_name, &file);
 		if (s) {
@@ -175,7 +175,7 @@ static void find_fields(struct elf_file *elf, struct special *sp)
 	if (d->has_key && k)
 		sp->key_off = (int)sp->relocs[k - 1].offset;
 	/* bug_entry: addr, file (, format); line follows the last pointer */
-	if (!strcmp(d->name, "__bug_table") && k >= 2) {
+	if (d->has_line && k >= 2) {
 		struct reloc *r = &sp->relocs[k - 1];
 		unsigned int w = reloc_width(r->type);
 

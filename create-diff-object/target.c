@@ -8,8 +8,9 @@
  *  - the content of a mergeable string or constant section (compared by
  *    content, never by offset),
  *  - or an anonymous section + offset (jump tables, .altinstr_replacement).
- * In code, a PC-relative field ends the instruction, so the address is
- * addend + 4 ("bias" -4); in data ".long x - ." has no bias.
+ * In code, a PC-relative field is relative to the end of its instruction,
+ * so the address is addend + 4 ("bias" -4), more with an immediate after
+ * the field (arch_pcrel_tail()); in data ".long x - ." has no bias.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,58 +41,6 @@ struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
 	return NULL;
 }
 
-/*
- * Bytes from a RIP-relative disp32 at @off to the end of its instruction:
- * 4, plus the immediate that follows it.  Only the bytes before the
- * displacement are read: ModRM (mod 00, r/m 101), the opcode before it,
- * 0x0f / 0x0f 0x3a escapes and a 0x66 operand-size prefix.
- */
-static int insn_tail(const struct section *text, uint64_t off)
-{
-	const unsigned char *b = text->data;
-	unsigned char modrm, op, reg;
-	bool esc, esc3a, opsize;
-	int64_t k;
-
-	if (!b || off < 2 || off + 4 > text->size)
-		return 4;
-	modrm = b[off - 1];
-	op = b[off - 2];
-	if ((modrm & 0xc7) != 0x05)
-		return 4;		/* call/jmp/jcc rel32 and the like */
-	reg = (modrm >> 3) & 7;
-	esc = off >= 3 && b[off - 3] == 0x0f;
-	esc3a = off >= 4 && b[off - 4] == 0x0f && b[off - 3] == 0x3a;
-	if (esc3a)
-		return 5;		/* 0f 3a xx: all take an imm8 */
-	if (esc) {
-		switch (op) {
-		case 0x70: case 0x71: case 0x72: case 0x73:
-		case 0xa4: case 0xac: case 0xba:
-		case 0xc2: case 0xc4: case 0xc5: case 0xc6:
-			return 5;
-		}
-		return 4;
-	}
-	/* operand-size prefix before the opcode, maybe with a REX between */
-	k = (int64_t)off - 3;
-	if (k >= 0 && b[k] >= 0x40 && b[k] <= 0x4f)
-		k--;
-	opsize = k >= 0 && b[k] == 0x66;
-	switch (op) {
-	case 0x80: case 0x82: case 0x83: case 0xc0: case 0xc1:
-	case 0xc6: case 0x6b:
-		return 5;
-	case 0x81: case 0xc7: case 0x69:
-		return opsize ? 6 : 8;
-	case 0xf6:
-		return reg <= 1 ? 5 : 4;
-	case 0xf7:
-		return reg <= 1 ? (opsize ? 6 : 8) : 4;
-	}
-	return 4;
-}
-
 /* Addresses wrap modulo 2^64, as the linker computes them. */
 static int64_t wrap_add(int64_t a, int64_t b)
 {
@@ -111,7 +60,8 @@ void reloc_target(const struct elf_file *elf, const struct section *base,
 
 	memset(t, 0, sizeof(*t));
 	if (base && is_text_section(base) && arch_reloc_is_pcrel(r->type))
-		bias = -(int64_t)insn_tail(base, r->offset);
+		bias = -(int64_t)arch_pcrel_tail(base->data, base->size,
+						 r->offset);
 	t->bias = bias;
 	/* labels in mergeable sections (.LC0 kept by the assembler) are
 	 * strings too; named objects there keep their identity */
@@ -196,9 +146,11 @@ static size_t private_base_len(const char *name)
  */
 static bool is_source_location(const struct section *s)
 {
-	struct reloc *r = elf_find_reloc((struct section *)s, 0, 8);
+	struct reloc *r = elf_find_reloc((struct section *)s, 0,
+					 arch_ptr_size());
 
-	return s->size >= 16 && r && r->offset == 0 && arch_reloc_is_abs64(r->type) &&
+	return s->size >= arch_ptr_size() + 8 && r && r->offset == 0 &&
+	       arch_reloc_is_abs64(r->type) &&
 	       r->sym->sec && is_mergeable(r->sym->sec) &&
 	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmdline.h"
 #include "fs.h"
 #include "klp-convert.h"
 #include "util.h"
@@ -79,7 +80,6 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 	const char *eq = strchr(arg, '='), *comma, *why;
 	char *klp;
 	struct user_sym *us;
-	char *end;
 
 	if (!eq || eq == arg || !eq[1])
 		die_code(EXIT_BAD_INPUT, "--sym wants NAME=OBJ[,POS], not '%s'", arg);
@@ -89,11 +89,9 @@ static void parse_sym(struct conv_opts *o, const char *arg)
 	us->name = xstrndup(arg, eq - arg);
 	comma = strchr(eq + 1, ',');
 	if (comma) {
-		if (comma[1] < '0' || comma[1] > '9')
-			die_code(EXIT_BAD_INPUT, "--sym %s: bad position '%s'",
-				 us->name, comma + 1);
-		us->pos = strtoul(comma + 1, &end, 10);
-		if (*end)
+		/* a digit first: strtoul() would take a sign or spaces */
+		if (comma[1] < '0' || comma[1] > '9' ||
+		    !cmd_ulong(comma + 1, 10, &us->pos))
 			die_code(EXIT_BAD_INPUT, "--sym %s: bad position '%s'",
 				 us->name, comma + 1);
 		us->has_pos = true;
@@ -147,7 +145,7 @@ int main(int argc, char **argv)
 
 	tool_name = "klp-convert";
 	argv[0] = (char *)tool_name;	/* getopt's messages name the tool */
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "h", longopts, usage)) != -1) {
 		switch (c) {
 		case OPT_VMLINUX:
 			vmlinux = optarg;
@@ -170,16 +168,7 @@ int main(int argc, char **argv)
 		case OPT_PRELINK:
 			o.prelink = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return EXIT_BAD_INPUT;	/* getopt_long() said why */
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		return EXIT_BAD_INPUT;
 	}
 	if (meta) {
 		if (optind != argc)

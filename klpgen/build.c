@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cmdline.h"
 #include "klpgen.h"
 
 
@@ -98,10 +99,9 @@ enum {
 /* -j N of both command lines: 1 to 4096. */
 int build_jobs(const char *arg)
 {
-	char *end;
-	long n = strtol(arg, &end, 10);
+	unsigned long n;
 
-	if (*end || end == arg || n < 1 || n > 4096)
+	if (!cmd_ulong(arg, 10, &n) || n < 1 || n > 4096)
 		die_code(EXIT_BAD_INPUT, "bad -j '%s'", arg);
 	return n;
 }
@@ -142,8 +142,8 @@ static void parse_options(struct build *b, int argc, char **argv)
 	int opt;
 
 	b->replace = true;
-	while ((opt = getopt_long(argc, argv, "s:c:v:j:n:o:Rh", longopts,
-				  NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, "s:c:v:j:n:o:Rh", longopts,
+				 usage)) != -1) {
 		switch (opt) {
 		case OPT_KERNEL: b->kver = optarg; break;
 		case 's': b->srcdir = optarg; break;
@@ -179,16 +179,7 @@ static void parse_options(struct build *b, int argc, char **argv)
 		case OPT_VERSION: b->version = xstrdup(optarg); break;
 		case OPT_RELEASE: b->release = optarg; break;
 		case 'j': b->jobs = build_jobs(optarg); break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			exit(EXIT_BAD_INPUT);	/* getopt_long() said why */
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		exit(EXIT_BAD_INPUT);
 	}
 	if (optind >= argc)
 		die_code(EXIT_BAD_INPUT, "no patch given (see klpgen build --help)");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "cmdline.h"
 #include "elf.h"
 #include "klp-data.h"
 #include "klpgen.h"
@@ -192,21 +193,12 @@ int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt;
 
 	tool_name = "klpgen check";
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (opt == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		}
-		return EXIT_BAD_INPUT;	/* getopt_long() said why */
-	}
+	while (cmd_getopt(argc, argv, "h", longopts, usage) != -1)
+		;	/* --help is the only option */
 	if (argc - optind < 2) {
-		if (argc == 1)
-			usage(stderr);
-		else
-			WARN("give at least two modules: PREV.ko... NEXT.ko (see klpgen check --help)");
+		WARN("give at least two modules: PREV.ko... NEXT.ko (see klpgen check --help)");
 		return EXIT_BAD_INPUT;
 	}
 	return check_modules(argv + optind, argc - optind, stdout);

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "build.h"
 #include "hash.h"
 #include "klpgen.h"
@@ -217,13 +218,17 @@ static void scan_cmd_text(struct depindex *ix, const char *obj,
 static bool skipped_dir(const char *rel)
 {
 	static const char *const skip[] = {
-		"scripts", "tools", "usr", "arch/x86/boot", "arch/x86/realmode",
-		"Documentation", "source", ".tmp_versions", "modtree",
+		"scripts", "tools", "usr", "Documentation", "source",
+		".tmp_versions", "modtree",
 	};
+	const char *const *arch_skip = arch_tree_skip_dirs();
 	size_t i;
 
 	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 		if (!strcmp(rel, skip[i]))
+			return true;
+	for (i = 0; arch_skip[i]; i++)
+		if (!strcmp(rel, arch_skip[i]))
 			return true;
 	return false;
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cmdline.h"
 #include "klpgen.h"
 
 static void usage(FILE *out)
@@ -184,8 +185,8 @@ static void parse_options(struct build *b, struct kpatch_opts *k, int argc,
 	};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "ha:r:s:c:v:j:t:n:o:de:R",
-				  longopts, NULL)) != -1) {
+	while ((opt = cmd_getopt(argc, argv, "ha:r:s:c:v:j:t:n:o:de:R",
+				 longopts, usage)) != -1) {
 		switch (opt) {
 		case 'a': k->archversion = optarg; break;
 		case 'r':
@@ -212,16 +213,7 @@ static void parse_options(struct build *b, struct kpatch_opts *k, int argc,
 		case OPT_LAUNCHER: b->launcher = optarg; break;
 		case OPT_KEEP: b->keep_work = true; break;
 		case 'j': b->jobs = build_jobs(optarg); break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			exit(EXIT_BAD_INPUT);	/* getopt_long() said why */
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		exit(EXIT_BAD_INPUT);
 	}
 	if (optind >= argc)
 		die_code(EXIT_BAD_INPUT, "no patch given (see klpgen kpatch-build --help)");

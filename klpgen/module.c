@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cmdline.h"
 #include "klpgen.h"
 #include "klpgen-abi.h"
 #include "klpgen-meta.h"
@@ -464,7 +465,7 @@ int cmd_module(int argc, char **argv)
 
 	tool_name = "klpgen module";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:k:o:Rh", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "n:k:o:Rh", longopts, usage)) != -1) {
 		switch (c) {
 		case 'n':
 			o.name = optarg;
@@ -516,17 +517,7 @@ int cmd_module(int argc, char **argv)
 		case OPT_DEBUG:
 			debug_level++;
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			ret = EXIT_BAD_INPUT;	/* getopt_long() said why */
-			goto out;
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		return EXIT_BAD_INPUT;
 	}
 	for (i = optind; i < (size_t)argc; i++)
 		add_input(&o.diffs, &o.nr_diffs, argv[i], "a diff object");

@@ -335,7 +335,7 @@ int pkg_read_modules(struct pkg *p)
 			return -1;
 	}
 	if (!p->rpm_arch) {
-		WARN("%s: not an x86_64 module", p->mods[0].path);
+		WARN("%s: not a module for %s", p->mods[0].path, arch_name());
 		return -1;
 	}
 	if (check_set(p) < 0)

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "cmdline.h"
 #include "klpgen.h"
 #include "package.h"
 
@@ -250,7 +251,7 @@ int cmd_package(int argc, char **argv)
 	bool have_format = false;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "f:n:o:h", longopts, NULL)) != -1) {
+	while ((c = cmd_getopt(argc, argv, "f:n:o:h", longopts, usage)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!pkg_format_parse(optarg, &o.format))
@@ -263,16 +264,7 @@ int cmd_package(int argc, char **argv)
 		case 'n': o.name = optarg; break;
 		case 'o': o.outdir = optarg; break;
 		case OPT_MAINTAINER: o.maintainer = optarg; break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			return EXIT_BAD_INPUT;	/* getopt_long() said why */
 		}
-	}
-	if (argc == 1) {
-		usage(stderr);
-		return EXIT_BAD_INPUT;
 	}
 	if (!have_format)
 		die_code(EXIT_BAD_INPUT, "no --format rpm|deb (see klpgen "

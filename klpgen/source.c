@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "build.h"
 
 static const char *const tar_suffixes[] = {
@@ -70,13 +71,18 @@ static bool exists_in(const char *dir, const char *rel)
 /* The state Kbuild's "not clean" check looks at, plus a built vmlinux. */
 enum tree_state source_state(const char *dir)
 {
+	char *arch_gen = xasprintf("arch/%s/include/generated",
+				   arch_kernel_dir());
+	enum tree_state s = TREE_PRISTINE;
+
 	if (exists_in(dir, "vmlinux") && exists_in(dir, ".vmlinux.cmd"))
-		return TREE_BUILT;
-	if (exists_in(dir, ".config") || exists_in(dir, "include/config") ||
-	    exists_in(dir, "include/generated") ||
-	    exists_in(dir, "arch/x86/include/generated"))
-		return TREE_CONFIGURED;
-	return TREE_PRISTINE;
+		s = TREE_BUILT;
+	else if (exists_in(dir, ".config") || exists_in(dir, "include/config") ||
+		 exists_in(dir, "include/generated") ||
+		 exists_in(dir, arch_gen))
+		s = TREE_CONFIGURED;
+	free(arch_gen);
+	return s;
 }
 
 const char *tree_state_name(enum tree_state s)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * elf_open(): map an x86_64 ELF64 file, validate every header, table and
- * index before anything is dereferenced, and build the in-memory model.
+ * elf_open(): map a little-endian ELF64 file of arch_machine(), validate
+ * every header, table and index before anything is dereferenced, and build
+ * the in-memory model.
  *
- * The file is mapped MAP_PRIVATE and parsed directly (the host is x86_64
+ * The file is mapped MAP_PRIVATE and parsed directly (the host must be
  * little-endian like the files we accept); elf_libelf() makes a libelf
  * handle on the same memory for callers that want gelf accessors.
  */
@@ -57,11 +58,12 @@ static int check_ehdr(struct elf_file *elf)
 		return elf_err(elf, "truncated ELF header (%zu bytes)",
 			       elf->map_size);
 	if (id[EI_CLASS] != ELFCLASS64)
-		return elf_err(elf, "ELF class %d (%s) is not supported: only 64-bit x86_64 objects are",
+		return elf_err(elf, "ELF class %d (%s) is not supported: only 64-bit %s objects are",
 			       id[EI_CLASS], id[EI_CLASS] == ELFCLASS32 ?
-			       "32-bit" : "unknown");
+			       "32-bit" : "unknown", arch_name());
 	if (id[EI_DATA] != ELFDATA2LSB)
-		return elf_err(elf, "not a little-endian ELF file: only x86_64 is supported");
+		return elf_err(elf, "not a little-endian ELF file: only %s is supported",
+			       arch_name());
 	if (elf->map_size < sizeof(Elf64_Ehdr))
 		return elf_err(elf, "truncated ELF header (%zu bytes)",
 			       elf->map_size);

@@ -3,8 +3,9 @@
  * The klpgen ELF layer: an in-memory model of an ELF object that every tool
  * reads, edits and writes back.
  *
- * Reading: elf_open() reads an x86_64 ELF (ET_REL objects and .ko files for
- * editing; ET_EXEC/ET_DYN such as vmlinux for symbol look-ups), builds
+ * Reading: elf_open() reads a little-endian ELF64 file of the machine of
+ * lib/arch.h (ET_REL objects and .ko files for editing; ET_EXEC/ET_DYN
+ * such as vmlinux for symbol look-ups), builds
  * arrays of sections and symbols indexed by their ELF index, parses every
  * SHT_RELA section into struct reloc (.rela.debug_* too, unless
  * elf_open_flags() is told not to), and indexes sections and symbols by
@@ -74,7 +75,7 @@ struct reloc {
 	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
 	uint32_t offset;	/* r_offset in the base section */
-	uint32_t type;		/* R_X86_64_* */
+	uint32_t type;		/* lib/arch.h: arch_reloc_*() */
 };
 
 /* Fields ordered for size (216 bytes): -ffunction-sections
@@ -251,7 +252,7 @@ int elf_scan_symbols(struct elf_file *elf,
  * if it is not an ELF file we read.
  */
 int elf_has_section(const char *path, const char *const *names);
-struct elf_file *elf_create(const char *path);	/* empty ET_REL x86_64 */
+struct elf_file *elf_create(const char *path);	/* empty ET_REL, arch_machine() */
 void elf_close(struct elf_file *elf);
 /*
  * A libelf handle on the file that was read (NULL for elf_create()d

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A livepatch module's klp_patch, klp_object, klp_func and klp_state data,
- * read through its relocations and symbols (layouts in klp-data.h).
+ * read through its relocations and symbols (where their fields lie:
+ * lib/arch.h, arch_klp_layout()).
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -13,43 +14,62 @@
 #include "klpgen-abi.h"
 #include "util.h"
 
-#define PTR		8
-#define FUNC_EXT	24	/* old_name, new_func, old_sympos */
-#define OBJ_EXT		48	/* name, funcs, four callbacks */
-#define STATE_SIZE	24	/* id, version, data */
-#define PATCH_EXT	25	/* mod, objs, states, replace */
-
 /* Where a pointer points: a section and an offset in it. */
 struct ref {
 	struct section *sec;
 	uint64_t off;
 };
 
+/* The elements of a klp_func or klp_object array, as read here. */
 struct layout {
 	size_t ext;			/* bytes of the external fields */
-	const uint64_t *ptrs;		/* where pointers (relocations) may be */
+	uint64_t ptrs[2 + NR_KLP_CB_KINDS];	/* where pointers may be */
 	size_t nr_ptrs;
 	uint64_t required;		/* the pointer every element has */
 };
 
-static const uint64_t func_ptrs[] = { 0, 8 };
-static const uint64_t obj_ptrs[] = { 0, 8, 16, 24, 32, 40 };
-static const struct layout func_layout = { FUNC_EXT, func_ptrs, 2, 0 };
-static const struct layout obj_layout = { OBJ_EXT, obj_ptrs, 6, 8 };
+/* Every offset below is the architecture's. */
+static const struct arch_klp_layout *klp(void)
+{
+	return arch_klp_layout();
+}
+
+static void func_layout(struct layout *l)
+{
+	l->ext = klp()->func_ext;
+	l->ptrs[0] = klp()->func_old_name;
+	l->ptrs[1] = klp()->func_new_func;
+	l->nr_ptrs = 2;
+	l->required = klp()->func_old_name;
+}
+
+static void obj_layout(struct layout *l)
+{
+	size_t i;
+
+	l->ext = klp()->obj_ext;
+	l->ptrs[0] = klp()->obj_name;
+	l->ptrs[1] = klp()->obj_funcs;
+	for (i = 0; i < NR_KLP_CB_KINDS; i++)
+		l->ptrs[2 + i] = klp()->obj_callbacks + arch_ptr_size() * i;
+	l->nr_ptrs = 2 + NR_KLP_CB_KINDS;
+	l->required = klp()->obj_funcs;
+}
 
 static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len);
 
-/* 0 where @sec has no such bytes (SHT_NOBITS: zeros) */
-static uint64_t get_u64(const struct section *sec, uint64_t off)
+/* The @n-byte little-endian value at @off; 0 where @sec has no such bytes
+ * (SHT_NOBITS: zeros). */
+static uint64_t get_le(const struct section *sec, uint64_t off, unsigned int n)
 {
 	const unsigned char *p;
 	uint64_t v = 0;
 	int i;
 
-	if (!has_bytes(sec, off, 8))
+	if (!has_bytes(sec, off, n))
 		return 0;
 	p = (const unsigned char *)sec->data + off;
-	for (i = 7; i >= 0; i--)
+	for (i = (int)n - 1; i >= 0; i--)
 		v = (v << 8) | p[i];
 	return v;
 }
@@ -79,7 +99,7 @@ static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
 /* The relocation writing the pointer field at @off of @sec, if any. */
 static struct reloc *pointer_reloc(struct section *sec, uint64_t off)
 {
-	struct reloc *r = elf_find_reloc(sec, off, PTR);
+	struct reloc *r = elf_find_reloc(sec, off, arch_ptr_size());
 
 	if (!r || r->offset != off || !arch_reloc_is_abs64(r->type))
 		return NULL;
@@ -176,7 +196,7 @@ static bool array_shape(const struct elf_file *elf, const struct ref *at,
 	for (n = 1; (n + 1) * l->ext <= total; n++) {
 		uint64_t s = total / (n + 1);
 
-		if (total % (n + 1) || s % PTR || s < l->ext)
+		if (total % (n + 1) || s % arch_ptr_size() || s < l->ext)
 			continue;
 		if (layout_fits(at, l, s, n)) {
 			*size = s;
@@ -223,7 +243,8 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 
 	/* struct klp_callbacks: one pointer a kind, in enum order */
 	for (i = 0; i < NR_KLP_CB_KINDS; i++) {
-		struct reloc *r = pointer_reloc(sec, base + 16 + PTR * i);
+		struct reloc *r = pointer_reloc(sec, base + klp()->obj_callbacks +
+						 arch_ptr_size() * i);
 		struct symbol *fn;
 
 		if (!r)
@@ -245,20 +266,24 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 static const char *read_funcs(struct elf_file *elf, const struct ref *at,
 			      const char *obj, struct klpgen_meta *m)
 {
+	struct layout l;
 	uint64_t size, k;
 	size_t n;
 
-	if (!array_shape(elf, at, &func_layout, &size, &n))
+	func_layout(&l);
+	if (!array_shape(elf, at, &l, &size, &n))
 		return "a klp_func array whose elements cannot be told apart";
 	for (k = 0; k < n; k++) {
 		uint64_t base = at->off + k * size;
 		struct ref name;
 		const char *s;
 
-		if (!pointer_at(at->sec, base, &name) ||
+		if (!pointer_at(at->sec, base + klp()->func_old_name, &name) ||
 		    !(s = string_at(&name, KLP_SYMNAME_MAX)))
 			return "a klp_func whose old_name is no string";
-		meta_add_func(m, obj, s, get_u64(at->sec, base + 16));
+		meta_add_func(m, obj, s,
+			      get_le(at->sec, base + klp()->func_old_sympos,
+				     arch_ptr_size()));
 	}
 	return NULL;
 }
@@ -266,24 +291,26 @@ static const char *read_funcs(struct elf_file *elf, const struct ref *at,
 static const char *read_objects(struct elf_file *elf, const struct ref *at,
 				struct klpgen_meta *m)
 {
+	struct layout l;
 	uint64_t size, k;
 	size_t n;
 	const char *why;
 
-	if (!array_shape(elf, at, &obj_layout, &size, &n) || !n)
+	obj_layout(&l);
+	if (!array_shape(elf, at, &l, &size, &n) || !n)
 		return "no klp_object array";
 	for (k = 0; k < n; k++) {
 		uint64_t base = at->off + k * size;
 		struct ref r;
 		const char *obj = "vmlinux";
 
-		if (pointer_at(at->sec, base, &r) &&
+		if (pointer_at(at->sec, base + klp()->obj_name, &r) &&
 		    !(obj = string_at(&r, KLP_OBJNAME_MAX)))
 			return "a klp_object whose name is no string";
 		if (!klp_objname_ok(obj))
 			return "a klp_object with a malformed name";
 		meta_add_object(m, obj);
-		if (!pointer_at(at->sec, base + 8, &r))
+		if (!pointer_at(at->sec, base + klp()->obj_funcs, &r))
 			return "a klp_object without funcs";
 		why = read_funcs(elf, &r, obj, m);
 		if (why)
@@ -296,27 +323,31 @@ static const char *read_objects(struct elf_file *elf, const struct ref *at,
 static const char *read_states(struct elf_file *elf, struct section *sec,
 			       uint64_t patch, struct klpgen_meta *m)
 {
+	uint64_t states = patch + klp()->patch_states, size = klp()->state_size;
 	struct symbol *sym;
 	struct meta_state st = { 0 };
 	struct ref at;
 	uint64_t k, n;
 
-	if (!pointer_at(sec, patch + 16, &at))
-		return is_zero(sec, patch + 16, PTR) ? NULL :
+	if (!pointer_at(sec, states, &at))
+		return is_zero(sec, states, arch_ptr_size()) ? NULL :
 			"klp_patch.states is not a pointer";
 	sym = elf_symbol_containing(elf, at.sec, at.off);
 	if (!sym || sym->sym.st_value != at.off ||
-	    sym->sym.st_size % STATE_SIZE ||
+	    sym->sym.st_size % size ||
 	    !has_bytes(at.sec, at.off, sym->sym.st_size) ||
 	    elf_find_reloc(at.sec, at.off, sym->sym.st_size))
-		return "a klp_state array not of the 6.1-6.12 layout (24-byte id, version, data)";
-	n = sym->sym.st_size / STATE_SIZE;
+		return "a klp_state array not of the 6.1-6.12 layout (id, version, data)";
+	n = sym->sym.st_size / size;
 	/* klp_for_each_state(): up to the first id 0. */
 	for (k = 0; k < n; k++) {
-		st.id = get_u64(at.sec, at.off + k * STATE_SIZE);
+		uint64_t base = at.off + k * size;
+
+		st.id = get_le(at.sec, base + klp()->state_id, arch_ptr_size());
 		if (!st.id)
 			break;
-		st.version = (uint32_t)get_u64(at.sec, at.off + k * STATE_SIZE + 8);
+		st.version = (uint32_t)get_le(at.sec,
+					      base + klp()->state_version, 4);
 		meta_add_state(m, &st);
 	}
 	meta_add_state_field(m, "version");
@@ -367,14 +398,15 @@ static const char *read_patch(struct elf_file *elf, struct section *sec,
 	struct ref objs;
 	const char *why;
 
-	if (!has_bytes(sec, off, PATCH_EXT) || !pointer_at(sec, off + 8, &objs) ||
+	if (!has_bytes(sec, off, klp()->patch_replace + 1) ||
+	    !pointer_at(sec, off + klp()->patch_objs, &objs) ||
 	    is_text_section(objs.sec))
 		return "no klp_patch";
 	why = read_objects(elf, &objs, m);
 	if (!why)
 		why = read_states(elf, sec, off, m);
 	if (!why)
-		m->replace = ((const unsigned char *)sec->data)[off + 24] != 0;
+		m->replace = get_le(sec, off + klp()->patch_replace, 1) != 0;
 	return why;
 }
 
@@ -400,9 +432,11 @@ int klp_data_read_module(const char *path, struct klpgen_meta *m,
 			const char *w;
 
 			if (!arch_reloc_is_abs64(r->type) || r->addend ||
-			    !is_this_module(r->sym))
+			    !is_this_module(r->sym) ||
+			    r->offset < klp()->patch_mod)
 				continue;
-			w = read_patch(elf, sec, r->offset, m);
+			w = read_patch(elf, sec, r->offset - klp()->patch_mod,
+				       m);
 			if (!w) {
 				m->module = modinfo_name(elf, path);
 				elf_close(elf);

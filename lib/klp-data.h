@@ -3,12 +3,9 @@
  * What a livepatch module's own data says, for modules without
  * .klpgen.meta: its struct klp_patch and the klp_object, klp_func and
  * klp_state arrays it points to, read through the module's relocations
- * and symbols (x86_64, the 6.1 .. 6.12 layouts of include/linux/livepatch.h):
- *
- *	klp_patch   mod @0 (-> __this_module), objs @8, states @16, replace @24
- *	klp_object  name @0, funcs @8, callbacks @16 @24 @32 @40
- *	klp_func    old_name @0, new_func @8, old_sympos @16
- *	klp_state   id @0, version @8 (u32), data @16: 24 bytes
+ * and symbols.  Where their external fields lie (the 6.1 .. 6.12 layouts
+ * of include/linux/livepatch.h) is the architecture's: arch_klp_layout()
+ * in lib/arch.h; klp_patch.mod points at __this_module.
  *
  * The internal fields that follow the external ones differ between
  * kernels and configs, so the size of an array element is not assumed:

@@ -96,6 +96,42 @@ static bool parse_pos(const char *s, unsigned long *pos)
 /* The largest sympos with at most KLP_SYMPOS_DIGITS digits. */
 #define KLP_SYMPOS_MAX	999999999UL
 
+/* What is wrong with the parts of a name; each format words it its way. */
+enum name_fault {
+	NAME_OK,
+	NAME_OBJ_LONG,		/* object longer than KLP_OBJNAME_MAX */
+	NAME_EMPTY,		/* no symbol (function) name */
+	NAME_LONG,		/* symbol longer than KLP_SYMNAME_MAX */
+	NAME_STOP,		/* the symbol holds the character ending it */
+	NAME_POS,		/* sympos of more than KLP_SYMPOS_DIGITS digits */
+	NAME_OBJ,		/* object not klp_objname_ok() */
+	NR_NAME_FAULTS
+};
+
+/*
+ * The one check of the <obj>, <name> (@len bytes) and <pos> of a
+ * ".klp.sym." or "__klpgen_new." name, built or parsed: the kernel's
+ * limits (its sscanf reads 55 and 511 bytes), and no @stop in the name
+ * where the format ends the name with it (0: nothing ends it).
+ */
+static enum name_fault name_fault(const char *obj, const char *name,
+				  size_t len, char stop, unsigned long pos)
+{
+	if (strlen(obj) > KLP_OBJNAME_MAX)
+		return NAME_OBJ_LONG;
+	if (!len)
+		return NAME_EMPTY;
+	if (len > KLP_SYMNAME_MAX)
+		return NAME_LONG;
+	if (stop && memchr(name, stop, len))
+		return NAME_STOP;
+	if (pos > KLP_SYMPOS_MAX)
+		return NAME_POS;
+	if (!klp_objname_ok(obj))
+		return NAME_OBJ;
+	return NAME_OK;
+}
+
 /* ---- ".klp.sym.<obj>.<name>,<pos>" ---- */
 
 bool is_klp_sym_name(const char *s)
@@ -103,32 +139,22 @@ bool is_klp_sym_name(const char *s)
 	return str_starts_with(s, KLP_SYM_PREFIX);
 }
 
-/* What the kernel's "%511[^,]" reads back whole; NULL if fine. */
-static const char *symname_why(const char *name)
-{
-	if (!*name)
-		return "has an empty symbol name";
-	if (strlen(name) > KLP_SYMNAME_MAX)
-		return "has a symbol name longer than the kernel's limit of 511";
-	if (strchr(name, ','))
-		return "has a ',' in its symbol name";
-	return NULL;
-}
+/* The kernel reads the name back with "%55[^.].%511[^,],%lu". */
+static const char *const sym_faults[NR_NAME_FAULTS] = {
+	[NAME_OBJ_LONG] = "has an object name longer than the kernel's limit of 55",
+	[NAME_EMPTY] = "has an empty symbol name",
+	[NAME_LONG] = "has a symbol name longer than the kernel's limit of 511",
+	[NAME_STOP] = "has a ',' in its symbol name",
+	[NAME_POS] = "has a malformed sympos",
+	[NAME_OBJ] = "has an invalid object name",
+};
 
 char *klp_sym_name(const char *obj, const char *name, unsigned long pos,
 		   const char **why)
 {
-	if (!klp_objname_ok(obj)) {
-		*why = "has an invalid object name";
-		return NULL;
-	}
-	*why = symname_why(name);
+	*why = sym_faults[name_fault(obj, name, strlen(name), ',', pos)];
 	if (*why)
 		return NULL;
-	if (pos > KLP_SYMPOS_MAX) {
-		*why = "has a malformed sympos";
-		return NULL;
-	}
 	return xasprintf(KLP_SYM_PREFIX "%s.%s,%lu", obj, name, pos);
 }
 
@@ -148,22 +174,10 @@ int klp_sym_name_parse(const char *s, struct klp_sym_name *kn,
 		*why = "has no object name";
 		return -1;
 	}
-	if ((size_t)(dot - obj) > KLP_OBJNAME_MAX) {
-		*why = "has an object name longer than the kernel's limit of 55";
-		return -1;
-	}
 	name = dot + 1;
 	comma = strchr(name, ',');
 	if (!comma) {
 		*why = "has no ',<sympos>'";
-		return -1;
-	}
-	if (comma == name) {
-		*why = "has an empty symbol name";
-		return -1;
-	}
-	if ((size_t)(comma - name) > KLP_SYMNAME_MAX) {
-		*why = "has a symbol name longer than the kernel's limit of 511";
 		return -1;
 	}
 	if (comma[1] < '0' || comma[1] > '9') {
@@ -175,10 +189,11 @@ int klp_sym_name_parse(const char *s, struct klp_sym_name *kn,
 		return -1;
 	}
 	kn->obj = xstrndup(obj, dot - obj);
-	if (!klp_objname_ok(kn->obj)) {
+	*why = sym_faults[name_fault(kn->obj, name, comma - name, ',',
+				     kn->pos)];
+	if (*why) {
 		free(kn->obj);
 		kn->obj = NULL;
-		*why = "has an invalid object name";
 		return -1;
 	}
 	kn->name = xstrndup(name, comma - name);
@@ -234,29 +249,21 @@ bool is_klpgen_new_name(const char *s)
 	return str_starts_with(s, KLPGEN_NEW_PREFIX);
 }
 
-static const char *funcname_why(size_t n)
-{
-	if (!n)
-		return "malformed, want " NEW_FORMAT;
-	if (n > KLP_SYMNAME_MAX)
-		return "function name too long for the kernel (511)";
-	return NULL;
-}
+/* The object ends at the first dot, the function at the last one. */
+static const char *const new_faults[NR_NAME_FAULTS] = {
+	[NAME_OBJ_LONG] = "invalid object name",
+	[NAME_EMPTY] = "malformed, want " NEW_FORMAT,
+	[NAME_LONG] = "function name too long for the kernel (511)",
+	[NAME_POS] = "malformed sympos",
+	[NAME_OBJ] = "invalid object name",
+};
 
 char *klpgen_new_name(const char *obj, const char *func, unsigned long pos,
 		      const char **why)
 {
-	if (!klp_objname_ok(obj)) {
-		*why = "invalid object name";
-		return NULL;
-	}
-	*why = funcname_why(strlen(func));
+	*why = new_faults[name_fault(obj, func, strlen(func), 0, pos)];
 	if (*why)
 		return NULL;
-	if (pos > KLP_SYMPOS_MAX) {
-		*why = "malformed sympos";
-		return NULL;
-	}
 	return xasprintf(KLPGEN_NEW_PREFIX "%s.%s.%lu", obj, func, pos);
 }
 
@@ -281,14 +288,12 @@ int klpgen_new_name_parse(const char *s, struct klpgen_new_name *nn,
 		*why = "malformed sympos";
 		return -1;
 	}
-	*why = funcname_why(last - dot - 1);
-	if (*why)
-		return -1;
 	nn->obj = xstrndup(obj, dot - obj);
-	if (!klp_objname_ok(nn->obj)) {
+	*why = new_faults[name_fault(nn->obj, dot + 1, last - dot - 1, 0,
+				     nn->pos)];
+	if (*why) {
 		free(nn->obj);
 		nn->obj = NULL;
-		*why = "invalid object name";
 		return -1;
 	}
 	nn->func = xstrndup(dot + 1, last - dot - 1);

@@ -131,7 +131,9 @@ like "$("$TOOLS/elfdump" -S "$TMP/al2.o")" "section \.text\.use .*align=26843545
 # Temporaries of killed writers: removed by the next write to the same
 # target when surely ours and stale, never otherwise.
 mkdir "$TMP/stale"
-sleep 0 & dead=$!; wait $dead
+# A PID no process can have (above the largest pid_max, 2^22): a real dead
+# child's PID can be reused by the time the writer checks it.
+dead=$((4194304 + 1000))
 t=$TMP/stale
 : >"$t/.out.o.klpgen$dead-AbC123"		# dead writer, old: removed
 touch -d '-2 min' "$t/.out.o.klpgen$dead-AbC123"

@@ -34,6 +34,9 @@ like "$(a sym vmlinux "$s512" 0)" "longer than the kernel's limit of 511" "... s
 like "$(a sym vmlinux a,b 0)" "','" "a ',' in a symbol name is refused when built"
 exit_is "empty symbol refused when built" 2 "$Q" abi sym vmlinux "" 0
 exit_is "a 10-digit sympos refused when built" 2 "$Q" abi sym vmlinux foo 1000000000
+exit_is "a bad object refused when built" 2 "$Q" abi sym a.b foo 0
+like "$(a sym a.b foo 0)" "invalid object name" "... saying why"
+like "$(a sym "$o56" foo 0)" "longer than the kernel's limit of 55" "a 56-char object: why, when built"
 bad_sym() { like "$(a sym-parse "$1")" "$2" "parse refuses $3"; }
 bad_sym ".klp.rela.vmlinux.foo,0" "does not start with" "another prefix"
 bad_sym ".klp.sym.foo,0" "no object name" "a name without object"
@@ -66,11 +69,16 @@ is "$(a new ext4 foo.isra.0 2)" "__klpgen_new.ext4.foo.isra.0.2" "the alias form
 exit_is "a 512-char function refused when built" 2 "$Q" abi new vmlinux "$s512" 0
 exit_is "an empty function refused when built" 2 "$Q" abi new vmlinux "" 0
 exit_is "a bad object refused when built" 2 "$Q" abi new a.b foo 0
+exit_is "a 56-char object refused when built" 2 "$Q" abi new "$o56" foo 0
+exit_is "a 10-digit sympos refused when built" 2 "$Q" abi new vmlinux foo 1000000000
+like "$(a new vmlinux foo 1000000000)" "malformed sympos" "... saying why"
+is "$(a new-parse "$(a new vmlinux a,b 0)")" "vmlinux a,b 0" "a ',' is fine in a new-function alias"
 bad_new() { like "$(a new-parse "$1")" "$2" "parse refuses $3"; }
 bad_new "__klpgen_new.vmlinux.foo" "malformed, want" "no sympos"
 bad_new "__klpgen_new.vmlinux" "malformed, want" "no function"
 bad_new "__klpgen_new.vmlinux.foo.x" "malformed, want" "a word for sympos"
 bad_new "__klpgen_new.vmlinux.foo.1x" "malformed sympos" "trailing junk"
+bad_new "__klpgen_new.vmlinux.foo.1234567890" "malformed sympos" "10 digits"
 bad_new "__klpgen_new.vmlinux..0" "malformed, want" "an empty function"
 bad_new "__klpgen_new.vmlinux.$s512.0" "too long for the kernel" "a 512-char function"
 bad_new "__klpgen_new.$o56.foo.0" "invalid object name" "a 56-char object"

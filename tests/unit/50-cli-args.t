@@ -58,6 +58,11 @@ one_line "cdo: text file as input" 2 "$CDO" text.txt b.o x.o
 one_line "cdo: nonexistent --symbols" 2 "$CDO" -s nope a.o b.o x.o
 one_line "cdo: directory as --symvers" 2 "$CDO" -S dir a.o b.o x.o
 one_line "cdo: nonexistent --symvers" 2 "$CDO" -S nope a.o b.o x.o
+one_line "cdo: --entsize without a size" 2 "$CDO" --entsize __bug_table= a.o b.o x.o
+one_line "cdo: --entsize of a word" 2 "$CDO" --entsize __bug_table=abc a.o b.o x.o
+one_line "cdo: --entsize with junk after it" 2 "$CDO" --entsize __bug_table=12x a.o b.o x.o
+one_line "cdo: --entsize 0" 2 "$CDO" --entsize __bug_table=0 a.o b.o x.o
+one_line "cdo: --entsize over 4096" 2 "$CDO" --entsize __bug_table=0x1001 a.o b.o x.o
 one_line "cdo: output in a nonexistent directory" 1 "$CDO" a.o b.o no/dir/x.o
 like "$("$CDO" a.o b.o no/dir/x.o 2>&1)" "no/dir/x.o" "cdo: the message names the output"
 one_line "cdo: output is a directory" 1 "$CDO" a.o b.o dir
@@ -73,6 +78,8 @@ one_line "klp-convert: empty input" 2 "$KC" empty.o x.o
 one_line "klp-convert: text file as input" 2 "$KC" text.txt x.o
 one_line "klp-convert: bad --module" 2 "$KC" --module foo a.o x.o
 one_line "klp-convert: bad --sym position" 2 "$KC" --sym f=vmlinux,abc a.o x.o
+one_line "klp-convert: --sym position with junk after it" 2 "$KC" --sym f=vmlinux,1x a.o x.o
+one_line "klp-convert: --sym position with a sign" 2 "$KC" --sym f=vmlinux,+1 a.o x.o
 one_line "klp-convert: directory as --symvers" 2 "$KC" --symvers dir a.o x.o
 one_line "klp-convert: output in a nonexistent directory" 1 "$KC" a.o no/dir/x.o
 one_line "klp-convert: output is a directory" 1 "$KC" a.o dir
@@ -168,5 +175,25 @@ one_line "package: no module" 2 "$KG" package --format rpm
 one_line "package: nonexistent module" 2 "$KG" package --format rpm nope.ko
 one_line "package: text file as module" 2 "$KG" package --format deb text.txt
 one_line "package: object that is no livepatch" 2 "$KG" package --format rpm a.o
+
+# -h and --help of every command: the usage on stdout, nothing on stderr, exit 0
+help_ok() {
+	local d=$1 rc out; shift
+	out=$("$@" 2>"$TMP/help.err"); rc=$?
+	[ $rc -eq 0 ] && printf '%s\n' "$out" | head -n 1 | grep -q '^usage: ' &&
+		[ ! -s "$TMP/help.err" ]
+	_tap_result $? "$d (rc=$rc)"
+}
+for h in -h --help; do
+	help_ok "cdo $h" "$CDO" "$h"
+	help_ok "klp-convert $h" "$KC" "$h"
+	for c in build kpatch-build module check package; do
+		help_ok "$c $h" "$KG" "$c" "$h"
+	done
+done
+# getopt stops at the first bad option: exit 2, even with --help after it
+for c in build kpatch-build module check package; do
+	one_line "$c: a bad option before --help" 2 "$KG" "$c" --frobnicate --help
+done
 
 done_testing

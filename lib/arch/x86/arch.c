@@ -16,6 +16,11 @@ const char *arch_name(void)
 	return "x86_64";
 }
 
+unsigned int arch_ptr_size(void)
+{
+	return 8;
+}
+
 const char *arch_rpm_name(void)
 {
 	return "x86_64";
@@ -24,6 +29,20 @@ const char *arch_rpm_name(void)
 const char *arch_deb_name(void)
 {
 	return "amd64";
+}
+
+const char *arch_kernel_dir(void)
+{
+	return "x86";
+}
+
+const char *const *arch_tree_skip_dirs(void)
+{
+	static const char *const skip[] = {
+		"arch/x86/boot", "arch/x86/realmode", NULL,
+	};
+
+	return skip;
 }
 
 static const struct {
@@ -110,6 +129,12 @@ size_t arch_fentry_site(const unsigned char *code, size_t len)
 size_t arch_fentry_reloc_off(void)
 {
 	return 1;
+}
+
+/* -mfentry (gcc, clang) */
+const char *arch_fentry_symbol(void)
+{
+	return "__fentry__";
 }
 
 /*

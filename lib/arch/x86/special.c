@@ -23,7 +23,7 @@ static const unsigned int orc_sizes[] = { 6, 0 };
 
 static const struct special_desc descs[] = {
 	{ "__bug_table", ES_DWARF, "bug_entry", 0, false, NULL, true, false,
-	  bug_sizes },
+	  bug_sizes, true },
 	{ "__jump_table", ES_DWARF, "jump_entry", 0, true, NULL, true, false,
 	  jump_sizes },
 	{ ".altinstructions", ES_DWARF, "alt_instr", 0, false, NULL, true, true,
