@@ -286,7 +286,13 @@ static void visit_reloc(struct work *w, const struct section *base,
 	}
 	/* out-of-line code (.altinstr_aux): the piece, copied by output.c */
 	if (t.kind == T_SEC && is_piece_section(sym->sec) && t.off >= t.bias) {
-		pieces_visit(w->c, sym->sec, t.off - t.bias, visit_piece_reloc, w);
+		uint64_t start = t.off - t.bias;
+
+		if (start > sym->sec->size)
+			die_code(EXIT_BAD_INPUT, "%s: section %s: relocation at +0x%llx points past the end of %s",
+				 w->c->patched_path, base->name,
+				 (unsigned long long)r->offset, sym->sec->name);
+		pieces_visit(w->c, sym->sec, start, visit_piece_reloc, w);
 		return;
 	}
 	/* mergeable or anonymous section: copy it */

@@ -82,6 +82,8 @@ static uint64_t piece_len(struct cdo *c, struct elf_file *elf,
 	struct starts *st = starts_of(c, elf, s);
 	size_t lo = 0, hi = st->n;
 
+	if (off >= s->size)	/* callers refuse offsets past the end */
+		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

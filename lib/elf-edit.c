@@ -222,7 +222,8 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 	if (!align)
 		align = 1;
 	off = (sec->size + align - 1) / align * align;
-	if (off < sec->size || off + len < off)
+	/* the doubling below must not wrap: no section is half the address space */
+	if (off < sec->size || off + len < off || off + len > SIZE_MAX / 2)
 		DIE("section %s: appending %zu bytes overflows", sec->name, len);
 	need = off + len;
 	if (sec->sh.sh_type != SHT_NOBITS && need) {

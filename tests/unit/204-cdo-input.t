@@ -105,6 +105,14 @@ like "$(cat "$TMP/stderr")" "cdo-leak-copy_special--input.o: section __mcount_lo
 clean_exit "section name table past the file (pointer overflow) as --symbols" 2 \
 	"$CDO" -n vmlinux -s "$C/cdo-elfread225-ptroverflow--input1.o" "$L/cmdline.orig.o" \
 	"$L/cmdline.patched.o" "$TMP/x.o"
+# A relocation into out-of-line code past its section's end: the piece's
+# length wrapped and elf_append_data doubled its buffer forever (a hang).
+# shellcheck disable=SC2086
+clean_exit "relocation into a piece past the section's end: bad input, no hang" 2 \
+	timeout 60 "$CDO" $LABARGS --entsize __bug_table=12 "$L/cmdline.orig.o" \
+	"$C/cdo-piece-past-end-hang--klpfuzz-patched.o" "$TMP/x.o"
+like "$(cat "$TMP/stderr")" "cdo-piece-past-end-hang--klpfuzz-patched.o: section .*: relocation at \+0x[0-9a-f]+ points past the end of" \
+	"... naming the file and the sections"
 # The lab pair itself: clang's UBSan saw a zero offset added to NULL here.
 # shellcheck disable=SC2086
 clean_exit "the lab cmdline pair (valid input)" 0 \
