@@ -264,6 +264,14 @@ bool line_string(struct cdo *c, const struct section *os, uint64_t oat,
 
 /* pieces.c: anonymous out-of-line code, compared per piece */
 bool is_piece_section(const struct section *s);
+/*
+ * Whether PATCHED's relocation @r of @base, aimed at @t, points into a
+ * piece: true with *start, where the piece starts.  Dies (bad input) when
+ * that is past the end of the section.
+ */
+bool pieces_target(struct cdo *c, const struct section *base,
+		   const struct reloc *r, const struct target *t,
+		   uint64_t *start);
 bool pieces_equal(struct cdo *c, const struct target *o,
 		  const struct target *p);
 void pieces_free(struct cdo *c);

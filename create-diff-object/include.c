@@ -272,6 +272,7 @@ static void visit_reloc(struct work *w, const struct section *base,
 {
 	struct symbol *sym = r->sym;
 	struct target t;
+	uint64_t start;
 
 	if (sym->type != STT_SECTION && !(sym->sec && is_mergeable(sym->sec))) {
 		visit_sym(w, sym);
@@ -285,13 +286,7 @@ static void visit_reloc(struct work *w, const struct section *base,
 		return;
 	}
 	/* out-of-line code (.altinstr_aux): the piece, copied by output.c */
-	if (t.kind == T_SEC && is_piece_section(sym->sec) && t.off >= t.bias) {
-		uint64_t start = t.off - t.bias;
-
-		if (start > sym->sec->size)
-			die_code(EXIT_BAD_INPUT, "%s: section %s: relocation at +0x%llx points past the end of %s",
-				 w->c->patched_path, base->name,
-				 (unsigned long long)r->offset, sym->sec->name);
+	if (pieces_target(w->c, base, r, &t, &start)) {
 		pieces_visit(w->c, sym->sec, start, visit_piece_reloc, w);
 		return;
 	}

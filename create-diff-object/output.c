@@ -84,6 +84,7 @@ static struct symbol *map_target(struct out *o, struct section *base,
 {
 	struct symbol *sym = r->sym;
 	struct target t;
+	uint64_t start;
 
 	*addend = r->addend;
 	if (sym->type != STT_SECTION) {
@@ -101,8 +102,8 @@ static struct symbol *map_target(struct out *o, struct section *base,
 		return ref_sym(o, t.sym, base, r);
 	}
 	/* out-of-line code (.altinstr_aux): just the piece it points at */
-	if (t.kind == T_SEC && is_piece_section(t.sec) && t.off >= t.bias) {
-		uint64_t start = t.off - t.bias, nstart;
+	if (pieces_target(o->c, base, r, &t, &start)) {
+		uint64_t nstart;
 		struct section *d;
 
 		copy_piece_at(o, t.sec, start, pieces_len(o->c, t.sec, start),

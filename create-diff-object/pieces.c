@@ -149,6 +149,20 @@ uint64_t pieces_len(struct cdo *c, struct section *s, uint64_t off)
 	return piece_len(c, c->patched, s, off);
 }
 
+bool pieces_target(struct cdo *c, const struct section *base,
+		   const struct reloc *r, const struct target *t,
+		   uint64_t *start)
+{
+	if (t->kind != T_SEC || !is_piece_section(t->sec) || t->off < t->bias)
+		return false;
+	*start = t->off - t->bias;
+	if (*start > t->sec->size)
+		die_code(EXIT_BAD_INPUT, "%s: section %s: relocation at +0x%llx points past the end of %s",
+			 c->patched_path, base->name,
+			 (unsigned long long)r->offset, t->sec->name);
+	return true;
+}
+
 /* Once per piece of PATCHED: its relocations, for @fn. */
 void pieces_visit(struct cdo *c, struct section *s, uint64_t off,
 		  void (*fn)(void *arg, const struct section *base,
