@@ -148,8 +148,10 @@ mkdir "$t/.out.o.klpgen$dead-DiR123"		# not a regular file: kept
 touch -d '-2 min' "$t/.out.o.klpgen$dead-DiR123"
 ok_desc "a write beside stale temporaries succeeds" \
 	"$TOOLS/elfcheck" -o "$t/out.o" "$TMP/plain.o"
+# the same order both sides: where this shell's PID sorts depends on its digits
 is "$(cd "$t" && ls -A | sort | tr '\n' ' ')" \
-	".other.o.klpgen$dead-AsD123 .out.o.QwErTy .out.o.klpgen$$-QwE456 .out.o.klpgen$dead-DiR123 .out.o.klpgen$dead-XyZ789 out.o " \
+	"$(printf '%s\n' ".other.o.klpgen$dead-AsD123" .out.o.QwErTy ".out.o.klpgen$$-QwE456" \
+		".out.o.klpgen$dead-DiR123" ".out.o.klpgen$dead-XyZ789" out.o | sort | tr '\n' ' ')" \
 	"... and removes only the stale one of a dead writer for that target"
 
 
