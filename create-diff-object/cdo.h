@@ -316,13 +316,14 @@ size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 
 /* fentry.c: ftrace sites (livepatch redirects through them) */
 enum fentry_kind {
-	FENTRY_NONE,		/* not built for ftrace */
+	FENTRY_NONE,		/* not built for ftrace, nor the kernel */
+	FENTRY_NOTRACE,		/* a notrace object of an ftrace kernel */
 	FENTRY_TABLE,		/* __mcount_loc or __patchable_function_entries */
 	FENTRY_CALL,		/* calls __fentry__, table made later (vmlinux.o) */
 };
 bool is_fentry_table(const struct special *sp);
 enum fentry_kind fentry_kind(struct cdo *c);
-/* @f (of ORIG) has an ftrace site at its start; true for FENTRY_NONE. */
+/* @f has an ftrace site at its start; true for FENTRY_NONE. */
 bool func_is_traced(struct cdo *c, enum fentry_kind kind, const struct func *f);
 
 /* refuse.c */

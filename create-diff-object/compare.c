@@ -432,7 +432,11 @@ static void check_fentry(struct cdo *c)
 		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold ||
 		    sec_is_init(f->sym->sec))
 			continue;
-		if (!func_is_traced(c, kind, f->twin))
+		if (kind == FENTRY_NOTRACE)
+			refuse(c, "changed function %s (section %s) is notrace: its object is built without ftrace (no __mcount_loc, no %s call; its Makefile removes the ftrace flags), so livepatch cannot redirect it",
+			       f->sym->name, f->sym->sec->name,
+			       arch_fentry_symbol());
+		else if (!func_is_traced(c, kind, f->twin))
 			refuse(c, "changed function %s (section %s) has no ftrace site at its start in the original (notrace): livepatch cannot redirect it",
 			       f->sym->name, f->sym->sec->name);
 		else if (!func_is_traced(c, kind, f))

@@ -15,7 +15,8 @@
  * Objects without a fentry table that still reference __fentry__ get
  * their table later (objtool --mcount on vmlinux.o: IBT or LTO kernels):
  * then the call, or its NOP relocation, at the site decides.  Objects
- * with neither were built without ftrace: nothing to decide.
+ * with neither were built without ftrace: of a kernel with ftrace (its
+ * symbols define __fentry__), they are notrace; else nothing to decide.
  */
 #include <string.h>
 
@@ -109,6 +110,13 @@ enum fentry_kind fentry_kind(struct cdo *c)
 			return FENTRY_TABLE;
 	if (elf_find_symbol(c->orig, arch_fentry_symbol()))
 		return FENTRY_CALL;
+	/*
+	 * Neither, in a kernel built with ftrace (as every livepatchable
+	 * one is): the object's Makefile removed the ftrace flags
+	 * (kernel/trace/, CFLAGS_REMOVE_x.o), so none of it is traced.
+	 */
+	if (kernel_defines(c, arch_fentry_symbol()))
+		return FENTRY_NOTRACE;
 	return FENTRY_NONE;
 }
 
@@ -119,6 +127,8 @@ bool func_is_traced(struct cdo *c, enum fentry_kind kind, const struct func *f)
 		return table_has_site(c, f);
 	case FENTRY_CALL:
 		return calls_fentry(f);
+	case FENTRY_NOTRACE:
+		return false;
 	case FENTRY_NONE:
 		break;
 	}

@@ -219,6 +219,17 @@ cdo_pair ft5 "$FT" "${FT4/int traced(int a)/__attribute__((section(\".ref.text\"
 cdo_run ft5 $SV
 is "$RC" 0 "function moved into .ref.text (no address-range meaning): exit 0"
 
+# --- an object built without ftrace in a kernel with it (kernel/trace/,
+# CFLAGS_REMOVE_x.o): every function of it is notrace --------------------------
+cdo_pair ft6 "$FT" "${FT/a + 1/a + 4}"
+printf '%s\nvoid __fentry__(void) { }\n' "$FT" > "$TMP/ftk.c"
+kcc "$TMP/ftk.o" "$TMP/ftk.c"
+cdo_run ft6 $SV -s "$TMP/ftk.o"
+is "$RC" 4 "object without ftrace, kernel with it: refused"
+like "$ERR" "traced.*is notrace: its object is built without ftrace" "refusal says why"
+cdo_run ft6 $SV
+is "$RC" 0 "the same object, kernel without ftrace: exit 0"
+
 # --- the same with IBT (6.12: X86_KERNEL_IBT): endbr64 at +0, __fentry__ at +4 --------
 cdo_pair ibt "$FT" "${FT/a + 1/a + 4}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
 cdo_run ibt $SV
