@@ -335,10 +335,17 @@ void include_all(struct cdo *c)
 		if (c->funcs[i].is_patched &&
 		    c->funcs[i].sym->sec->index < p->nr_secs)
 			w.nr_funcs[c->funcs[i].sym->sec->index]++;
+	/*
+	 * Sections of existing variables are not copied, except a constant
+	 * pool (SHF_MERGE: clang puts a 16-byte static const array in
+	 * .rodata.cst16): the linker may merge its entries, so no one can
+	 * rely on their addresses, and a copy is the same constant.
+	 */
 	for (i = 0; i < p->nr_syms; i++) {
 		struct symbol *s = p->syms[i];
 
 		if (s->sec && s->twin && s->sec->index < p->nr_secs &&
+		    !is_mergeable(s->sec) &&
 		    (s->type == STT_OBJECT || s->type == STT_FUNC ||
 		     s->type == STT_TLS) && !copy_instead(s))
 			w.has_existing[s->sec->index] = true;

@@ -9,11 +9,13 @@
  * the bytes that differ are inside the immediate of an instruction that
  * passes it (arch_imm_insn(); x86: `mov $imm32, %r32`, `movl $imm32, m32`,
  * `push $imm32` or `push $imm8`, a 7th argument) whose other bytes are
- * equal; in ORIG the immediate equals the source line of that
- * very instruction in ORIG's DWARF line table, and in PATCHED it equals
- * the instruction's line in PATCHED's.  The shift is then the one the
- * patch made at that spot, and a constant that changed is not hidden
- * (it would have to equal its own line number on both sides).  Without
+ * equal; in ORIG the immediate is the source line of that very
+ * instruction in ORIG's DWARF line table or a few lines after it (clang
+ * gives a call's argument set-up the line the call starts on), and in
+ * PATCHED it lies the same number of lines after the instruction's line
+ * in PATCHED's.  The shift is then the one the patch made at that spot,
+ * and a constant that changed is not hidden (it would have to follow its
+ * own line number by the same distance on both sides).  Without
  * DWARF line tables nothing is ignored.  A string literal that embeds the
  * line of its user (line_string) moves the same way and is ignored by the
  * same test.
@@ -39,10 +41,32 @@ static bool line_at_is(const char *path, const struct section *sec,
 	return line > 0 && (unsigned long)line == want;
 }
 
-static bool line_is(const char *path, const struct symbol *s, uint64_t at,
-		    uint32_t want)
+/*
+ * How many lines @want (an immediate) lies after the DWARF line of the
+ * instruction at @at of @s, or -1: gcc gives the instruction the line of
+ * __LINE__ itself, clang that of the statement it is an argument of, a
+ * few lines up when the call spans lines.
+ */
+#define LINE_SPAN 8
+static int line_delta(const char *path, const struct symbol *s, uint64_t at,
+		      uint32_t want)
 {
-	return line_at_is(path, s->sec, s->sym.st_value + at, want);
+	long line = dwarf_line_at(path, s->sec->index, s->sym.st_value + at);
+
+	if (line <= 0 || want < (unsigned long)line ||
+	    want - (unsigned long)line > LINE_SPAN)
+		return -1;
+	return (int)(want - (unsigned long)line);
+}
+
+/* @o's immediate @io and @p's @ip lie as many lines after their lines. */
+static bool lines_match(struct cdo *c, const struct symbol *o,
+			const struct symbol *p, uint64_t at, uint32_t io,
+			uint32_t ip)
+{
+	int d = line_delta(c->orig_path, o, at, io);
+
+	return d >= 0 && d == line_delta(c->patched_path, p, at, ip);
 }
 
 /*
@@ -84,8 +108,7 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 			lp = le32(b + k);
 			if (lo_ == lp || !lo_ || !lp || lo_ > 1u << 22 ||
 			    lp > 1u << 22 ||
-			    !line_is(c->orig_path, o, insn, lo_) ||
-			    !line_is(c->patched_path, p, insn, lp))
+			    !lines_match(c, o, p, insn, lo_, lp))
 				continue;
 			memset(ign + k, 1, 4);
 			done = k + 4;
@@ -99,8 +122,7 @@ unsigned char *line_immediates(struct cdo *c, const struct symbol *o,
 		at = found ? -1 : arch_imm_insn(a, done, i, 1);
 		if (at >= 0 &&
 		    a[i] > 0 && a[i] < 0x80 && b[i] > 0 && b[i] < 0x80 &&
-		    line_is(c->orig_path, o, at, a[i]) &&
-		    line_is(c->patched_path, p, at, b[i])) {
+		    lines_match(c, o, p, at, a[i], b[i])) {
 			ign[i] = 1;
 			done = i + 1;
 			found = true;

@@ -175,6 +175,46 @@ long dwarf_struct_size(const char *path, const char *struct_name)
 	return size;
 }
 
+/*
+ * The line of @addr from the line tables themselves: libdw (0.188) maps
+ * no address to its unit through clang's DWARF 5 range lists
+ * (DW_FORM_rnglistx) in a relocatable file, though the tables are right.
+ * The row with the greatest address in [@lo, @addr] (@lo: the start of
+ * the section), in any unit.
+ */
+static long line_by_scan(Dwarf *dw, Dwarf_Addr lo, Dwarf_Addr addr)
+{
+	Dwarf_Off off = 0, next;
+	Dwarf_Addr best = 0;
+	long line = -1;
+	size_t hsz;
+
+	while (!dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL)) {
+		Dwarf_Lines *lines;
+		Dwarf_Die cu;
+		size_t n, i;
+
+		if (dwarf_offdie(dw, off + hsz, &cu) &&
+		    !dwarf_getsrclines(&cu, &lines, &n))
+			for (i = 0; i < n; i++) {
+				Dwarf_Line *l = dwarf_onesrcline(lines, i);
+				Dwarf_Addr a;
+				bool end;
+				int no;
+
+				if (!l || dwarf_lineaddr(l, &a) ||
+				    dwarf_lineendsequence(l, &end) || end ||
+				    a < lo || a > addr || (line > 0 && a < best) ||
+				    dwarf_lineno(l, &no) || no <= 0)
+					continue;
+				best = a;
+				line = no;
+			}
+		off = next;
+	}
+	return line;
+}
+
 long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
 {
 	struct dw_file *f = get_file(path);
@@ -193,7 +233,9 @@ long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
 	    off >= shdr.sh_size)
 		return -1;
 	line = dwfl_module_getsrc(f->mod, shdr.sh_addr + off + bias);
-	if (!line || !dwfl_lineinfo(line, &addr, &lineno, NULL, NULL, NULL))
+	if (!line)
+		return line_by_scan(f->dw, shdr.sh_addr, shdr.sh_addr + off);
+	if (!dwfl_lineinfo(line, &addr, &lineno, NULL, NULL, NULL))
 		return -1;
 	return lineno;
 }

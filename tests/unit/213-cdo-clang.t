@@ -89,4 +89,34 @@ $U" -fsanitize=shift,integer-divide-by-zero
 	is "$(verdict ubt$cc g)/$(verdict ubt$cc init_fn)" changed/unchanged "$cc: a real change still shows"
 done
 
+# --- clang's DWARF 5 line tables and its line for a call's arguments ---------------
+# libdw finds no unit for an address of a clang object (DWARF 5 range lists),
+# and clang gives a call's argument set-up the line the call starts on, so
+# a __LINE__ on the next line is one past it (6.1's param_sysfs_init).
+L='extern int printk(const char *fmt, ...);
+int warn_at(int a)
+{
+	if (a)
+		printk("%s (%d): error\n",
+		       __FILE__, __LINE__);
+	return a;
+}'
+pair cline clang-16 "$L" "
+$L" -g -gdwarf-5
+cdo_run cline $SV
+is "$RC" 3 "clang: a __LINE__ on the line after its call moved: nothing changed, exit 3"
+is "$(verdict cline warn_at)" ignored-line-only "clang: warn_at: only its __LINE__ differs"
+
+# --- a 16-byte static const array in .rodata.cst16 (clang) -------------------------
+# 6.1's arch/x86/events/amd/lbr.c: lbr_spec_map shares the constant pool;
+# a copy of the pool is the same constant, not new data among variables.
+M='static const unsigned int map[4] = { 1, 2, 4, 8 };
+int look(int i) { return map[i & 3]; }
+int other(int a) { return a + 1; }'
+pair cst clang-16 "$M" "${M/map\[i & 3\]; \}/map[i \& 3] + 1; \}}"
+like "$(readelf -SW "$TMP/orig/cst.o")" '\.rodata\.cst16' "clang put the array in .rodata.cst16"
+cdo_run cst $SV
+is "$RC" 0 "clang: a function using a constant-pool array changed: exit 0"
+is "$(verdict cst look)" changed "look changed"
+
 done_testing
