@@ -414,7 +414,10 @@ static struct func *changed_ancestor(struct func *f)
 
 /*
  * A changed function of ORIG without an ftrace site at its start is
- * notrace: livepatch cannot redirect it (fentry.c says what counts).
+ * notrace: livepatch cannot redirect it (fentry.c says what counts).  One
+ * that the patch makes notrace (noinstr, __cpuidle: a fix that takes it
+ * out of instrumentation) cannot be fixed by a livepatch either: the
+ * livepatch enters it through the original's ftrace site, which stays.
  */
 static void check_fentry(struct cdo *c)
 {
@@ -427,11 +430,78 @@ static void check_fentry(struct cdo *c)
 		struct func *f = &c->funcs[i];
 
 		if (!f->is_patched || f->verdict != V_CHANGED || f->is_cold ||
-		    sec_is_init(f->sym->sec) || func_is_traced(c, kind, f->twin))
+		    sec_is_init(f->sym->sec))
 			continue;
-		refuse(c, "changed function %s (section %s) has no ftrace site at its start in the original (notrace): livepatch cannot redirect it",
-		       f->sym->name, f->sym->sec->name);
+		if (!func_is_traced(c, kind, f->twin))
+			refuse(c, "changed function %s (section %s) has no ftrace site at its start in the original (notrace): livepatch cannot redirect it",
+			       f->sym->name, f->sym->sec->name);
+		else if (!func_is_traced(c, kind, f))
+			refuse(c, "changed function %s (section %s) has no ftrace site in the patched version: the patch makes it notrace or noinstr, and a livepatch still enters it through the original's ftrace site",
+			       f->sym->name, f->sym->sec->name);
+		else
+			continue;
 		f->verdict = V_REFUSED;
+	}
+}
+
+/*
+ * Sections the kernel reads by vmlinux's address range (in_sched_functions,
+ * cpu_in_idle, the kprobes blacklist, noinstr checks): code of a livepatch
+ * is outside every one of them.
+ */
+static bool range_section(const char *name)
+{
+	static const char *const range[] = {
+		".sched.text", ".cpuidle.text", ".spinlock.text", ".lock.text",
+		".kprobes.text", ".noinstr.text", ".entry.text",
+		".irqentry.text", ".softirqentry.text", NULL
+	};
+	size_t i;
+
+	for (i = 0; range[i]; i++)
+		if (!strcmp(name, range[i]))
+			return true;
+	return false;
+}
+
+/* @f's section without the -ffunction-sections suffix (".text.f" -> ".text"). */
+static void placement(struct strbuf *sb, const struct func *f)
+{
+	const char *sec = f->sym->sec->name, *sym = f->sym->name;
+	size_t n = strlen(sec), m = strlen(sym);
+
+	if (n > m + 1 && sec[n - m - 1] == '.' && !strcmp(sec + n - m, sym))
+		n -= m + 1;
+	strbuf_add(sb, sec, n);
+}
+
+/*
+ * A fix that moves a function into or out of such a section (a __cpuidle
+ * added: NMI backtraces then skip CPUs idling in it) cannot be had by
+ * patching: the patched copy is in neither range.
+ */
+static void check_placement(struct cdo *c)
+{
+	struct strbuf o, p;
+	size_t i;
+
+	for (i = 0; i < c->nr_funcs; i++) {
+		struct func *f = &c->funcs[i];
+
+		if (!f->is_patched || f->verdict != V_CHANGED || !f->twin)
+			continue;
+		strbuf_init(&o);
+		strbuf_init(&p);
+		placement(&o, f->twin);
+		placement(&p, f);
+		if (strcmp(o.buf, p.buf) &&
+		    (range_section(o.buf) || range_section(p.buf))) {
+			refuse(c, "changed function %s moves from section %s to %s: the kernel tells those sections apart by vmlinux's address range, and a livepatch's code is outside it",
+			       f->sym->name, o.buf, p.buf);
+			f->verdict = V_REFUSED;
+		}
+		strbuf_free(&o);
+		strbuf_free(&p);
 	}
 }
 
@@ -473,6 +543,7 @@ void compare_funcs(struct cdo *c)
 	}
 	/* livepatch redirects through the fentry call: none, no patching */
 	check_fentry(c);
+	check_placement(c);
 	/* __init/__exit code cannot be patched */
 	for (i = 0; i < c->nr_funcs; i++) {
 		struct func *f = &c->funcs[i];

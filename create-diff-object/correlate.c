@@ -116,14 +116,25 @@ void collect_funcs(struct cdo *c)
 }
 
 /*
+ * Names that end in a compile-time counter: __UNIQUE_ID(p) pastes
+ * __COUNTER__, and BTF_ID() (include/linux/btf_ids.h) pastes __COUNTER__
+ * and __LINE__, so both shift whenever the patch adds one above or moves
+ * lines.
+ */
+static bool counter_named(const char *name)
+{
+	return str_starts_with(name, "__UNIQUE_ID_") ||
+	       str_starts_with(name, "__BTF_ID__");
+}
+
+/*
  * @name with every ".<digits>" component replaced by ".#"; in
- * "__UNIQUE_ID_<prefix><counter>" names (__COUNTER__ shifts whenever one
- * is added above) digits before a '.' or the end become "#" too.
+ * counter_named() names digits before a '.' or the end become "#" too.
  */
 void norm_name(struct strbuf *sb, const char *name)
 {
 	const char *p = name;
-	bool unique = str_starts_with(name, "__UNIQUE_ID_");
+	bool unique = counter_named(name);
 
 	while (*p) {
 		if (unique && *p >= '0' && *p <= '9') {
@@ -157,7 +168,7 @@ bool has_number(const char *name)
 {
 	const char *p;
 
-	if (str_starts_with(name, "__UNIQUE_ID_"))
+	if (counter_named(name))
 		return true;
 	for (p = name; (p = strchr(p, '.')); p++)
 		if (p[1] >= '0' && p[1] <= '9')

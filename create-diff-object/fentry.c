@@ -56,7 +56,8 @@ static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
 		special_entry_relocs(sp, e->idx, &rv, &n);
 		if (!n)
 			continue;
-		reloc_target(c->orig, sp->sec, &rv[0], &t);
+		reloc_target(f->is_patched ? c->patched : c->orig, sp->sec,
+			     &rv[0], &t);
 		if (t.kind == T_SYM && t.sym->sec == f->sym->sec &&
 		    t.sym->sym.st_value + t.off == at)
 			return true;
@@ -65,8 +66,8 @@ static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
 }
 
 /*
- * A fentry table entry records the site of @f (ORIG); it may belong to
- * an alias at the same address (SYSCALL_DEFINE0's stubs).
+ * A fentry table entry of @f's file records the site of @f; it may belong
+ * to an alias at the same address (SYSCALL_DEFINE0's stubs).
  */
 static bool table_has_site(struct cdo *c, const struct func *f)
 {
@@ -78,7 +79,8 @@ static bool table_has_site(struct cdo *c, const struct func *f)
 	for (i = 0; i < c->nr_funcs; i++) {
 		const struct func *a = &c->funcs[i];
 
-		if (!a->is_patched && a != f && a->sym->sec == f->sym->sec &&
+		if (a->is_patched == f->is_patched && a != f &&
+		    a->sym->sec == f->sym->sec &&
 		    a->sym->sym.st_value == f->sym->sym.st_value &&
 		    owns_site(c, a, f, at))
 			return true;

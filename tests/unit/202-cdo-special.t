@@ -203,6 +203,22 @@ cdo_run ft2 $SV
 is "$RC" 4 "changed notrace function: refused"
 like "$ERR" "untraced.*no ftrace site at its start" "refusal says why"
 
+# --- a patch that makes a traced function notrace, or moves it into a ---------
+# section the kernel reads by address range (6.1.192's __cpuidle on
+# acpi_idle_lpi_enter): a livepatch cannot give either.
+cdo_pair ft3 "$FT" "${FT/int traced(int a)/__attribute__((no_instrument_function)) int traced(int a)}" -pg -mfentry -mrecord-mcount
+cdo_run ft3 $SV
+is "$RC" 4 "function made notrace by the patch: refused"
+like "$ERR" "traced.*no ftrace site in the patched version" "refusal says why"
+FT4=${FT/a + 1/a + 4}
+cdo_pair ft4 "$FT" "${FT4/int traced(int a)/__attribute__((section(\".cpuidle.text\"))) int traced(int a)}" -pg -mfentry -mrecord-mcount
+cdo_run ft4 $SV
+is "$RC" 4 "function moved into .cpuidle.text: refused"
+like "$ERR" "traced moves from section \.text to \.cpuidle\.text" "refusal names both sections"
+cdo_pair ft5 "$FT" "${FT4/int traced(int a)/__attribute__((section(\".ref.text\"))) int traced(int a)}" -pg -mfentry -mrecord-mcount
+cdo_run ft5 $SV
+is "$RC" 0 "function moved into .ref.text (no address-range meaning): exit 0"
+
 # --- the same with IBT (6.12: X86_KERNEL_IBT): endbr64 at +0, __fentry__ at +4 --------
 cdo_pair ibt "$FT" "${FT/a + 1/a + 4}" -pg -mfentry -mrecord-mcount -fcf-protection=branch
 cdo_run ibt $SV

@@ -85,10 +85,12 @@ clean_exit() {	# DESC WANT CMD...: exit WANT, no sanitizer report
 clean_exit "addend near INT64_MIN (signed overflow in target_desc): a refusal naming it" 4 \
 	"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/cdo-target228-overflow--input" "$TMP/x.o"
 like "$(cat "$TMP/stderr")" "now targets __fentry__-9223372036854775808" "... with the wrapped addend"
-for f in cdo-target228-overflow--input-afl2 cdo-target228-overflow--input-afl4; do
+# afl2 also lost the symbol of cmdline_proc_show's __mcount_loc entry: the
+# patched function has no ftrace site, a refusal.
+for f in afl2:4 afl4:0; do
 	# shellcheck disable=SC2086
-	clean_exit "large addends (signed overflow in reloc_target): $f" 0 \
-		"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/$f" "$TMP/x.o"
+	clean_exit "large addends (signed overflow in reloc_target): ${f%:*}" "${f#*:}" \
+		"$CDO" $LABARGS "$L/cmdline.orig.o" "$C/cdo-target228-overflow--input-${f%:*}" "$TMP/x.o"
 done
 for f in cdo-target132-overflow--input1.o cdo-target132-overflow--input3.o; do
 	clean_exit "large addends as ORIG and --symbols: $f" 0 \

@@ -110,4 +110,33 @@ is "$(verdict once fb)" unchanged "fb unchanged: helper's shared flag paired by 
 like "$(out_symbols "$OUT")" '^__already_done\.[0-9]+ LOCAL OBJECT \.data\.once$' "e's new flag is copied"
 is "$(out_symbols "$OUT" | grep -c '^\.klp\.sym\..*__already_done')" 0 "no old flag referenced by e"
 
+# --- BTF_ID() symbols renumbered (kernel/bpf/hashtab.c, 6.1.190 -> .192) ---------
+# include/linux/btf_ids.h names each id __BTF_ID__<kind>__<name>__ followed
+# by __COUNTER__ and __LINE__; a patch that moves lines renumbers it, and a
+# map ops struct that points at the id looked like changed initial data.
+BT='#define __PASTE2(a, b) a##b
+#define __PASTE(a, b) __PASTE2(a, b)
+#define __ID(p) __PASTE(__PASTE(p, __COUNTER__), __LINE__)
+#define ____BTF_ID(s) asm(".pushsection .BTF_ids,\"a\"\n.local " #s "\n.type " #s ", STT_OBJECT\n.size " #s ", 4\n" #s ":\n.zero 4\n.popsection")
+#define __BTF_ID(s) ____BTF_ID(s)
+#define BTF_ID_LIST_SINGLE(list, kind, name) asm(".pushsection .BTF_ids,\"a\"\n.local " #list "\n" #list ":\n.popsection"); __BTF_ID(__ID(__BTF_ID__##kind##__##name##__)); extern unsigned int list[];
+struct map_ops { int (*op)(int); unsigned int *btf_id; };'
+BF='static int htab_op(int a) { return a + 1; }
+BTF_ID_LIST_SINGLE(htab_ids, struct, bpf_htab)
+const struct map_ops htab_ops = { htab_op, &htab_ids[0] };
+int htab_use(int a) { return htab_ops.op(a) + (int)htab_ids[0]; }'
+cdo_pair btf "$BT
+int g(int a) { return a * 2; }
+$BF" "$BT
+int g(int a)
+{
+	return a * 3;
+}
+$BF"
+cdo_run btf
+is "$RC" 0 "renumbered BTF ids: exit 0"
+unlike "$ERR" "initial data" "no 'initial data changed' for the ops pointing at the id"
+is "$(verdict btf g)" changed "g changed"
+is "$(verdict btf htab_use)" unchanged "htab_use unchanged"
+
 done_testing
