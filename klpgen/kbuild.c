@@ -327,15 +327,24 @@ static int kmake_patched(struct build *b, struct progress *p)
  *   dirs  single targets <dir>/klpgen-query.o, one per directory asked
  *         for (marker q-<dir>); a directory kbuild does not enter for this
  *         config writes nothing.
- * The rule is named .klpgen-objs: --eval runs before the makefiles are
- * read, and the first target defined becomes the default goal of every
- * make run without goals (kbuild's own descents) unless its name starts
- * with a dot.  The lists belong to the config and the tree's Makefiles,
+ * A directory's lists are printed by its Makefile.build run: on that
+ * run's default goal for "all" ($(obj)/ in 6.1, __build in 5.10); on the
+ * query target for "dirs", which 6.1 hands to that run as a goal, while
+ * 5.10 names it in KBUILD_SINGLE_TARGETS, builds the run's __build and
+ * passes a target it has no rule for to `make -f /dev/null`, where obj is
+ * still set but no list is: that run must not write.
+ * --eval runs before the makefiles are read and the first target defined
+ * becomes the default goal, so .DEFAULT_GOAL is reset after the hooks.
+ * The lists belong to the config and the tree's Makefiles,
  * both in the cache key: they are kept.
  */
-#define LIST_RULE ".klpgen-objs: ; +@printf 'KLPGEN-OBJS %s y %s m %s l %s\\n' " \
+#define LIST_RULE ".klpgen-objs: ; +@$(if $(filter-out /dev/null,$(MAKEFILE_LIST))," \
+	"printf 'KLPGEN-OBJS %s y %s m %s l %s\\n' " \
 	"'$(obj)' '$(real-obj-y)' '$(real-obj-m)' '$(lib-y)' " \
-	"> '$(KLPGEN_OBJS)/d-$(subst /,%,$(obj))'"
+	"> '$(KLPGEN_OBJS)/d-$(subst /,%,$(obj))',:)"
+/* 5.10's single targets: the directory's run builds __build. */
+#define LIST_SINGLE_HOOK "$(if $(filter $(obj)/klpgen-query.o," \
+	"$(KBUILD_SINGLE_TARGETS)),__build: .klpgen-objs)"
 
 static char *lists_dir(struct build *b)
 {
@@ -436,8 +445,13 @@ static int list_make(struct build *b, const char *dir, bool all,
 	}
 	sl_add_own(&a, xasprintf("KLPGEN_OBJS=%s", dir));
 	sl_add(&a, "--eval=" LIST_RULE);
-	sl_add(&a, all ? "--eval=$(if $(obj),$(obj)/: .klpgen-objs)" :
-		   "--eval=%/klpgen-query.o: .klpgen-objs ; @:");
+	if (all) {
+		sl_add(&a, "--eval=$(if $(obj),$(obj)/ __build: .klpgen-objs)");
+	} else {
+		sl_add(&a, "--eval=%/klpgen-query.o: .klpgen-objs ; @:");
+		sl_add(&a, "--eval=" LIST_SINGLE_HOOK);
+	}
+	sl_add(&a, "--eval=.DEFAULT_GOAL :=");
 	if (all)
 		sl_add(&a, "modules.order");
 	for (i = 0; goals && i < goals->n; i++)

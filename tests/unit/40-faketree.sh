@@ -69,6 +69,15 @@ modules.order: fake/
 # Kbuild visits a directory through $(obj)/: klpgen --evals a prerequisite
 # onto it, which cannot name this fake directory: the hook is here.
 fake/: $(OBJS) $(if $(KLPGEN_OBJS),.klpgen-objs)
+# FAKE_SINGLE=5.10: single targets as kbuild 5.10 builds them, by the
+# directory's scripts/Makefile.build, told in KBUILD_SINGLE_TARGETS.
+ifeq ($(FAKE_SINGLE),5.10)
+export KBUILD_SINGLE_TARGETS := $(filter %/klpgen-query.o,$(MAKECMDGOALS))
+$(KBUILD_SINGLE_TARGETS): fake-single ; @:
+fake-single:
+	@for d in $(sort $(patsubst %/,%,$(dir $(KBUILD_SINGLE_TARGETS)))); do \
+		$(MAKE) -f $(SRC)/scripts/Makefile.build obj=$$d || exit 1; done
+endif
 mrproper:
 	@echo "make $(O) $@" >>$(FAKE_LOG)
 	rm -rf .config include/generated vmlinux vmlinux.done Module.symvers \
@@ -98,7 +107,15 @@ MK
 	sed -i "s/@SUB@/$sub/" "$d/Makefile"
 	printf 'config FAKE\n\tbool\n' >"$d/Kconfig"
 	echo 'obj-y += fake.o' >"$d/kernel/Makefile"
-	echo '# fake' >"$d/scripts/Makefile.build"
+	# As 5.10's: the lists of $(obj); a single target it has no rule
+	# for goes to `make -f /dev/null`, obj still set.
+	cat >"$d/scripts/Makefile.build" <<'MK'
+__build:
+	$(MAKE) -f /dev/null $(filter $(obj)/%,$(KBUILD_SINGLE_TARGETS))
+real-obj-y := $(filter $(obj)/%,fs/a.o)
+real-obj-m := $(filter $(obj)/%,drivers/m.o)
+lib-y :=
+MK
 	cat >"$d/include/h.h" <<'C'
 #define FAKE_VALUE 41
 C

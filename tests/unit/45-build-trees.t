@@ -39,8 +39,9 @@ for layout in pristine configured built; do
 	make_fake_tree "$T"
 	cp "$T/.config.in" "$T/.config"
 	case $layout in
-	configured) make -s -C "$T" olddefconfig prepare >/dev/null ;;
-	built) make -s -C "$T" olddefconfig prepare vmlinux modules >/dev/null ;;
+	# make check O=DIR exports O and MAKEFLAGS: they must not reach it
+	configured) env -u MAKEFLAGS -u MFLAGS -u O make -s -C "$T" olddefconfig prepare >/dev/null ;;
+	built) env -u MAKEFLAGS -u MFLAGS -u O make -s -C "$T" olddefconfig prepare vmlinux modules >/dev/null ;;
 	pristine) rm "$T/.config" ;;
 	esac
 	[ "$layout" = pristine ] && cfg=(-c "$T/.config.in") || cfg=()
