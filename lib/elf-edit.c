@@ -180,8 +180,14 @@ void elf_rename_section(struct elf_file *elf, struct section *sec,
 {
 	char *old = sec->name, *copy = xstrdup(name);
 
-	if (old[0])
+	if (old[0] && !sec->name_by_base)
 		hash_remove(&elf->sec_by_name, old, sec);
+	sec->name_by_base = false;
+	/* Its relocation section is no longer named after it. */
+	if (sec->rela && sec->rela->name_by_base) {
+		hash_add(&elf->sec_by_name, sec->rela->name, sec->rela);
+		sec->rela->name_by_base = false;
+	}
 	sec->name = copy;
 	if (copy[0])
 		hash_add(&elf->sec_by_name, copy, sec);

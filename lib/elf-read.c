@@ -261,12 +261,22 @@ static void release_range(struct elf_file *elf, uint64_t off, uint64_t size)
 		release_flush(elf);
 }
 
+/*
+ * Relocation sections of an object are named in sec_by_name after their
+ * links are read (map_rela_names()): most are found through their base.
+ */
+static bool defer_name(const struct elf_file *elf, const struct section *sec)
+{
+	return sec->sh.sh_type == SHT_RELA && elf->ehdr.e_type == ET_REL &&
+	       !elf->scan_symbols;
+}
+
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
 	const Elf64_Shdr *sh0;
 	struct section *shstr, *sec;
-	size_t shnum = 0, shstrndx = 0, i;
+	size_t shnum = 0, shstrndx = 0, i, named = 0;
 
 	if (read_shdr_counts(elf, &shnum, &shstrndx))
 		return -1;
@@ -275,7 +285,6 @@ static int read_sections(struct elf_file *elf)
 	elf->nr_sec_block = shnum;
 	elf->secs = xmalloc(shnum * sizeof(*elf->secs));
 	elf->cap_secs = shnum;
-	hash_init(&elf->sec_by_name, shnum);
 
 	for (i = 0; i < shnum; i++) {
 		sec = &elf->sec_block[i];
@@ -283,7 +292,9 @@ static int read_sections(struct elf_file *elf)
 		sec->index = i;
 		sec->size = sec->sh.sh_size;
 		elf->secs[i] = sec;
+		named += !defer_name(elf, sec);
 	}
+	hash_init(&elf->sec_by_name, named);
 	elf->nr_secs = shnum;
 	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 
@@ -316,7 +327,7 @@ static int read_sections(struct elf_file *elf)
 			return -1;
 		if (sec->sh.sh_type != SHT_NOBITS && sec->size)
 			sec->data = (char *)base + sec->sh.sh_offset;
-		if (sec->name[0])
+		if (sec->name[0] && !defer_name(elf, sec))
 			hash_add(&elf->sec_by_name, sec->name, sec);
 	}
 	for (i = 1; i < shnum; i++)
@@ -683,6 +694,33 @@ static int read_links(struct elf_file *elf)
 	return 0;
 }
 
+/* Whether  is named ".rela" + the name its base is found by. */
+static bool named_by_base(const struct elf_file *elf,
+			  const struct section *rela)
+{
+	const struct section *base = rela->base;
+
+	return base && base->rela == rela && !strncmp(rela->name, ".rela", 5) &&
+	       !strcmp(rela->name + 5, base->name) &&
+	       hash_find(&elf->sec_by_name, base->name) == base;
+}
+
+/* The relocation sections defer_name() left out, once linked. */
+static void map_rela_names(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		if (!sec->name[0] || !defer_name(elf, sec))
+			continue;
+		sec->name_by_base = named_by_base(elf, sec);
+		if (!sec->name_by_base)
+			hash_add(&elf->sec_by_name, sec->name, sec);
+	}
+}
+
 static int map_file(struct elf_file *elf)
 {
 	struct stat st;
@@ -720,6 +758,7 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 		elf_close(elf);
 		return NULL;
 	}
+	map_rela_names(elf);
 	release_flush(elf);
 	return elf;
 }

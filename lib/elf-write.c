@@ -147,7 +147,7 @@ static bool needs_shndx(struct wctx *w)
 
 static void bury_section(struct elf_file *elf, struct section *sec)
 {
-	if (sec->name[0])
+	if (sec->name[0] && !sec->name_by_base)
 		hash_remove(&elf->sec_by_name, sec->name, sec);
 	if (elf->nr_dead_secs == elf->cap_dead_secs) {
 		elf->cap_dead_secs = elf->cap_dead_secs ? elf->cap_dead_secs * 2 : 64;

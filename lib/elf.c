@@ -99,9 +99,24 @@ void elf_close(struct elf_file *elf)
 	free(elf);
 }
 
+/* ".rela" + a base name: the base's ->rela, when it is named by its base. */
+static struct section *find_rela_by_base(const struct elf_file *elf,
+					  const char *name)
+{
+	struct section *base;
+
+	if (strncmp(name, ".rela", 5))
+		return NULL;
+	base = hash_find(&elf->sec_by_name, name + 5);
+	return base && base->rela && base->rela->name_by_base ?
+	       base->rela : NULL;
+}
+
 struct section *elf_find_section(const struct elf_file *elf, const char *name)
 {
-	return hash_find(&elf->sec_by_name, name);
+	struct section *sec = find_rela_by_base(elf, name);
+
+	return sec ? sec : hash_find(&elf->sec_by_name, name);
 }
 
 struct section *elf_section_at(const struct elf_file *elf, size_t index)

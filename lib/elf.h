@@ -9,8 +9,10 @@
  * arrays of sections and symbols indexed by their ELF index, parses every
  * SHT_RELA section into struct reloc (.rela.debug_* too, unless
  * elf_open_flags() is told not to), and indexes sections and symbols by
- * name in hash maps.  Malformed input is reported with the file name and the
- * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ * name in hash maps (a relocation section named ".rela" + its base's name
+ * is found through its base instead: half of an object's sections are).
+ * Malformed input is reported with the file name and the offending section
+ * or symbol, and elf_open() returns NULL: it never crashes.
  * Besides the bounds of every header, table and index: section 0 must be
  * SHT_NULL, and an object (ET_REL) must have relocation sections relocating a
  * section with contents (not themselves, a table or SHT_NOBITS), relocation
@@ -136,6 +138,12 @@ struct section {
 
 	bool data_owned;
 	bool name_owned;	/* private */
+	/*
+	 * Private: a SHT_RELA section named ".rela" + its base's name and
+	 * that is its base's ->rela is found through the base, not kept in
+	 * sec_by_name (half of an object's sections are such).
+	 */
+	bool name_by_base;
 
 	/* Private to the ELF layer. */
 	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
