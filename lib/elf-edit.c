@@ -54,8 +54,13 @@ struct section *elf_add_section(struct elf_file *elf, const char *name,
 				uint32_t type, uint64_t flags, uint64_t align,
 				uint64_t entsize, const void *data, size_t size)
 {
-	struct section *sec = xcalloc(1, sizeof(*sec));
+	struct section *sec;
 
+	if (align > UINT32_MAX || entsize > UINT32_MAX)
+		DIE("section %s: alignment %#llx or entry size %#llx past 32 bits",
+		    name, (unsigned long long)align,
+		    (unsigned long long)entsize);
+	sec = xcalloc(1, sizeof(*sec));
 	sec->name = xstrdup(name);
 	sec->name_owned = true;
 	sec->sh.sh_type = type;

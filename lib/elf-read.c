@@ -120,6 +120,9 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 	    sh->sh_addralign > MAX_ALIGN)
 		return elf_err(elf, "section %s (index %zu): bad sh_addralign %#lx",
 			       name, i, (unsigned long)sh->sh_addralign);
+	if (sh->sh_entsize > UINT32_MAX)
+		return elf_err(elf, "section %s (index %zu): sh_entsize %#lx is more than this tool handles",
+			       name, i, (unsigned long)sh->sh_entsize);
 	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
 		return 0;
 	if (sh->sh_offset > elf->map_size ||
@@ -134,7 +137,7 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 static int check_table(struct elf_file *elf, struct section *sec,
 		       size_t entsize, size_t align)
 {
-	const GElf_Shdr *sh = &sec->sh;
+	const struct elf_shdr *sh = &sec->sh;
 
 	if (sh->sh_entsize != entsize)
 		return elf_err(elf, "section %s (index %u): %s sh_entsize %lu, expected %zu",
@@ -178,7 +181,7 @@ static bool can_relocate(const struct section *base,
 
 static int check_links(struct elf_file *elf, struct section *sec)
 {
-	const GElf_Shdr *sh = &sec->sh;
+	const struct elf_shdr *sh = &sec->sh;
 	size_t n = elf->nr_secs;
 
 	if (sh->sh_link >= n)
@@ -271,6 +274,21 @@ static bool defer_name(const struct elf_file *elf, const struct section *sec)
 	       !elf->scan_symbols;
 }
 
+/* Narrowed as struct elf_shdr says, once check_range() has passed it. */
+static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
+{
+	to->sh_flags = from->sh_flags;
+	to->sh_addr = from->sh_addr;
+	to->sh_offset = from->sh_offset;
+	to->sh_size = from->sh_size;
+	to->sh_name = from->sh_name;
+	to->sh_type = from->sh_type;
+	to->sh_link = from->sh_link;
+	to->sh_info = from->sh_info;
+	to->sh_addralign = from->sh_addralign;
+	to->sh_entsize = from->sh_entsize;
+}
+
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
@@ -288,7 +306,7 @@ static int read_sections(struct elf_file *elf)
 
 	for (i = 0; i < shnum; i++) {
 		sec = &elf->sec_block[i];
-		memcpy(&sec->sh, sh0 + i, sizeof(sec->sh));
+		copy_shdr(&sec->sh, sh0 + i);
 		sec->index = i;
 		sec->size = sec->sh.sh_size;
 		elf->secs[i] = sec;
@@ -296,7 +314,6 @@ static int read_sections(struct elf_file *elf)
 	}
 	hash_init(&elf->sec_by_name, named);
 	elf->nr_secs = shnum;
-	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 
 	if (elf->secs[0]->sh.sh_type != SHT_NULL)
 		return elf_err(elf, "section 0: sh_type %u, expected SHT_NULL (0)",
@@ -306,7 +323,7 @@ static int read_sections(struct elf_file *elf)
 	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->size)
 		return elf_err(elf, "section name table (index %zu) is not a non-empty SHT_STRTAB",
 			       shstrndx);
-	if (check_range(elf, shstrndx, &shstr->sh, "(section names)"))
+	if (check_range(elf, shstrndx, sh0 + shstrndx, "(section names)"))
 		return -1;
 	shstr->data = (char *)base + shstr->sh.sh_offset;
 	if (!is_strtab_ok(shstr))
@@ -323,13 +340,15 @@ static int read_sections(struct elf_file *elf)
 			    sec->sh.sh_name : (char *)"";
 		if (!i)
 			continue;
-		if (check_range(elf, i, &sec->sh, sec->name))
+		if (check_range(elf, i, sh0 + i, sec->name))
 			return -1;
 		if (sec->sh.sh_type != SHT_NOBITS && sec->size)
 			sec->data = (char *)base + sec->sh.sh_offset;
 		if (sec->name[0] && !defer_name(elf, sec))
 			hash_add(&elf->sec_by_name, sec->name, sec);
 	}
+	/* checked in the file's width: now only the copies are read */
+	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 	for (i = 1; i < shnum; i++)
 		if (check_links(elf, elf->secs[i]))
 			return -1;

@@ -503,6 +503,21 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 	strtab_finish(&st, elf->shstrtab);
 }
 
+/* The model's header in the file's width. */
+static void file_shdr(Elf64_Shdr *to, const struct elf_shdr *from)
+{
+	to->sh_name = from->sh_name;
+	to->sh_type = from->sh_type;
+	to->sh_flags = from->sh_flags;
+	to->sh_addr = from->sh_addr;
+	to->sh_offset = from->sh_offset;
+	to->sh_size = from->sh_size;
+	to->sh_link = from->sh_link;
+	to->sh_info = from->sh_info;
+	to->sh_addralign = from->sh_addralign;
+	to->sh_entsize = from->sh_entsize;
+}
+
 static int write_zeros(FILE *f, size_t n)
 {
 	static const char zeros[4096];
@@ -593,7 +608,7 @@ static int emit(struct elf_file *elf, FILE *f)
 		return -1;
 	shdrs = xmalloc(n * sizeof(*shdrs));
 	for (i = 0; i < n; i++)
-		shdrs[i] = elf->secs[i]->sh;
+		file_shdr(&shdrs[i], &elf->secs[i]->sh);
 	if (fwrite(shdrs, sizeof(*shdrs), n, f) != n)
 		ret = -1;
 	free(shdrs);

@@ -59,6 +59,24 @@
 struct section;
 struct symbol;
 
+/*
+ * A section header as the model keeps it: Elf64_Shdr's fields and names,
+ * with sh_addralign and sh_entsize narrowed to 32 bits (elf_open() refuses
+ * wider ones, elf_add_section() dies on them): 56 bytes, not 64.
+ */
+struct elf_shdr {
+	uint64_t sh_flags;
+	uint64_t sh_addr;
+	uint64_t sh_offset;
+	uint64_t sh_size;
+	uint32_t sh_name;
+	uint32_t sh_type;
+	uint32_t sh_link;
+	uint32_t sh_info;
+	uint32_t sh_addralign;
+	uint32_t sh_entsize;
+};
+
 /* A tool's memo of comparing a section with its twin (->twin_cmp). */
 enum twin_cmp {
 	TWIN_CMP_UNKNOWN,	/* not compared yet */
@@ -84,7 +102,7 @@ struct reloc {
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
-	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
+	struct elf_shdr sh;	/* sh_name/offset/link/info recomputed on write */
 	void *data;		/* NULL for SHT_NOBITS */
 	size_t size;		/* == sh.sh_size */
 

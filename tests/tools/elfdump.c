@@ -152,7 +152,7 @@ static void dump_sections(const struct elf_file *elf, bool data)
 
 	for (i = 1; i < elf->nr_secs; i++) {
 		const struct section *s = elf->secs[i];
-		const GElf_Shdr *sh = &s->sh;
+		const struct elf_shdr *sh = &s->sh;
 
 		printf("section %s type=%s flags=%s size=%lu entsize=%lu align=%lu",
 		       s->name, sht_name(sh->sh_type), flag_str(sh->sh_flags),
