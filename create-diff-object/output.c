@@ -42,7 +42,7 @@ static struct section *copy_sec(struct out *o, struct section *s)
 	n = elf_add_section(o->e, s->name, s->sh.sh_type,
 			    s->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 			    sane_align(o, s), s->sh.sh_entsize,
-			    s->data, s->size);
+			    s->data, s->sh.sh_size);
 	o->secmap[s->index] = n;
 	return n;
 }

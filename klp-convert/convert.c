@@ -355,7 +355,7 @@ static bool field_is_zero(struct section *base, uint64_t off, uint32_t type)
 
 	if (!base->data || base->sh.sh_type == SHT_NOBITS)
 		return true;
-	if (off > base->size || w > base->size - off)
+	if (off > base->sh.sh_size || w > base->sh.sh_size - off)
 		return false;
 	p = (const unsigned char *)base->data + off;
 	for (i = 0; i < w; i++)

@@ -220,7 +220,7 @@ void elf_set_data(struct section *sec, const void *data, size_t size)
 	sec->data = copy;
 	sec->data_owned = copy != NULL;
 	sec->data_cap = copy ? size : 0;
-	sec->size = size;
+	sec->sh.sh_size = size;
 	sec->sh.sh_size = size;
 }
 
@@ -232,9 +232,10 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 
 	if (!align)
 		align = 1;
-	off = (sec->size + align - 1) / align * align;
+	off = (sec->sh.sh_size + align - 1) / align * align;
 	/* the doubling below must not wrap: no section is half the address space */
-	if (off < sec->size || off + len < off || off + len > SIZE_MAX / 2)
+	if (off < sec->sh.sh_size || off + len < off ||
+	    off + len > SIZE_MAX / 2)
 		DIE("section %s: appending %zu bytes overflows", sec->name, len);
 	need = off + len;
 	if (sec->sh.sh_type != SHT_NOBITS && need) {
@@ -248,20 +249,22 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 			} else {
 				void *copy = xmalloc(cap);
 
-				if (sec->size)
-					memcpy(copy, sec->data, sec->size);
+				if (sec->sh.sh_size)
+					memcpy(copy, sec->data,
+					       sec->sh.sh_size);
 				sec->data = copy;
 				sec->data_owned = true;
 			}
 			sec->data_cap = cap;
 		}
-		memset((char *)sec->data + sec->size, 0, off - sec->size);
+		memset((char *)sec->data + sec->sh.sh_size, 0,
+		       off - sec->sh.sh_size);
 		if (data)
 			memcpy((char *)sec->data + off, data, len);
 		else
 			memset((char *)sec->data + off, 0, len);
 	}
-	sec->size = need;
+	sec->sh.sh_size = need;
 	sec->sh.sh_size = need;
 	return off;
 }

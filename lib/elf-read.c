@@ -157,7 +157,8 @@ static int check_table(struct elf_file *elf, struct section *sec,
 static bool is_strtab_ok(const struct section *sec)
 {
 	return sec->sh.sh_type == SHT_STRTAB &&
-	       (!sec->size || ((char *)sec->data)[sec->size - 1] == '\0');
+	       (!sec->sh.sh_size ||
+		((char *)sec->data)[sec->sh.sh_size - 1] == '\0');
 }
 
 /* A relocation section applies to a section with contents, not a table. */
@@ -308,7 +309,6 @@ static int read_sections(struct elf_file *elf)
 		sec = &elf->sec_block[i];
 		copy_shdr(&sec->sh, sh0 + i);
 		sec->index = i;
-		sec->size = sec->sh.sh_size;
 		elf->secs[i] = sec;
 		named += !defer_name(elf, sec);
 	}
@@ -320,7 +320,7 @@ static int read_sections(struct elf_file *elf)
 			       elf->secs[0]->sh.sh_type);
 	shstr = elf->secs[shstrndx];
 	/* Checked before any pointer into the file is formed. */
-	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->size)
+	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->sh.sh_size)
 		return elf_err(elf, "section name table (index %zu) is not a non-empty SHT_STRTAB",
 			       shstrndx);
 	if (check_range(elf, shstrndx, sh0 + shstrndx, "(section names)"))
@@ -333,16 +333,17 @@ static int read_sections(struct elf_file *elf)
 
 	for (i = 0; i < shnum; i++) {
 		sec = elf->secs[i];
-		if (sec->sh.sh_name >= shstr->size && (i || sec->sh.sh_name))
+		if (sec->sh.sh_name >= shstr->sh.sh_size &&
+		    (i || sec->sh.sh_name))
 			return elf_err(elf, "section %zu: name offset %u past the end of the section name table (%zu bytes)",
-				       i, sec->sh.sh_name, shstr->size);
-		sec->name = i || shstr->size ? (char *)shstr->data +
+				       i, sec->sh.sh_name, shstr->sh.sh_size);
+		sec->name = i || shstr->sh.sh_size ? (char *)shstr->data +
 			    sec->sh.sh_name : (char *)"";
 		if (!i)
 			continue;
 		if (check_range(elf, i, sh0 + i, sec->name))
 			return -1;
-		if (sec->sh.sh_type != SHT_NOBITS && sec->size)
+		if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_size)
 			sec->data = (char *)base + sec->sh.sh_offset;
 		if (sec->name[0] && !defer_name(elf, sec))
 			hash_add(&elf->sec_by_name, sec->name, sec);
@@ -379,7 +380,8 @@ static int find_shndx(struct elf_file *elf)
 		if (sec->sh.sh_type != SHT_SYMTAB_SHNDX ||
 		    sec->sh.sh_link != elf->symtab->index)
 			continue;
-		if (sec->size / 4 < elf->symtab->size / sizeof(Elf64_Sym))
+		if (sec->sh.sh_size / 4 <
+		    elf->symtab->sh.sh_size / sizeof(Elf64_Sym))
 			return elf_err(elf, "section %s: fewer entries than %s",
 				       sec->name, elf->symtab->name);
 		elf->symtab_shndx = sec;
@@ -454,11 +456,11 @@ static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
 		return elf_err(elf, "symbol %s (index %zu): defined in section %s, which holds no code or data",
 			       sym->name[0] ? sym->name : "(unnamed)", i,
 			       sec->name);
-	if (v > sec->size || sz > sec->size - v)
+	if (v > sec->sh.sh_size || sz > sec->sh.sh_size - v)
 		return elf_err(elf, "symbol %s (index %zu): value %#lx size %#lx lies outside its section %s (%#lx bytes)",
 			       sym->name[0] ? sym->name : "(unnamed)", i,
 			       (unsigned long)v, (unsigned long)sz, sec->name,
-			       (unsigned long)sec->size);
+			       (unsigned long)sec->sh.sh_size);
 	return 0;
 }
 
@@ -470,11 +472,12 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 
 	sym->index = i;
 	sym->sym = *es;
-	if (es->st_name >= strtab->size && (es->st_name || strtab->size))
+	if (es->st_name >= strtab->sh.sh_size &&
+	    (es->st_name || strtab->sh.sh_size))
 		return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",
 			       i, elf->symtab->name, es->st_name,
-			       strtab->name, strtab->size);
-	sym->name = strtab->size ? (char *)strtab->data + es->st_name :
+			       strtab->name, strtab->sh.sh_size);
+	sym->name = strtab->sh.sh_size ? (char *)strtab->data + es->st_name :
 				   (char *)"";
 	sym->bind = GELF_ST_BIND(es->st_info);
 	sym->type = GELF_ST_TYPE(es->st_info);
@@ -489,10 +492,10 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 /* The table's symbols given back to the system once decoded. */
 static void release_symtab(struct elf_file *elf)
 {
-	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->size);
+	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->sh.sh_size);
 	if (elf->symtab_shndx)
 		release_range(elf, elf->symtab_shndx->sh.sh_offset,
-			      elf->symtab_shndx->size);
+			      elf->symtab_shndx->sh.sh_size);
 }
 
 static int read_symbols(struct elf_file *elf)
@@ -506,7 +509,7 @@ static int read_symbols(struct elf_file *elf)
 		if (find_shndx(elf))
 			return -1;
 	}
-	n = symtab ? symtab->size / sizeof(Elf64_Sym) : 0;
+	n = symtab ? symtab->sh.sh_size / sizeof(Elf64_Sym) : 0;
 	if (!n || elf->scan_symbols) {
 		/* No symbols in the model: keep a null symbol so indexes work. */
 		elf->sym_block = xcalloc(1, sizeof(*elf->sym_block));
@@ -538,7 +541,8 @@ static int read_symbols(struct elf_file *elf)
 int elf_scan_symbols(struct elf_file *elf,
 		     int (*fn)(void *arg, const struct symbol *sym), void *arg)
 {
-	size_t n = elf->symtab ? elf->symtab->size / sizeof(Elf64_Sym) : 0;
+	size_t n = elf->symtab ?
+		   elf->symtab->sh.sh_size / sizeof(Elf64_Sym) : 0;
 	size_t i;
 	int ret = 0;
 
@@ -552,7 +556,7 @@ int elf_scan_symbols(struct elf_file *elf,
 		/* names are read again when asked; sections have their own */
 		if (elf->scan_symbols && elf->strtab != elf->shstrtab)
 			release_range(elf, elf->strtab->sh.sh_offset,
-				      elf->strtab->size);
+				      elf->strtab->sh.sh_size);
 		release_flush(elf);
 	}
 	return ret;
@@ -563,13 +567,14 @@ static bool reloc_past_end(const struct section *base, const Elf64_Rela *er)
 {
 	uint64_t w = reloc_width(ELF64_R_TYPE(er->r_info));
 
-	return er->r_offset > base->size || w > base->size - er->r_offset;
+	return er->r_offset > base->sh.sh_size ||
+	       w > base->sh.sh_size - er->r_offset;
 }
 
 static int read_relocs(struct elf_file *elf, struct section *rela)
 {
 	const Elf64_Rela *er = rela->data;
-	size_t n = rela->size / sizeof(*er), i;
+	size_t n = rela->sh.sh_size / sizeof(*er), i;
 
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "section %s (index %u): sh_link %u is not the symbol table",
@@ -596,7 +601,7 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 				       rela->name, i,
 				       (unsigned long)er[i].r_offset,
 				       reloc_type_name(ELF64_R_TYPE(er[i].r_info)),
-				       rela->base->name, rela->base->size);
+				       rela->base->name, rela->base->sh.sh_size);
 		if (er[i].r_offset > UINT32_MAX)
 			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
 				       rela->name, i,
@@ -607,14 +612,14 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 		r->addend = er[i].r_addend;
 		rela->nr_relocs = i + 1;
 	}
-	release_range(elf, rela->sh.sh_offset, rela->size);
+	release_range(elf, rela->sh.sh_offset, rela->sh.sh_size);
 	return 0;
 }
 
 static int read_group(struct elf_file *elf, struct section *grp)
 {
 	const uint32_t *w = grp->data;
-	size_t n = grp->size / 4, i;
+	size_t n = grp->sh.sh_size / 4, i;
 
 	if (!elf->symtab || grp->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "group section %s (index %u): sh_link %u is not the symbol table",
@@ -648,7 +653,7 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
-	release_range(elf, grp->sh.sh_offset, grp->size);
+	release_range(elf, grp->sh.sh_offset, grp->sh.sh_size);
 	return 0;
 }
 

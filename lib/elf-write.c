@@ -384,7 +384,7 @@ static void strtab_finish(struct strtab *t, struct section *sec)
 	sec->data = t->sb.buf;
 	sec->data_owned = true;
 	sec->data_cap = t->sb.len;
-	sec->size = sec->sh.sh_size = t->sb.len;
+	sec->sh.sh_size = t->sb.len;
 }
 
 static void own_data(struct section *sec, void *data, size_t size)
@@ -394,7 +394,7 @@ static void own_data(struct section *sec, void *data, size_t size)
 	sec->data = data;
 	sec->data_owned = data != NULL;
 	sec->data_cap = size;
-	sec->size = sec->sh.sh_size = size;
+	sec->sh.sh_size = size;
 }
 
 static void build_symtab(struct elf_file *elf, size_t first_global)
@@ -563,14 +563,13 @@ static int emit(struct elf_file *elf, FILE *f)
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
-		sec->sh.sh_size = sec->size;
-		if (sec->sh.sh_type == SHT_NOBITS || !sec->size) {
+		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size) {
 			sec->sh.sh_offset = off;
 			continue;
 		}
 		off = align_up(off, file_align(sec));
 		sec->sh.sh_offset = off;
-		off += sec->size;
+		off += sec->sh.sh_size;
 	}
 	off = align_up(off, 8);
 	eh.e_shoff = off;
@@ -594,15 +593,15 @@ static int emit(struct elf_file *elf, FILE *f)
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
-		if (sec->sh.sh_type == SHT_NOBITS || !sec->size)
+		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size)
 			continue;
 		if (sec->sh.sh_offset < off)	/* never: laid out above */
 			return elf_err(elf, "section %s: overlapping file layout",
 				       sec->name);
 		if (write_zeros(f, sec->sh.sh_offset - off) ||
-		    fwrite(sec->data, 1, sec->size, f) != sec->size)
+		    fwrite(sec->data, 1, sec->sh.sh_size, f) != sec->sh.sh_size)
 			return -1;
-		off = sec->sh.sh_offset + sec->size;
+		off = sec->sh.sh_offset + sec->sh.sh_size;
 	}
 	if (write_zeros(f, eh.e_shoff - off))
 		return -1;

@@ -103,8 +103,7 @@ struct reloc {
 struct section {
 	char *name;
 	struct elf_shdr sh;	/* sh_name/offset/link/info recomputed on write */
-	void *data;		/* NULL for SHT_NOBITS */
-	size_t size;		/* == sh.sh_size */
+	void *data;		/* NULL for SHT_NOBITS; sh.sh_size bytes */
 
 	struct symbol *sym;	/* its STT_SECTION symbol, if any */
 	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
