@@ -322,6 +322,29 @@ bool special_piece(struct special *sp, size_t idx, struct section **sec,
 	return sp->desc->altinstr && alt_repl(sp, idx, sec, off, len);
 }
 
+/*
+ * The special of  among c->specials[first..]: those of one file, in
+ * section index order, so a binary search (no per-section pointer).
+ */
+static struct special *special_of(struct cdo *c, size_t first,
+				  const struct section *sec)
+{
+	size_t lo = first, hi = c->nr_specials;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct special *sp = &c->specials[mid];
+
+		if (sp->sec == sec)
+			return sp;
+		if (sp->sec->index < sec->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 void special_parse(struct cdo *c)
 {
 	struct elf_file *files[2] = { c->orig, c->patched };
@@ -350,7 +373,6 @@ void special_parse(struct cdo *c)
 			sp->desc = special_desc(sec->name);
 			sp->sec = sec;
 			sp->is_patched = k == 1;
-			sec->priv = sp;
 			parse_one(c, elf, sp);
 		}
 		/* index-parallel pairs (.orc_unwind_ip / .orc_unwind) */
@@ -361,9 +383,9 @@ void special_parse(struct cdo *c)
 			if (!sp->desc->parallel)
 				continue;
 			ps = elf_find_section(elf, sp->desc->parallel);
-			if (!ps || !ps->priv || !special_desc(ps->name))
+			sp->parallel = ps ? special_of(c, first, ps) : NULL;
+			if (!sp->parallel)
 				continue;
-			sp->parallel = ps->priv;
 			if (sp->parallel->nr != sp->nr)
 				die_code(EXIT_BAD_INPUT,
 					 "%s: %s has %zu entries but %s has %zu",

@@ -142,9 +142,8 @@ struct section {
 	/* The group this section belongs to, if any. */
 	struct section *group;
 
-	/* Scratch space for tools; the ELF layer never touches these. */
+	/* Scratch space for tools; the ELF layer never touches it. */
 	struct section *twin;
-	void *priv;
 
 	uint32_t index;		/* ELF index; renumbered by elf_write() */
 
