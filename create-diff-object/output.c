@@ -375,7 +375,7 @@ int write_output(struct cdo *c)
 		o.symmap[i] = elf_add_symbol(o.e, s->name, s->bind, s->type,
 					     o.secmap[s->sec->index],
 					     s->sym.st_value, s->sym.st_size);
-		o.symmap[i]->sym.st_other = s->sym.st_other;
+		o.symmap[i]->other = s->other;
 	}
 	extract_objects(&o);
 	for (i = 0; i < p->nr_secs; i++)

@@ -118,7 +118,6 @@ struct symbol *elf_add_symbol(struct elf_file *elf, const char *name,
 	sym->type = type;
 	sym->sec = sec;
 	sym->shndx = SHN_UNDEF;
-	sym->sym.st_info = GELF_ST_INFO(bind, type);
 	sym->sym.st_value = value;
 	sym->sym.st_size = size;
 	elf_push_symbol(elf, sym);

@@ -471,7 +471,9 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 	const struct section *strtab = elf->strtab;
 
 	sym->index = i;
-	sym->sym = *es;
+	sym->sym.st_value = es->st_value;
+	sym->sym.st_size = es->st_size;
+	sym->other = es->st_other;
 	if (es->st_name >= strtab->sh.sh_size &&
 	    (es->st_name || strtab->sh.sh_size))
 		return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",

@@ -416,7 +416,7 @@ static void build_symtab(struct elf_file *elf, size_t first_global)
 		es->st_name = sym->type == STT_SECTION ? 0 :
 			      strtab_off(&st, sym->name);
 		es->st_info = GELF_ST_INFO(sym->bind, sym->type);
-		es->st_other = sym->sym.st_other;
+		es->st_other = sym->other;
 		es->st_value = sym->sym.st_value;
 		es->st_size = sym->sym.st_size;
 		if (sym->sec && sym->sec->index >= SHN_LORESERVE) {
@@ -428,7 +428,6 @@ static void build_symtab(struct elf_file *elf, size_t first_global)
 			es->st_shndx = sym->shndx == SHN_XINDEX ? SHN_UNDEF :
 				       sym->shndx;
 		}
-		sym->sym = *es;
 	}
 	strtab_finish(&st, elf->strtab);
 	own_data(elf->symtab, tab, n * sizeof(*tab));

@@ -168,10 +168,19 @@ struct section {
 };
 
 
-/* Fields ordered for size (80 bytes): objects have many symbols. */
+/*
+ * What a symbol keeps of its Elf64_Sym: st_name, st_info and st_shndx are
+ * struct symbol's name, bind/type and sec/shndx, recomputed on write.
+ */
+struct elf_sym {
+	uint64_t st_value;
+	uint64_t st_size;
+};
+
+/* Fields ordered for size (72 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
-	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
+	struct elf_sym sym;
 	struct section *sec;	/* defining section, NULL if undefined/abs */
 
 	/* Scratch space for tools; the ELF layer never touches these. */
@@ -186,6 +195,7 @@ struct symbol {
 				 * when sec is NULL */
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
+	unsigned char other;	/* st_other (visibility) */
 
 	/* Scratch space for tools. */
 	bool in_group;		/* being paired with its name group */
