@@ -162,8 +162,6 @@ struct section {
 	bool name_by_base;
 
 	/* Private to the ELF layer. */
-	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
-	uint32_t first_sorted_sym, nr_sorted_syms;
 	size_t data_cap;		/* bytes allocated at data, when owned */
 };
 
@@ -237,6 +235,7 @@ struct elf_file {
 	unsigned long sym_gen;		/* bumped when symbols change */
 	/* elf_symbol_containing(): FUNC/OBJECT symbols by section and value. */
 	struct symbol **sorted_syms;
+	uint32_t *sorted_first;		/* per section index: its run in them */
 	unsigned long sorted_syms_gen;	/* sym_gen + 1 they were built for */
 	size_t sorted_syms_nr_secs;	/* nr_secs they were built for */
 	struct section **dead_secs;	/* removed by elf_write(), freed */
