@@ -218,9 +218,23 @@ void elf_set_data(struct section *sec, const void *data, size_t size)
 		free(sec->data);
 	sec->data = copy;
 	sec->data_owned = copy != NULL;
-	sec->data_cap = copy ? size : 0;
+	sec->data_grown = false;
 	sec->sh.sh_size = size;
-	sec->sh.sh_size = size;
+}
+
+/*
+ * The room elf_append_data() gives a buffer it grows: a power of two, 64
+ * bytes at least, so that n appends cost O(total size).  A buffer it grew
+ * (data_grown) holds data_room(sh.sh_size) bytes, which is never more
+ * than it was given: the model keeps no capacity field.
+ */
+static size_t data_room(size_t size)
+{
+	size_t room = 64;
+
+	while (room < size)
+		room *= 2;
+	return room;
 }
 
 uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
@@ -238,11 +252,9 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 		DIE("section %s: appending %zu bytes overflows", sec->name, len);
 	need = off + len;
 	if (sec->sh.sh_type != SHT_NOBITS && need) {
-		cap = sec->data_owned ? sec->data_cap : 0;
+		cap = sec->data_grown ? data_room(sec->sh.sh_size) : 0;
 		if (need > cap) {
-			cap = cap ? cap : 64;
-			while (cap < need)
-				cap *= 2;
+			cap = data_room(need);
 			if (sec->data_owned) {
 				sec->data = xrealloc(sec->data, cap);
 			} else {
@@ -254,7 +266,7 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 				sec->data = copy;
 				sec->data_owned = true;
 			}
-			sec->data_cap = cap;
+			sec->data_grown = true;
 		}
 		memset((char *)sec->data + sec->sh.sh_size, 0,
 		       off - sec->sh.sh_size);
@@ -263,7 +275,6 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 		else
 			memset((char *)sec->data + off, 0, len);
 	}
-	sec->sh.sh_size = need;
 	sec->sh.sh_size = need;
 	return off;
 }

@@ -383,7 +383,7 @@ static void strtab_finish(struct strtab *t, struct section *sec)
 		free(sec->data);
 	sec->data = t->sb.buf;
 	sec->data_owned = true;
-	sec->data_cap = t->sb.len;
+	sec->data_grown = false;
 	sec->sh.sh_size = t->sb.len;
 }
 
@@ -393,7 +393,7 @@ static void own_data(struct section *sec, void *data, size_t size)
 		free(sec->data);
 	sec->data = data;
 	sec->data_owned = data != NULL;
-	sec->data_cap = size;
+	sec->data_grown = false;
 	sec->sh.sh_size = size;
 }
 

@@ -161,8 +161,8 @@ struct section {
 	 */
 	bool name_by_base;
 
-	/* Private to the ELF layer. */
-	size_t data_cap;		/* bytes allocated at data, when owned */
+	/* Private: data is a buffer elf_append_data() grew (elf-edit.c). */
+	bool data_grown;
 };
 
 
