@@ -98,7 +98,7 @@ struct reloc {
 	uint32_t type;		/* lib/arch.h: arch_reloc_*() */
 };
 
-/* Fields ordered for size (216 bytes): -ffunction-sections
+/* Fields ordered for size (176 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
@@ -261,7 +261,7 @@ struct elf_file *elf_open(const char *path);
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
 /*
  * ELF_OPEN_SCAN_SYMBOLS: for look-ups in a big symbol table (a vmlinux)
- * that want their own compact index, not the model's 80 bytes and hash
+ * that want their own compact index, not the model's 72 bytes and hash
  * entry per symbol: the model gets the sections and only the null
  * symbol (no relocations, no groups: they name symbols; it cannot be
  * written); elf_scan_symbols() then decodes each symbol of the table.
