@@ -275,6 +275,19 @@ static bool defer_name(const struct elf_file *elf, const struct section *sec)
 	       !elf->scan_symbols;
 }
 
+/*
+ * Header  of the table, which may be misaligned in the file: copied out
+ * whole, never read in place.
+ */
+static Elf64_Shdr file_shdr(const struct elf_file *elf, size_t i)
+{
+	Elf64_Shdr sh;
+
+	memcpy(&sh, (const char *)elf->map + elf->ehdr.e_shoff + i * sizeof(sh),
+	       sizeof(sh));
+	return sh;
+}
+
 /* Narrowed as struct elf_shdr says, once check_range() has passed it. */
 static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
 {
@@ -293,13 +306,12 @@ static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
-	const Elf64_Shdr *sh0;
 	struct section *shstr, *sec;
+	Elf64_Shdr raw;
 	size_t shnum = 0, shstrndx = 0, i, named = 0;
 
 	if (read_shdr_counts(elf, &shnum, &shstrndx))
 		return -1;
-	sh0 = (const void *)(base + elf->ehdr.e_shoff);
 	elf->sec_block = xcalloc(shnum, sizeof(*elf->sec_block));
 	elf->nr_sec_block = shnum;
 	elf->secs = xmalloc(shnum * sizeof(*elf->secs));
@@ -307,7 +319,8 @@ static int read_sections(struct elf_file *elf)
 
 	for (i = 0; i < shnum; i++) {
 		sec = &elf->sec_block[i];
-		copy_shdr(&sec->sh, sh0 + i);
+		raw = file_shdr(elf, i);
+		copy_shdr(&sec->sh, &raw);
 		sec->index = i;
 		elf->secs[i] = sec;
 		named += !defer_name(elf, sec);
@@ -323,7 +336,8 @@ static int read_sections(struct elf_file *elf)
 	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->sh.sh_size)
 		return elf_err(elf, "section name table (index %zu) is not a non-empty SHT_STRTAB",
 			       shstrndx);
-	if (check_range(elf, shstrndx, sh0 + shstrndx, "(section names)"))
+	raw = file_shdr(elf, shstrndx);
+	if (check_range(elf, shstrndx, &raw, "(section names)"))
 		return -1;
 	shstr->data = (char *)base + shstr->sh.sh_offset;
 	if (!is_strtab_ok(shstr))
@@ -341,7 +355,8 @@ static int read_sections(struct elf_file *elf)
 			    sec->sh.sh_name : (char *)"";
 		if (!i)
 			continue;
-		if (check_range(elf, i, sh0 + i, sec->name))
+		raw = file_shdr(elf, i);
+		if (check_range(elf, i, &raw, sec->name))
 			return -1;
 		if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_size)
 			sec->data = (char *)base + sec->sh.sh_offset;
@@ -349,7 +364,7 @@ static int read_sections(struct elf_file *elf)
 			hash_add(&elf->sec_by_name, sec->name, sec);
 	}
 	/* checked in the file's width: now only the copies are read */
-	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
+	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(raw));
 	for (i = 1; i < shnum; i++)
 		if (check_links(elf, elf->secs[i]))
 			return -1;
