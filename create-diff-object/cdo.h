@@ -31,14 +31,15 @@
  * inputs (tests/bench/cdo.bench measures it up to 64,000 functions).
  *
  * Memory is linear too, and most of it is the two ELF models (lib/elf.h:
- * 216 bytes a section, 80 a symbol, 24 a relocation, 32 a name-map
- * entry; the sorted view of relocations is the array itself); then a
- * struct func per function, 8 bytes per special entry it owns, and the
- * --symbols table at 5 bytes a symbol (lib/symsource.h).  The bench
- * measures 2.5x the inputs on 64,000 functions with an alternative, a
- * jump label and an fentry call each, 3.4x on 16,000 small functions
- * with a static, a string and a WARN each (many small sections), and
- * 1.8x on the lab's kernel/sched/core.o.
+ * 176 bytes a section, 72 a symbol, 24 a relocation, 32 a name-map
+ * entry, none for a .rela section named after its base; the sorted view
+ * of relocations is the array itself); then a struct func per function,
+ * 8 bytes per special entry it owns, and the --symbols table at 5 bytes
+ * a symbol (lib/symsource.h).  The bench measures 2.25x the inputs on
+ * 64,000 functions with an alternative, a jump label and an fentry call
+ * each, 2.97x on 16,000 small functions with a static, a string and a
+ * WARN each (many small sections), and 1.73x on the lab's
+ * kernel/sched/core.o.
  */
 #ifndef KLPGEN_CDO_H
 #define KLPGEN_CDO_H

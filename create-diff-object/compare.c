@@ -98,7 +98,7 @@ static char *compare_ex(struct cdo *c, struct section *os, uint64_t ooff,
 	if (!os->data || !ps->data)
 		return (!os->data && !ps->data) ? NULL :
 			xstrdup("section type changed");
-	if (ooff + len > os->size || poff + len > ps->size)
+	if (ooff + len > os->sh.sh_size || poff + len > ps->sh.sh_size)
 		return xstrdup("out of section bounds");
 	mask = reloc_mask(os, ooff, ps, poff, len, &ro, &nro, &rp, &nrp);
 	a = (const unsigned char *)os->data + ooff;
@@ -196,8 +196,8 @@ static char *compare_lines(struct cdo *c, struct symbol *o, struct symbol *p,
 	uint64_t at;
 
 	if (!o->sec->data || !p->sec->data ||
-	    o->sym.st_value + o->sym.st_size > o->sec->size ||
-	    p->sym.st_value + p->sym.st_size > p->sec->size)
+	    o->sym.st_value + o->sym.st_size > o->sec->sh.sh_size ||
+	    p->sym.st_value + p->sym.st_size > p->sec->sh.sh_size)
 		return why;
 	if (str_starts_with(why, "bytes differ")) {
 		ign = line_immediates(c, o, p,

@@ -217,12 +217,15 @@ static const char **referrers(struct elf_file *elf)
 	return ref;
 }
 
-/* Symbols of ORIG (0) and PATCHED (1) sharing a key; mostly one each. */
+/*
+ * Symbols of ORIG (0) and PATCHED (1) sharing a key; mostly one each.  One
+ * allocation with its key: an object has a group per symbol name.
+ */
 struct group {
-	char *key;
 	struct symbol **v[2];	/* &one[k] until a second symbol comes */
 	struct symbol *one[2];
-	size_t n[2], cap[2];
+	uint32_t n[2], cap[2];	/* <= a file's symbols: 32-bit indexes */
+	char key[];
 };
 
 static void group_add(struct group *g, int k, struct symbol *sym)
@@ -249,7 +252,6 @@ static void group_free(struct group *g)
 	for (k = 0; k < 2; k++)
 		if (g->v[k] != &g->one[k])
 			free(g->v[k]);
-	free(g->key);
 	free(g);
 }
 
@@ -347,8 +349,8 @@ static void correlate_round(struct cdo *c, int round)
 				round == 1);
 			g = hash_find(&groups, sb.buf);
 			if (!g) {
-				g = xcalloc(1, sizeof(*g));
-				g->key = xstrdup(sb.buf);
+				g = xcalloc(1, sizeof(*g) + strlen(sb.buf) + 1);
+				strcpy(g->key, sb.buf);
 				hash_add(&groups, g->key, g);
 				if (nr_all == cap_all) {
 					cap_all = cap_all ? cap_all * 2 : 256;

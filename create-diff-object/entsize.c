@@ -53,7 +53,7 @@ const char *entsize_check(const struct section *sec, struct reloc *rv,
 
 	if (!s || !nr)
 		return "no relocations";
-	n = (sec->size + s - 1) / s;
+	n = (sec->sh.sh_size + s - 1) / s;
 	if (nr % n) {
 		snprintf(buf, len, "%zu relocations do not spread evenly over %zu entries",
 			 nr, n);
@@ -87,8 +87,8 @@ const char *entsize_check(const struct section *sec, struct reloc *rv,
 			}
 		}
 	}
-	last = sec->size - (n - 1) * s;
-	if (rv[nr - 1].offset + width_of(&rv[nr - 1]) > sec->size ||
+	last = sec->sh.sh_size - (n - 1) * s;
+	if (rv[nr - 1].offset + width_of(&rv[nr - 1]) > sec->sh.sh_size ||
 	    (last < s && rv[k - 1].offset + width_of(&rv[k - 1]) > last)) {
 		snprintf(buf, len, "the last entry (%zu bytes) is too short for its relocations",
 			 last);
@@ -118,7 +118,7 @@ size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 		snprintf(why, len, "it has no relocations");
 		return 0;
 	}
-	max = sec->size < ENTSIZE_MAX ? sec->size : ENTSIZE_MAX;
+	max = sec->sh.sh_size < ENTSIZE_MAX ? sec->sh.sh_size : ENTSIZE_MAX;
 	for (s = 1; s <= max && !best; s++)
 		if (!entsize_check(sec, rv, nr, s, owner_off, buf, sizeof(buf)))
 			best = s;
@@ -127,7 +127,7 @@ size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 			 max, nr);
 		return 0;
 	}
-	n = (sec->size + best - 1) / best;
+	n = (sec->sh.sh_size + best - 1) / best;
 	for (; known && *known; known++) {
 		if (*known == best)
 			return best;

@@ -34,10 +34,10 @@ static uint64_t site_of(const struct symbol *sym)
 	const struct section *sec = sym->sec;
 	uint64_t at = sym->sym.st_value;
 
-	if (!sec->data || at >= sec->size)
+	if (!sec->data || at >= sec->sh.sh_size)
 		return 0;
 	return arch_fentry_site((const unsigned char *)sec->data + at,
-				sec->size - at);
+				sec->sh.sh_size - at);
 }
 
 /* A fentry table entry that @a owns records the site of @f, at @at. */

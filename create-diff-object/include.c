@@ -98,7 +98,7 @@ static void extract_sym(struct work *w, struct symbol *sym)
 		return;
 	if ((sym->type != STT_OBJECT && sym->type != STT_FUNC) ||
 	    !sym->sym.st_size ||
-	    sym->sym.st_value + sym->sym.st_size > sym->sec->size) {
+	    sym->sym.st_value + sym->sym.st_size > sym->sec->sh.sh_size) {
 		refuse(w->c, "new data %s shares section %s with existing variables and cannot be split out",
 		       sym->name, sym->sec->name);
 		return;
@@ -165,7 +165,7 @@ static bool splittable(struct work *w, struct symbol *sym)
 	struct reloc *rv;
 	bool ok = true;
 
-	if (!sec->data || !sym->sym.st_size || hi > sec->size)
+	if (!sec->data || !sym->sym.st_size || hi > sec->sh.sh_size)
 		return false;
 	if (!w->starts)
 		build_starts(w);

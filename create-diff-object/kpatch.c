@@ -94,10 +94,10 @@ static const char *string_at(const struct section *s, int64_t off)
 {
 	const char *p;
 
-	if (!s->data || off < 0 || (uint64_t)off >= s->size)
+	if (!s->data || off < 0 || (uint64_t)off >= s->sh.sh_size)
 		return NULL;
 	p = (const char *)s->data + off;
-	return memchr(p, '\0', s->size - off) ? p : NULL;
+	return memchr(p, '\0', s->sh.sh_size - off) ? p : NULL;
 }
 
 static const char *record_name(struct cdo *c, struct section *sec,
@@ -121,10 +121,10 @@ static const char *record_name(struct cdo *c, struct section *sec,
 
 static size_t nr_records(struct cdo *c, struct section *sec, size_t size)
 {
-	if (!sec->data || sec->size % size)
+	if (!sec->data || sec->sh.sh_size % size)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: size %zu is not a multiple of %zu",
-			 c->patched_path, sec->name, sec->size, size);
-	return sec->size / size;
+			 c->patched_path, sec->name, sec->sh.sh_size, size);
+	return sec->sh.sh_size / size;
 }
 
 /* kpatch's struct kpatch_<kind>_callback { fn; objname; }: an alias. */

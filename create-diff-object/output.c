@@ -42,7 +42,7 @@ static struct section *copy_sec(struct out *o, struct section *s)
 	n = elf_add_section(o->e, s->name, s->sh.sh_type,
 			    s->sh.sh_flags & ~(uint64_t)SHF_GROUP,
 			    sane_align(o, s), s->sh.sh_entsize,
-			    s->data, s->size);
+			    s->data, s->sh.sh_size);
 	o->secmap[s->index] = n;
 	return n;
 }
@@ -375,7 +375,7 @@ int write_output(struct cdo *c)
 		o.symmap[i] = elf_add_symbol(o.e, s->name, s->bind, s->type,
 					     o.secmap[s->sec->index],
 					     s->sym.st_value, s->sym.st_size);
-		o.symmap[i]->sym.st_other = s->sym.st_other;
+		o.symmap[i]->other = s->other;
 	}
 	extract_objects(&o);
 	for (i = 0; i < p->nr_secs; i++)

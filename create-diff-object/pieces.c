@@ -82,7 +82,8 @@ static uint64_t piece_len(struct cdo *c, struct elf_file *elf,
 	struct starts *st = starts_of(c, elf, s);
 	size_t lo = 0, hi = st->n;
 
-	if (off >= s->size)	/* callers refuse offsets past the end */
+	/* callers refuse offsets past the end */
+	if (off >= s->sh.sh_size)
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -92,7 +93,7 @@ static uint64_t piece_len(struct cdo *c, struct elf_file *elf,
 		else
 			hi = mid;
 	}
-	return (lo < st->n ? st->v[lo] : s->size) - off;
+	return (lo < st->n ? st->v[lo] : s->sh.sh_size) - off;
 }
 
 bool pieces_equal(struct cdo *c, const struct target *o,
@@ -104,8 +105,8 @@ bool pieces_equal(struct cdo *c, const struct target *o,
 	char key[96], *why;
 	void *v;
 
-	if (oo < 0 || po < 0 || (uint64_t)oo >= o->sec->size ||
-	    (uint64_t)po >= p->sec->size)
+	if (oo < 0 || po < 0 || (uint64_t)oo >= o->sec->sh.sh_size ||
+	    (uint64_t)po >= p->sec->sh.sh_size)
 		return false;
 	lo = piece_len(c, c->orig, o->sec, oo);
 	lp = piece_len(c, c->patched, p->sec, po);
@@ -156,7 +157,7 @@ bool pieces_target(struct cdo *c, const struct section *base,
 	if (t->kind != T_SEC || !is_piece_section(t->sec) || t->off < t->bias)
 		return false;
 	*start = t->off - t->bias;
-	if (*start > t->sec->size)
+	if (*start > t->sec->sh.sh_size)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: relocation at +0x%llx points past the end of %s",
 			 c->patched_path, base->name,
 			 (unsigned long long)r->offset, t->sec->name);

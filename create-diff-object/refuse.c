@@ -39,7 +39,7 @@ static bool range_is_zero(struct section *sec, uint64_t off,
 	const unsigned char *d = sec->data;
 	size_t i;
 
-	if (off > sec->size || size > sec->size - off)
+	if (off > sec->sh.sh_size || size > sec->sh.sh_size - off)
 		return false;
 	for (i = 0; i < size; i++)
 		if (d[off + i])
@@ -126,10 +126,11 @@ static void check_exports(struct cdo *c)
 			       export_name(ps->name), ps->name);
 			continue;
 		}
-		if (ps->size != ps->twin->size)
+		if (ps->sh.sh_size != ps->twin->sh.sh_size)
 			why = xstrdup("entry size changed");
 		else
-			why = compare_range(c, ps->twin, 0, ps, 0, ps->size, &at);
+			why = compare_range(c, ps->twin, 0, ps, 0,
+					    ps->sh.sh_size, &at);
 		if (why) {
 			refuse(c, "export %s changed (section %s): %s",
 			       export_name(ps->name), ps->name, why);
@@ -143,14 +144,14 @@ static void check_exports(struct cdo *c)
 
 		if (!os || !ps->sec || !os->sec || !ps->sec->data ||
 		    !os->sec->data || strcmp(ps->sec->name, "__ksymtab_strings") ||
-		    ps->sym.st_value >= ps->sec->size ||
-		    os->sym.st_value >= os->sec->size)
+		    ps->sym.st_value >= ps->sec->sh.sh_size ||
+		    os->sym.st_value >= os->sec->sh.sh_size)
 			continue;
 		a = (const char *)os->sec->data + os->sym.st_value;
 		b = (const char *)ps->sec->data + ps->sym.st_value;
-		if (strncmp(a, b, os->sec->size - os->sym.st_value) ||
-		    strnlen(b, ps->sec->size - ps->sym.st_value) !=
-		    strnlen(a, os->sec->size - os->sym.st_value))
+		if (strncmp(a, b, os->sec->sh.sh_size - os->sym.st_value) ||
+		    strnlen(b, ps->sec->sh.sh_size - ps->sym.st_value) !=
+		    strnlen(a, os->sec->sh.sh_size - os->sym.st_value))
 			refuse(c, "export string %s changed (section __ksymtab_strings)",
 			       ps->name);
 	}

@@ -96,10 +96,11 @@ static size_t given_entsize(struct cdo *c, const struct special_desc *d,
 	}
 	/* .orc_unwind is index-parallel to .orc_unwind_ip (s32) */
 	if (d->parallel && d->owner_off == NO_OWNER_FIELD &&
-	    (par = elf_find_section(elf, d->parallel)) && par->size >= 4 &&
-	    !(sec->size % (par->size / 4))) {
+	    (par = elf_find_section(elf, d->parallel)) &&
+	    par->sh.sh_size >= 4 &&
+	    !(sec->sh.sh_size % (par->sh.sh_size / 4))) {
 		*src = d->parallel;
-		return sec->size / (par->size / 4);
+		return sec->sh.sh_size / (par->sh.sh_size / 4);
 	}
 	return 0;
 }
@@ -257,7 +258,7 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 		sp->nr_relocs = 0;
 	sp->entsize = lookup_entsize(c, sp, elf);
 	/* the last entry may lack its tail padding, never more */
-	sp->nr = (sec->size + sp->entsize - 1) / sp->entsize;
+	sp->nr = (sec->sh.sh_size + sp->entsize - 1) / sp->entsize;
 	sp->owner = xcalloc(sp->nr + 1, sizeof(*sp->owner));
 	sp->first_reloc = xcalloc(sp->nr + 1, sizeof(*sp->first_reloc));
 	sp->include = xcalloc(sp->nr + 1, sizeof(*sp->include));
@@ -282,10 +283,10 @@ size_t special_entry_len(const struct special *sp, size_t idx)
 {
 	size_t off = idx * sp->entsize;
 
-	if (off >= sp->sec->size)
+	if (off >= sp->sec->sh.sh_size)
 		return 0;
-	return sp->sec->size - off < sp->entsize ? sp->sec->size - off :
-						   sp->entsize;
+	return sp->sec->sh.sh_size - off < sp->entsize ?
+	       sp->sec->sh.sh_size - off : sp->entsize;
 }
 
 void special_entry_relocs(struct special *sp, size_t idx,
@@ -312,13 +313,36 @@ static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
 	    special_entry_len(sp, idx) <= (size_t)sp->replen_off)
 		return false;
 	*len = ((unsigned char *)sp->sec->data)[eoff + sp->replen_off];
-	return *off + *len <= (*sec)->size && (*sec)->data;
+	return *off + *len <= (*sec)->sh.sh_size && (*sec)->data;
 }
 
 bool special_piece(struct special *sp, size_t idx, struct section **sec,
 		   uint64_t *off, uint64_t *len)
 {
 	return sp->desc->altinstr && alt_repl(sp, idx, sec, off, len);
+}
+
+/*
+ * The special of  among c->specials[first..]: those of one file, in
+ * section index order, so a binary search (no per-section pointer).
+ */
+static struct special *special_of(struct cdo *c, size_t first,
+				  const struct section *sec)
+{
+	size_t lo = first, hi = c->nr_specials;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct special *sp = &c->specials[mid];
+
+		if (sp->sec == sec)
+			return sp;
+		if (sp->sec->index < sec->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 void special_parse(struct cdo *c)
@@ -329,7 +353,7 @@ void special_parse(struct cdo *c)
 	for (k = 0; k < 2; k++)
 		for (i = 0; i < files[k]->nr_secs; i++)
 			if (special_desc(files[k]->secs[i]->name) &&
-			    files[k]->secs[i]->size)
+			    files[k]->secs[i]->sh.sh_size)
 				n++;
 	c->specials = xcalloc(n + 1, sizeof(*c->specials));
 	for (k = 0; k < 2; k++) {
@@ -340,7 +364,7 @@ void special_parse(struct cdo *c)
 			struct section *sec = elf->secs[i];
 			struct special *sp;
 
-			if (!special_desc(sec->name) || !sec->size)
+			if (!special_desc(sec->name) || !sec->sh.sh_size)
 				continue;
 			if (sec->sh.sh_type == SHT_NOBITS)
 				die_code(EXIT_BAD_INPUT, "%s: %s has no contents",
@@ -349,7 +373,6 @@ void special_parse(struct cdo *c)
 			sp->desc = special_desc(sec->name);
 			sp->sec = sec;
 			sp->is_patched = k == 1;
-			sec->priv = sp;
 			parse_one(c, elf, sp);
 		}
 		/* index-parallel pairs (.orc_unwind_ip / .orc_unwind) */
@@ -360,9 +383,9 @@ void special_parse(struct cdo *c)
 			if (!sp->desc->parallel)
 				continue;
 			ps = elf_find_section(elf, sp->desc->parallel);
-			if (!ps || !ps->priv || !special_desc(ps->name))
+			sp->parallel = ps ? special_of(c, first, ps) : NULL;
+			if (!sp->parallel)
 				continue;
-			sp->parallel = ps->priv;
 			if (sp->parallel->nr != sp->nr)
 				die_code(EXIT_BAD_INPUT,
 					 "%s: %s has %zu entries but %s has %zu",

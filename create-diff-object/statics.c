@@ -36,7 +36,8 @@ static bool has_relocs(struct symbol *s)
 static bool comparable(struct symbol *s)
 {
 	return !s->twin && s->sec && (s->type == STT_OBJECT) &&
-	       s->sym.st_size && s->sym.st_value + s->sym.st_size <= s->sec->size &&
+	       s->sym.st_size &&
+	       s->sym.st_value + s->sym.st_size <= s->sec->sh.sh_size &&
 	       !is_text_section(s->sec);
 }
 

@@ -28,15 +28,15 @@ struct symbol *sym_at(const struct elf_file *elf, struct section *sec,
 {
 	struct symbol *s;
 
-	if (off >= 0 && (uint64_t)off < sec->size) {
+	if (off >= 0 && (uint64_t)off < sec->sh.sh_size) {
 		s = elf_symbol_containing(elf, sec, off);
 		if (s)
 			return s;
 	}
 	/* one symbol covering the whole section (function/data sections) */
 	s = sec->func;
-	if (s && s->sym.st_value == 0 && s->sym.st_size >= sec->size &&
-	    off >= -16 && off <= (int64_t)sec->size + 16)
+	if (s && s->sym.st_value == 0 && s->sym.st_size >= sec->sh.sh_size &&
+	    off >= -16 && off <= (int64_t)sec->sh.sh_size + 16)
 		return s;
 	return NULL;
 }
@@ -60,7 +60,7 @@ void reloc_target(const struct elf_file *elf, const struct section *base,
 
 	memset(t, 0, sizeof(*t));
 	if (base && is_text_section(base) && arch_reloc_is_pcrel(r->type))
-		bias = -(int64_t)arch_pcrel_tail(base->data, base->size,
+		bias = -(int64_t)arch_pcrel_tail(base->data, base->sh.sh_size,
 						 r->offset);
 	t->bias = bias;
 	/* labels in mergeable sections (.LC0 kept by the assembler) are
@@ -83,17 +83,18 @@ void reloc_target(const struct elf_file *elf, const struct section *base,
 		t->kind = T_STR;
 		t->sec = s;
 		t->off = addr;
-		if (addr < 0 || (uint64_t)addr >= s->size) {
+		if (addr < 0 || (uint64_t)addr >= s->sh.sh_size) {
 			t->str = NULL;
 			t->len = 0;
 		} else if (s->sh.sh_flags & SHF_STRINGS) {
 			t->str = (const char *)s->data + addr;
-			t->len = strnlen(t->str, s->size - addr);
+			t->len = strnlen(t->str, s->sh.sh_size - addr);
 		} else {
 			size_t es = s->sh.sh_entsize ? s->sh.sh_entsize : 1;
 
 			t->str = (const char *)s->data + addr;
-			t->len = s->size - addr < es ? s->size - addr : es;
+			t->len = s->sh.sh_size - addr < es ?
+				 s->sh.sh_size - addr : es;
 		}
 		return;
 	}
@@ -149,7 +150,7 @@ static bool is_source_location(const struct section *s)
 	struct reloc *r = elf_find_reloc((struct section *)s, 0,
 					 arch_ptr_size());
 
-	return s->size >= arch_ptr_size() + 8 && r && r->offset == 0 &&
+	return s->sh.sh_size >= arch_ptr_size() + 8 && r && r->offset == 0 &&
 	       arch_reloc_is_abs64(r->type) &&
 	       r->sym->sec && is_mergeable(r->sym->sec) &&
 	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
@@ -166,7 +167,8 @@ static bool private_equal(struct cdo *c, struct section *os,
 	char *why;
 	bool eq;
 
-	if (lo != lp || strncmp(os->name, ps->name, lo) || os->size != ps->size)
+	if (lo != lp || strncmp(os->name, ps->name, lo) ||
+	    os->sh.sh_size != ps->sh.sh_size)
 		return false;
 	if (!c->private_memo.buckets)
 		hash_init(&c->private_memo, 64);
@@ -176,9 +178,10 @@ static bool private_equal(struct cdo *c, struct section *os,
 		return v == (void *)1;
 	e = hash_insert(&c->private_memo, cdo_own(c, xstrdup(key)), (void *)1);
 	if (is_source_location(os) && is_source_location(ps))
-		why = compare_range_ign(c, os, 0, ps, 0, os->size, 8, 16, &at);
+		why = compare_range_ign(c, os, 0, ps, 0, os->sh.sh_size,
+					8, 16, &at);
 	else
-		why = compare_range(c, os, 0, ps, 0, os->size, &at);
+		why = compare_range(c, os, 0, ps, 0, os->sh.sh_size, &at);
 	eq = !why;
 	free(why);
 	if (!eq)
@@ -199,11 +202,11 @@ static bool anon_equal(struct cdo *c, struct section *os, struct section *ps)
 	if (ps->twin_cmp != TWIN_CMP_UNKNOWN)
 		return ps->twin_cmp == TWIN_CMP_EQUAL;
 	ps->twin_cmp = TWIN_CMP_EQUAL;	/* while comparing: a cycle is equal */
-	if (os->size != ps->size) {
+	if (os->sh.sh_size != ps->sh.sh_size) {
 		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		return false;
 	}
-	why = compare_range(c, os, 0, ps, 0, os->size, &at);
+	why = compare_range(c, os, 0, ps, 0, os->sh.sh_size, &at);
 	if (why) {
 		ps->twin_cmp = TWIN_CMP_DIFFERENT;
 		free(why);

@@ -153,7 +153,6 @@ static void apply_user_syms(struct conv_opts *o, struct elf_file *elf)
 			} else {
 				elf_rename_symbol(elf, sym, kname);
 				sym->bind = STB_GLOBAL;
-				sym->sym.st_info = GELF_ST_INFO(STB_GLOBAL, sym->type);
 			}
 			DEBUG("--sym: %s -> %s", us->name, kname);
 		}
@@ -221,7 +220,6 @@ static void apply_symvers(struct conv_opts *o, struct elf_file *elf,
 			elf_rename_symbol(elf, sym, ks->kn.name);
 			sym->sec = NULL;
 			sym->shndx = SHN_UNDEF;
-			sym->sym.st_shndx = SHN_UNDEF;
 		}
 		ks->valid = false;	/* no longer a klp symbol */
 	}
@@ -355,7 +353,7 @@ static bool field_is_zero(struct section *base, uint64_t off, uint32_t type)
 
 	if (!base->data || base->sh.sh_type == SHT_NOBITS)
 		return true;
-	if (off > base->size || w > base->size - off)
+	if (off > base->sh.sh_size || w > base->sh.sh_size - off)
 		return false;
 	p = (const unsigned char *)base->data + off;
 	for (i = 0; i < w; i++)
@@ -607,7 +605,6 @@ int klp_convert(struct conv_opts *o, const char *in, const char *out)
 			nconv++;
 		sym->sec = NULL;
 		sym->shndx = SHN_LIVEPATCH;
-		sym->sym.st_shndx = SHN_LIVEPATCH;
 	}
 
 	ret = conv_status;

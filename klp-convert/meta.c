@@ -29,10 +29,10 @@ int meta_show(const char *path)
 		elf_close(elf);
 		return EXIT_BAD_INPUT;
 	}
-	len = sec->size;
+	len = sec->sh.sh_size;
 	while (len && !((char *)sec->data)[len - 1])
 		len--;
-	if (meta_parse(sec->data, sec->size, &m, &line, &why)) {
+	if (meta_parse(sec->data, sec->sh.sh_size, &m, &line, &why)) {
 		if (line)
 			WARN("%s: %s line %lu: %s", path, KLPGEN_META_SEC,
 			     line, why);

@@ -29,7 +29,7 @@ static char *modinfo_vermagic(const char *path)
 	sec = elf_find_section(elf, ".modinfo");
 	if (sec && sec->data && sec->sh.sh_type != SHT_NOBITS) {
 		p = sec->data;
-		end = p + sec->size;
+		end = p + sec->sh.sh_size;
 		for (; p < end && !v; p += strnlen(p, end - p) + 1)
 			if (!strncmp(p, "vermagic=", 9) &&
 			    strnlen(p, end - p) < (size_t)(end - p))

@@ -40,10 +40,10 @@ static int record_section(struct elf_file *elf, const char *name,
 	*out = NULL;
 	if (!sec)
 		return 0;
-	if (sec->sh.sh_type == SHT_NOBITS || (sec->size && !sec->data) ||
-	    sec->size % KLPGEN_RECORD_SIZE) {
+	if (sec->sh.sh_type == SHT_NOBITS || (sec->sh.sh_size && !sec->data) ||
+	    sec->sh.sh_size % KLPGEN_RECORD_SIZE) {
 		WARN("%s: section %s: size %zu is not a multiple of %d",
-		     elf->path, name, sec->size, KLPGEN_RECORD_SIZE);
+		     elf->path, name, sec->sh.sh_size, KLPGEN_RECORD_SIZE);
 		return EXIT_BAD_INPUT;
 	}
 	if (sec->rela && sec->rela->nr_relocs) {
@@ -65,7 +65,7 @@ static int read_states(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_STATES_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+	for (off = 0; off < sec->sh.sh_size / KLPGEN_RECORD_SIZE; off++) {
 		struct klpgen_state_rec rec;
 		struct pstate st;
 
@@ -129,7 +129,7 @@ static int read_shadows(struct elf_file *elf, struct patch_desc *pd,
 	ret = record_section(elf, KLPGEN_SHADOW_SEC, &sec);
 	if (ret || !sec)
 		return ret;
-	for (off = 0; off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+	for (off = 0; off < sec->sh.sh_size / KLPGEN_RECORD_SIZE; off++) {
 		struct klpgen_shadow_rec rec;
 		uint64_t id, state;
 
@@ -178,7 +178,7 @@ static int read_reverts(struct elf_file *elf, struct patch_desc *pd,
 	if (!sec)
 		return 0;
 	if (sec->sh.sh_type == SHT_NOBITS || (sec->rela && sec->rela->nr_relocs) ||
-	    klpgen_reverts_read(sec->data, sec->size, &names) < 0) {
+	    klpgen_reverts_read(sec->data, sec->sh.sh_size, &names) < 0) {
 		WARN("%s: section %s is not a list of NUL-terminated names",
 		     in->path, KLPGEN_REVERTS_SEC);
 		ret = EXIT_BAD_INPUT;

@@ -40,7 +40,8 @@ static char *module_release(const char *ko)
 	if (!elf)
 		exit(EXIT_BAD_INPUT);	/* elf_open() said why */
 	mi = elf_find_section(elf, ".modinfo");
-	for (p = mi && mi->data ? mi->data : NULL, end = p ? p + mi->size : NULL;
+	for (p = mi && mi->data ? mi->data : NULL,
+	     end = p ? p + mi->sh.sh_size : NULL;
 	     p && p < end && !rel; p += strnlen(p, end - p) + 1)
 		if (!strncmp(p, "vermagic=", 9) && p + 9 < end)
 			rel = xstrndup(p + 9, strcspn(p + 9, " "));

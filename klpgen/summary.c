@@ -94,7 +94,7 @@ static void summarize_object(struct summary *s, const char *path)
 	}
 	sec = elf_find_section(elf, KLPGEN_STATES_SEC);
 	for (off = 0; sec && sec->data &&
-	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+	     off < sec->sh.sh_size / KLPGEN_RECORD_SIZE; off++) {
 		struct klpgen_state_rec st;
 
 		/* klpgen module refused malformed ones */
@@ -104,10 +104,10 @@ static void summarize_object(struct summary *s, const char *path)
 	}
 	sec = elf_find_section(elf, KLPGEN_REVERTS_SEC);
 	if (sec)	/* klpgen module refused malformed ones */
-		klpgen_reverts_read(sec->data, sec->size, &s->reverts);
+		klpgen_reverts_read(sec->data, sec->sh.sh_size, &s->reverts);
 	sec = elf_find_section(elf, KLPGEN_SHADOW_SEC);
 	for (off = 0; sec && sec->data &&
-	     off < sec->size / KLPGEN_RECORD_SIZE; off++) {
+	     off < sec->sh.sh_size / KLPGEN_RECORD_SIZE; off++) {
 		struct klpgen_shadow_rec sh;
 
 		klpgen_shadow_rec(sec->data, off, &sh);

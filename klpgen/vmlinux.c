@@ -36,10 +36,10 @@ static char *read_banner(struct elf_file *elf)
 	if (sym->sym.st_value < sec->sh.sh_addr)
 		return NULL;
 	off = sym->sym.st_value - sec->sh.sh_addr;
-	if (off >= sec->size)
+	if (off >= sec->sh.sh_size)
 		return NULL;
 	p = (const char *)sec->data + off;
-	len = strnlen(p, sec->size - off);
+	len = strnlen(p, sec->sh.sh_size - off);
 	if (len > BANNER_MAX)
 		len = BANNER_MAX;
 	while (len && (p[len - 1] == '\n' || p[len - 1] == ' '))
@@ -57,7 +57,7 @@ static void read_compilers(struct elf_file *elf, struct strlist *out)
 	if (!sec || !sec->data)
 		return;
 	p = sec->data;
-	end = p + sec->size;
+	end = p + sec->sh.sh_size;
 	for (; p < end; p += strnlen(p, end - p) + 1) {
 		size_t len = strnlen(p, end - p);
 
@@ -198,7 +198,7 @@ static bool crc_of(struct elf_file *elf, const char *name, uint32_t *crc)
 	if (!sec->data || sym->sym.st_value < sec->sh.sh_addr)
 		return false;
 	off = sym->sym.st_value - sec->sh.sh_addr;
-	if (off + 4 > sec->size)
+	if (off + 4 > sec->sh.sh_size)
 		return false;
 	memcpy(crc, (const char *)sec->data + off, 4);
 	return true;

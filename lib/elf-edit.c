@@ -54,8 +54,13 @@ struct section *elf_add_section(struct elf_file *elf, const char *name,
 				uint32_t type, uint64_t flags, uint64_t align,
 				uint64_t entsize, const void *data, size_t size)
 {
-	struct section *sec = xcalloc(1, sizeof(*sec));
+	struct section *sec;
 
+	if (align > UINT32_MAX || entsize > UINT32_MAX)
+		DIE("section %s: alignment %#llx or entry size %#llx past 32 bits",
+		    name, (unsigned long long)align,
+		    (unsigned long long)entsize);
+	sec = xcalloc(1, sizeof(*sec));
 	sec->name = xstrdup(name);
 	sec->name_owned = true;
 	sec->sh.sh_type = type;
@@ -113,7 +118,6 @@ struct symbol *elf_add_symbol(struct elf_file *elf, const char *name,
 	sym->type = type;
 	sym->sec = sec;
 	sym->shndx = SHN_UNDEF;
-	sym->sym.st_info = GELF_ST_INFO(bind, type);
 	sym->sym.st_value = value;
 	sym->sym.st_size = size;
 	elf_push_symbol(elf, sym);
@@ -180,8 +184,14 @@ void elf_rename_section(struct elf_file *elf, struct section *sec,
 {
 	char *old = sec->name, *copy = xstrdup(name);
 
-	if (old[0])
+	if (old[0] && !sec->name_by_base)
 		hash_remove(&elf->sec_by_name, old, sec);
+	sec->name_by_base = false;
+	/* Its relocation section is no longer named after it. */
+	if (sec->rela && sec->rela->name_by_base) {
+		hash_add(&elf->sec_by_name, sec->rela->name, sec->rela);
+		sec->rela->name_by_base = false;
+	}
 	sec->name = copy;
 	if (copy[0])
 		hash_add(&elf->sec_by_name, copy, sec);
@@ -208,9 +218,23 @@ void elf_set_data(struct section *sec, const void *data, size_t size)
 		free(sec->data);
 	sec->data = copy;
 	sec->data_owned = copy != NULL;
-	sec->data_cap = copy ? size : 0;
-	sec->size = size;
+	sec->data_grown = false;
 	sec->sh.sh_size = size;
+}
+
+/*
+ * The room elf_append_data() gives a buffer it grows: a power of two, 64
+ * bytes at least, so that n appends cost O(total size).  A buffer it grew
+ * (data_grown) holds data_room(sh.sh_size) bytes, which is never more
+ * than it was given: the model keeps no capacity field.
+ */
+static size_t data_room(size_t size)
+{
+	size_t room = 64;
+
+	while (room < size)
+		room *= 2;
+	return room;
 }
 
 uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
@@ -221,36 +245,36 @@ uint64_t elf_append_data(struct section *sec, const void *data, size_t len,
 
 	if (!align)
 		align = 1;
-	off = (sec->size + align - 1) / align * align;
+	off = (sec->sh.sh_size + align - 1) / align * align;
 	/* the doubling below must not wrap: no section is half the address space */
-	if (off < sec->size || off + len < off || off + len > SIZE_MAX / 2)
+	if (off < sec->sh.sh_size || off + len < off ||
+	    off + len > SIZE_MAX / 2)
 		DIE("section %s: appending %zu bytes overflows", sec->name, len);
 	need = off + len;
 	if (sec->sh.sh_type != SHT_NOBITS && need) {
-		cap = sec->data_owned ? sec->data_cap : 0;
+		cap = sec->data_grown ? data_room(sec->sh.sh_size) : 0;
 		if (need > cap) {
-			cap = cap ? cap : 64;
-			while (cap < need)
-				cap *= 2;
+			cap = data_room(need);
 			if (sec->data_owned) {
 				sec->data = xrealloc(sec->data, cap);
 			} else {
 				void *copy = xmalloc(cap);
 
-				if (sec->size)
-					memcpy(copy, sec->data, sec->size);
+				if (sec->sh.sh_size)
+					memcpy(copy, sec->data,
+					       sec->sh.sh_size);
 				sec->data = copy;
 				sec->data_owned = true;
 			}
-			sec->data_cap = cap;
+			sec->data_grown = true;
 		}
-		memset((char *)sec->data + sec->size, 0, off - sec->size);
+		memset((char *)sec->data + sec->sh.sh_size, 0,
+		       off - sec->sh.sh_size);
 		if (data)
 			memcpy((char *)sec->data + off, data, len);
 		else
 			memset((char *)sec->data + off, 0, len);
 	}
-	sec->size = need;
 	sec->sh.sh_size = need;
 	return off;
 }

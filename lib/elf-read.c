@@ -120,6 +120,9 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 	    sh->sh_addralign > MAX_ALIGN)
 		return elf_err(elf, "section %s (index %zu): bad sh_addralign %#lx",
 			       name, i, (unsigned long)sh->sh_addralign);
+	if (sh->sh_entsize > UINT32_MAX)
+		return elf_err(elf, "section %s (index %zu): sh_entsize %#lx is more than this tool handles",
+			       name, i, (unsigned long)sh->sh_entsize);
 	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
 		return 0;
 	if (sh->sh_offset > elf->map_size ||
@@ -134,7 +137,7 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 static int check_table(struct elf_file *elf, struct section *sec,
 		       size_t entsize, size_t align)
 {
-	const GElf_Shdr *sh = &sec->sh;
+	const struct elf_shdr *sh = &sec->sh;
 
 	if (sh->sh_entsize != entsize)
 		return elf_err(elf, "section %s (index %u): %s sh_entsize %lu, expected %zu",
@@ -154,7 +157,8 @@ static int check_table(struct elf_file *elf, struct section *sec,
 static bool is_strtab_ok(const struct section *sec)
 {
 	return sec->sh.sh_type == SHT_STRTAB &&
-	       (!sec->size || ((char *)sec->data)[sec->size - 1] == '\0');
+	       (!sec->sh.sh_size ||
+		((char *)sec->data)[sec->sh.sh_size - 1] == '\0');
 }
 
 /* A relocation section applies to a section with contents, not a table. */
@@ -178,7 +182,7 @@ static bool can_relocate(const struct section *base,
 
 static int check_links(struct elf_file *elf, struct section *sec)
 {
-	const GElf_Shdr *sh = &sec->sh;
+	const struct elf_shdr *sh = &sec->sh;
 	size_t n = elf->nr_secs;
 
 	if (sh->sh_link >= n)
@@ -261,41 +265,79 @@ static void release_range(struct elf_file *elf, uint64_t off, uint64_t size)
 		release_flush(elf);
 }
 
+/*
+ * Relocation sections of an object are named in sec_by_name after their
+ * links are read (map_rela_names()): most are found through their base.
+ */
+static bool defer_name(const struct elf_file *elf, const struct section *sec)
+{
+	return sec->sh.sh_type == SHT_RELA && elf->ehdr.e_type == ET_REL &&
+	       !elf->scan_symbols;
+}
+
+/*
+ * Header  of the table, which may be misaligned in the file: copied out
+ * whole, never read in place.
+ */
+static Elf64_Shdr file_shdr(const struct elf_file *elf, size_t i)
+{
+	Elf64_Shdr sh;
+
+	memcpy(&sh, (const char *)elf->map + elf->ehdr.e_shoff + i * sizeof(sh),
+	       sizeof(sh));
+	return sh;
+}
+
+/* Narrowed as struct elf_shdr says, once check_range() has passed it. */
+static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
+{
+	to->sh_flags = from->sh_flags;
+	to->sh_addr = from->sh_addr;
+	to->sh_offset = from->sh_offset;
+	to->sh_size = from->sh_size;
+	to->sh_name = from->sh_name;
+	to->sh_type = from->sh_type;
+	to->sh_link = from->sh_link;
+	to->sh_info = from->sh_info;
+	to->sh_addralign = from->sh_addralign;
+	to->sh_entsize = from->sh_entsize;
+}
+
 static int read_sections(struct elf_file *elf)
 {
 	const char *base = elf->map;
-	const Elf64_Shdr *sh0;
 	struct section *shstr, *sec;
-	size_t shnum = 0, shstrndx = 0, i;
+	Elf64_Shdr raw;
+	size_t shnum = 0, shstrndx = 0, i, named = 0;
 
 	if (read_shdr_counts(elf, &shnum, &shstrndx))
 		return -1;
-	sh0 = (const void *)(base + elf->ehdr.e_shoff);
 	elf->sec_block = xcalloc(shnum, sizeof(*elf->sec_block));
 	elf->nr_sec_block = shnum;
 	elf->secs = xmalloc(shnum * sizeof(*elf->secs));
 	elf->cap_secs = shnum;
-	hash_init(&elf->sec_by_name, shnum);
 
 	for (i = 0; i < shnum; i++) {
 		sec = &elf->sec_block[i];
-		memcpy(&sec->sh, sh0 + i, sizeof(sec->sh));
+		raw = file_shdr(elf, i);
+		copy_shdr(&sec->sh, &raw);
 		sec->index = i;
-		sec->size = sec->sh.sh_size;
 		elf->secs[i] = sec;
+		named += !defer_name(elf, sec);
 	}
+	hash_init(&elf->sec_by_name, named);
 	elf->nr_secs = shnum;
-	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(*sh0));
 
 	if (elf->secs[0]->sh.sh_type != SHT_NULL)
 		return elf_err(elf, "section 0: sh_type %u, expected SHT_NULL (0)",
 			       elf->secs[0]->sh.sh_type);
 	shstr = elf->secs[shstrndx];
 	/* Checked before any pointer into the file is formed. */
-	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->size)
+	if (shstr->sh.sh_type != SHT_STRTAB || !shstr->sh.sh_size)
 		return elf_err(elf, "section name table (index %zu) is not a non-empty SHT_STRTAB",
 			       shstrndx);
-	if (check_range(elf, shstrndx, &shstr->sh, "(section names)"))
+	raw = file_shdr(elf, shstrndx);
+	if (check_range(elf, shstrndx, &raw, "(section names)"))
 		return -1;
 	shstr->data = (char *)base + shstr->sh.sh_offset;
 	if (!is_strtab_ok(shstr))
@@ -305,20 +347,24 @@ static int read_sections(struct elf_file *elf)
 
 	for (i = 0; i < shnum; i++) {
 		sec = elf->secs[i];
-		if (sec->sh.sh_name >= shstr->size && (i || sec->sh.sh_name))
+		if (sec->sh.sh_name >= shstr->sh.sh_size &&
+		    (i || sec->sh.sh_name))
 			return elf_err(elf, "section %zu: name offset %u past the end of the section name table (%zu bytes)",
-				       i, sec->sh.sh_name, shstr->size);
-		sec->name = i || shstr->size ? (char *)shstr->data +
+				       i, sec->sh.sh_name, shstr->sh.sh_size);
+		sec->name = i || shstr->sh.sh_size ? (char *)shstr->data +
 			    sec->sh.sh_name : (char *)"";
 		if (!i)
 			continue;
-		if (check_range(elf, i, &sec->sh, sec->name))
+		raw = file_shdr(elf, i);
+		if (check_range(elf, i, &raw, sec->name))
 			return -1;
-		if (sec->sh.sh_type != SHT_NOBITS && sec->size)
+		if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_size)
 			sec->data = (char *)base + sec->sh.sh_offset;
-		if (sec->name[0])
+		if (sec->name[0] && !defer_name(elf, sec))
 			hash_add(&elf->sec_by_name, sec->name, sec);
 	}
+	/* checked in the file's width: now only the copies are read */
+	release_range(elf, elf->ehdr.e_shoff, shnum * sizeof(raw));
 	for (i = 1; i < shnum; i++)
 		if (check_links(elf, elf->secs[i]))
 			return -1;
@@ -349,7 +395,8 @@ static int find_shndx(struct elf_file *elf)
 		if (sec->sh.sh_type != SHT_SYMTAB_SHNDX ||
 		    sec->sh.sh_link != elf->symtab->index)
 			continue;
-		if (sec->size / 4 < elf->symtab->size / sizeof(Elf64_Sym))
+		if (sec->sh.sh_size / 4 <
+		    elf->symtab->sh.sh_size / sizeof(Elf64_Sym))
 			return elf_err(elf, "section %s: fewer entries than %s",
 				       sec->name, elf->symtab->name);
 		elf->symtab_shndx = sec;
@@ -424,11 +471,11 @@ static int check_symbol_extent(struct elf_file *elf, const struct symbol *sym,
 		return elf_err(elf, "symbol %s (index %zu): defined in section %s, which holds no code or data",
 			       sym->name[0] ? sym->name : "(unnamed)", i,
 			       sec->name);
-	if (v > sec->size || sz > sec->size - v)
+	if (v > sec->sh.sh_size || sz > sec->sh.sh_size - v)
 		return elf_err(elf, "symbol %s (index %zu): value %#lx size %#lx lies outside its section %s (%#lx bytes)",
 			       sym->name[0] ? sym->name : "(unnamed)", i,
 			       (unsigned long)v, (unsigned long)sz, sec->name,
-			       (unsigned long)sec->size);
+			       (unsigned long)sec->sh.sh_size);
 	return 0;
 }
 
@@ -439,12 +486,15 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 	const struct section *strtab = elf->strtab;
 
 	sym->index = i;
-	sym->sym = *es;
-	if (es->st_name >= strtab->size && (es->st_name || strtab->size))
+	sym->sym.st_value = es->st_value;
+	sym->sym.st_size = es->st_size;
+	sym->other = es->st_other;
+	if (es->st_name >= strtab->sh.sh_size &&
+	    (es->st_name || strtab->sh.sh_size))
 		return elf_err(elf, "symbol %zu in %s: name offset %u past the end of %s (%zu bytes)",
 			       i, elf->symtab->name, es->st_name,
-			       strtab->name, strtab->size);
-	sym->name = strtab->size ? (char *)strtab->data + es->st_name :
+			       strtab->name, strtab->sh.sh_size);
+	sym->name = strtab->sh.sh_size ? (char *)strtab->data + es->st_name :
 				   (char *)"";
 	sym->bind = GELF_ST_BIND(es->st_info);
 	sym->type = GELF_ST_TYPE(es->st_info);
@@ -459,10 +509,10 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 /* The table's symbols given back to the system once decoded. */
 static void release_symtab(struct elf_file *elf)
 {
-	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->size);
+	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->sh.sh_size);
 	if (elf->symtab_shndx)
 		release_range(elf, elf->symtab_shndx->sh.sh_offset,
-			      elf->symtab_shndx->size);
+			      elf->symtab_shndx->sh.sh_size);
 }
 
 static int read_symbols(struct elf_file *elf)
@@ -476,7 +526,7 @@ static int read_symbols(struct elf_file *elf)
 		if (find_shndx(elf))
 			return -1;
 	}
-	n = symtab ? symtab->size / sizeof(Elf64_Sym) : 0;
+	n = symtab ? symtab->sh.sh_size / sizeof(Elf64_Sym) : 0;
 	if (!n || elf->scan_symbols) {
 		/* No symbols in the model: keep a null symbol so indexes work. */
 		elf->sym_block = xcalloc(1, sizeof(*elf->sym_block));
@@ -508,7 +558,8 @@ static int read_symbols(struct elf_file *elf)
 int elf_scan_symbols(struct elf_file *elf,
 		     int (*fn)(void *arg, const struct symbol *sym), void *arg)
 {
-	size_t n = elf->symtab ? elf->symtab->size / sizeof(Elf64_Sym) : 0;
+	size_t n = elf->symtab ?
+		   elf->symtab->sh.sh_size / sizeof(Elf64_Sym) : 0;
 	size_t i;
 	int ret = 0;
 
@@ -522,7 +573,7 @@ int elf_scan_symbols(struct elf_file *elf,
 		/* names are read again when asked; sections have their own */
 		if (elf->scan_symbols && elf->strtab != elf->shstrtab)
 			release_range(elf, elf->strtab->sh.sh_offset,
-				      elf->strtab->size);
+				      elf->strtab->sh.sh_size);
 		release_flush(elf);
 	}
 	return ret;
@@ -533,13 +584,14 @@ static bool reloc_past_end(const struct section *base, const Elf64_Rela *er)
 {
 	uint64_t w = reloc_width(ELF64_R_TYPE(er->r_info));
 
-	return er->r_offset > base->size || w > base->size - er->r_offset;
+	return er->r_offset > base->sh.sh_size ||
+	       w > base->sh.sh_size - er->r_offset;
 }
 
 static int read_relocs(struct elf_file *elf, struct section *rela)
 {
 	const Elf64_Rela *er = rela->data;
-	size_t n = rela->size / sizeof(*er), i;
+	size_t n = rela->sh.sh_size / sizeof(*er), i;
 
 	if (!elf->symtab || rela->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "section %s (index %u): sh_link %u is not the symbol table",
@@ -566,7 +618,7 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 				       rela->name, i,
 				       (unsigned long)er[i].r_offset,
 				       reloc_type_name(ELF64_R_TYPE(er[i].r_info)),
-				       rela->base->name, rela->base->size);
+				       rela->base->name, rela->base->sh.sh_size);
 		if (er[i].r_offset > UINT32_MAX)
 			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
 				       rela->name, i,
@@ -577,14 +629,14 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 		r->addend = er[i].r_addend;
 		rela->nr_relocs = i + 1;
 	}
-	release_range(elf, rela->sh.sh_offset, rela->size);
+	release_range(elf, rela->sh.sh_offset, rela->sh.sh_size);
 	return 0;
 }
 
 static int read_group(struct elf_file *elf, struct section *grp)
 {
 	const uint32_t *w = grp->data;
-	size_t n = grp->size / 4, i;
+	size_t n = grp->sh.sh_size / 4, i;
 
 	if (!elf->symtab || grp->sh.sh_link != elf->symtab->index)
 		return elf_err(elf, "group section %s (index %u): sh_link %u is not the symbol table",
@@ -618,7 +670,7 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
-	release_range(elf, grp->sh.sh_offset, grp->size);
+	release_range(elf, grp->sh.sh_offset, grp->sh.sh_size);
 	return 0;
 }
 
@@ -683,6 +735,33 @@ static int read_links(struct elf_file *elf)
 	return 0;
 }
 
+/* Whether  is named ".rela" + the name its base is found by. */
+static bool named_by_base(const struct elf_file *elf,
+			  const struct section *rela)
+{
+	const struct section *base = rela->base;
+
+	return base && base->rela == rela && !strncmp(rela->name, ".rela", 5) &&
+	       !strcmp(rela->name + 5, base->name) &&
+	       hash_find(&elf->sec_by_name, base->name) == base;
+}
+
+/* The relocation sections defer_name() left out, once linked. */
+static void map_rela_names(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 1; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		if (!sec->name[0] || !defer_name(elf, sec))
+			continue;
+		sec->name_by_base = named_by_base(elf, sec);
+		if (!sec->name_by_base)
+			hash_add(&elf->sec_by_name, sec->name, sec);
+	}
+}
+
 static int map_file(struct elf_file *elf)
 {
 	struct stat st;
@@ -720,6 +799,7 @@ struct elf_file *elf_open_flags(const char *path, unsigned int flags)
 		elf_close(elf);
 		return NULL;
 	}
+	map_rela_names(elf);
 	release_flush(elf);
 	return elf;
 }

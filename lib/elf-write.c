@@ -147,7 +147,7 @@ static bool needs_shndx(struct wctx *w)
 
 static void bury_section(struct elf_file *elf, struct section *sec)
 {
-	if (sec->name[0])
+	if (sec->name[0] && !sec->name_by_base)
 		hash_remove(&elf->sec_by_name, sec->name, sec);
 	if (elf->nr_dead_secs == elf->cap_dead_secs) {
 		elf->cap_dead_secs = elf->cap_dead_secs ? elf->cap_dead_secs * 2 : 64;
@@ -383,8 +383,8 @@ static void strtab_finish(struct strtab *t, struct section *sec)
 		free(sec->data);
 	sec->data = t->sb.buf;
 	sec->data_owned = true;
-	sec->data_cap = t->sb.len;
-	sec->size = sec->sh.sh_size = t->sb.len;
+	sec->data_grown = false;
+	sec->sh.sh_size = t->sb.len;
 }
 
 static void own_data(struct section *sec, void *data, size_t size)
@@ -393,8 +393,8 @@ static void own_data(struct section *sec, void *data, size_t size)
 		free(sec->data);
 	sec->data = data;
 	sec->data_owned = data != NULL;
-	sec->data_cap = size;
-	sec->size = sec->sh.sh_size = size;
+	sec->data_grown = false;
+	sec->sh.sh_size = size;
 }
 
 static void build_symtab(struct elf_file *elf, size_t first_global)
@@ -416,7 +416,7 @@ static void build_symtab(struct elf_file *elf, size_t first_global)
 		es->st_name = sym->type == STT_SECTION ? 0 :
 			      strtab_off(&st, sym->name);
 		es->st_info = GELF_ST_INFO(sym->bind, sym->type);
-		es->st_other = sym->sym.st_other;
+		es->st_other = sym->other;
 		es->st_value = sym->sym.st_value;
 		es->st_size = sym->sym.st_size;
 		if (sym->sec && sym->sec->index >= SHN_LORESERVE) {
@@ -428,7 +428,6 @@ static void build_symtab(struct elf_file *elf, size_t first_global)
 			es->st_shndx = sym->shndx == SHN_XINDEX ? SHN_UNDEF :
 				       sym->shndx;
 		}
-		sym->sym = *es;
 	}
 	strtab_finish(&st, elf->strtab);
 	own_data(elf->symtab, tab, n * sizeof(*tab));
@@ -503,6 +502,21 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 	strtab_finish(&st, elf->shstrtab);
 }
 
+/* The model's header in the file's width. */
+static void file_shdr(Elf64_Shdr *to, const struct elf_shdr *from)
+{
+	to->sh_name = from->sh_name;
+	to->sh_type = from->sh_type;
+	to->sh_flags = from->sh_flags;
+	to->sh_addr = from->sh_addr;
+	to->sh_offset = from->sh_offset;
+	to->sh_size = from->sh_size;
+	to->sh_link = from->sh_link;
+	to->sh_info = from->sh_info;
+	to->sh_addralign = from->sh_addralign;
+	to->sh_entsize = from->sh_entsize;
+}
+
 static int write_zeros(FILE *f, size_t n)
 {
 	static const char zeros[4096];
@@ -548,14 +562,13 @@ static int emit(struct elf_file *elf, FILE *f)
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
-		sec->sh.sh_size = sec->size;
-		if (sec->sh.sh_type == SHT_NOBITS || !sec->size) {
+		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size) {
 			sec->sh.sh_offset = off;
 			continue;
 		}
 		off = align_up(off, file_align(sec));
 		sec->sh.sh_offset = off;
-		off += sec->size;
+		off += sec->sh.sh_size;
 	}
 	off = align_up(off, 8);
 	eh.e_shoff = off;
@@ -579,21 +592,21 @@ static int emit(struct elf_file *elf, FILE *f)
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
-		if (sec->sh.sh_type == SHT_NOBITS || !sec->size)
+		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size)
 			continue;
 		if (sec->sh.sh_offset < off)	/* never: laid out above */
 			return elf_err(elf, "section %s: overlapping file layout",
 				       sec->name);
 		if (write_zeros(f, sec->sh.sh_offset - off) ||
-		    fwrite(sec->data, 1, sec->size, f) != sec->size)
+		    fwrite(sec->data, 1, sec->sh.sh_size, f) != sec->sh.sh_size)
 			return -1;
-		off = sec->sh.sh_offset + sec->size;
+		off = sec->sh.sh_offset + sec->sh.sh_size;
 	}
 	if (write_zeros(f, eh.e_shoff - off))
 		return -1;
 	shdrs = xmalloc(n * sizeof(*shdrs));
 	for (i = 0; i < n; i++)
-		shdrs[i] = elf->secs[i]->sh;
+		file_shdr(&shdrs[i], &elf->secs[i]->sh);
 	if (fwrite(shdrs, sizeof(*shdrs), n, f) != n)
 		ret = -1;
 	free(shdrs);

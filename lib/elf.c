@@ -91,6 +91,7 @@ void elf_close(struct elf_file *elf)
 	free(elf->sec_block);
 	free(elf->sym_block);
 	free(elf->sorted_syms);
+	free(elf->sorted_first);
 	if (elf->map)
 		munmap(elf->map, elf->map_size);
 	if (elf->fd >= 0)
@@ -99,9 +100,24 @@ void elf_close(struct elf_file *elf)
 	free(elf);
 }
 
+/* ".rela" + a base name: the base's ->rela, when it is named by its base. */
+static struct section *find_rela_by_base(const struct elf_file *elf,
+					  const char *name)
+{
+	struct section *base;
+
+	if (strncmp(name, ".rela", 5))
+		return NULL;
+	base = hash_find(&elf->sec_by_name, name + 5);
+	return base && base->rela && base->rela->name_by_base ?
+	       base->rela : NULL;
+}
+
 struct section *elf_find_section(const struct elf_file *elf, const char *name)
 {
-	return hash_find(&elf->sec_by_name, name);
+	struct section *sec = find_rela_by_base(elf, name);
+
+	return sec ? sec : hash_find(&elf->sec_by_name, name);
 }
 
 struct section *elf_section_at(const struct elf_file *elf, size_t index)
@@ -303,45 +319,41 @@ static bool in_table(const struct elf_file *elf, const struct section *sec)
 
 /*
  * One pass over all symbols fills one array, grouped by section (counting
- * sort on the section index) and sorted by value inside each section.
+ * sort on the section index) and sorted by value inside each section;
+ * sorted_first[i] is where section i's run starts (the model keeps no
+ * per-section fields for it).
  */
 static void build_sym_index(struct elf_file *elf)
 {
-	size_t i, n = 0;
+	uint32_t *first = xcalloc(elf->nr_secs + 1, sizeof(*first));
+	size_t i;
 
-	for (i = 0; i < elf->nr_secs; i++)
-		elf->secs[i]->nr_sorted_syms = 0;
 	for (i = 0; i < elf->nr_syms; i++)
 		if (is_addr_sym(elf->syms[i]) &&
-		    in_table(elf, elf->syms[i]->sec)) {
-			elf->syms[i]->sec->nr_sorted_syms++;
-			n++;
-		}
+		    in_table(elf, elf->syms[i]->sec))
+			first[elf->syms[i]->sec->index + 1]++;
+	for (i = 0; i < elf->nr_secs; i++)
+		first[i + 1] += first[i];
 	free(elf->sorted_syms);
-	elf->sorted_syms = xmalloc((n + 1) * sizeof(struct symbol *));
-	for (i = 0, n = 0; i < elf->nr_secs; i++) {
-		struct section *sec = elf->secs[i];
-
-		sec->first_sorted_sym = n;
-		n += sec->nr_sorted_syms;
-		sec->nr_sorted_syms = 0;
-	}
+	elf->sorted_syms = xmalloc((first[elf->nr_secs] + 1) *
+				   sizeof(struct symbol *));
+	/* first[i] walks to the end of run i, the start of run i + 1 */
 	for (i = 0; i < elf->nr_syms; i++) {
 		struct symbol *sym = elf->syms[i];
-		struct section *sec = sym->sec;
 
-		if (is_addr_sym(sym) && in_table(elf, sec))
-			elf->sorted_syms[sec->first_sorted_sym +
-					 sec->nr_sorted_syms++] = sym;
+		if (is_addr_sym(sym) && in_table(elf, sym->sec))
+			elf->sorted_syms[first[sym->sec->index]++] = sym;
 	}
-	for (i = 0; i < elf->nr_secs; i++) {
-		struct section *sec = elf->secs[i];
-
-		if (sec->nr_sorted_syms > 1)
-			qsort(elf->sorted_syms + sec->first_sorted_sym,
-			      sec->nr_sorted_syms, sizeof(struct symbol *),
-			      cmp_sym);
-	}
+	for (i = elf->nr_secs; i > 0; i--)
+		first[i] = first[i - 1];
+	first[0] = 0;
+	for (i = 0; i < elf->nr_secs; i++)
+		if (first[i + 1] - first[i] > 1)
+			qsort(elf->sorted_syms + first[i],
+			      first[i + 1] - first[i],
+			      sizeof(struct symbol *), cmp_sym);
+	free(elf->sorted_first);
+	elf->sorted_first = first;
 	elf->sorted_syms_gen = elf->sym_gen + 1;
 	elf->sorted_syms_nr_secs = elf->nr_secs;
 }
@@ -372,8 +384,9 @@ struct symbol *elf_symbol_containing(const struct elf_file *elf,
 	/* A section not in the table (removed by elf_write()) has none. */
 	if (!in_table(elf, sec))
 		return NULL;
-	v = elf->sorted_syms + sec->first_sorted_sym;
-	hi = sec->nr_sorted_syms;
+	v = elf->sorted_syms + elf->sorted_first[sec->index];
+	hi = elf->sorted_first[sec->index + 1] -
+	     elf->sorted_first[sec->index];
 	while (lo < hi) {	/* first symbol starting after @off */
 		size_t mid = lo + (hi - lo) / 2;
 

@@ -9,8 +9,10 @@
  * arrays of sections and symbols indexed by their ELF index, parses every
  * SHT_RELA section into struct reloc (.rela.debug_* too, unless
  * elf_open_flags() is told not to), and indexes sections and symbols by
- * name in hash maps.  Malformed input is reported with the file name and the
- * offending section or symbol, and elf_open() returns NULL: it never crashes.
+ * name in hash maps (a relocation section named ".rela" + its base's name
+ * is found through its base instead: half of an object's sections are).
+ * Malformed input is reported with the file name and the offending section
+ * or symbol, and elf_open() returns NULL: it never crashes.
  * Besides the bounds of every header, table and index: section 0 must be
  * SHT_NULL, and an object (ET_REL) must have relocation sections relocating a
  * section with contents (not themselves, a table or SHT_NOBITS), relocation
@@ -57,6 +59,24 @@
 struct section;
 struct symbol;
 
+/*
+ * A section header as the model keeps it: Elf64_Shdr's fields and names,
+ * with sh_addralign and sh_entsize narrowed to 32 bits (elf_open() refuses
+ * wider ones, elf_add_section() dies on them): 56 bytes, not 64.
+ */
+struct elf_shdr {
+	uint64_t sh_flags;
+	uint64_t sh_addr;
+	uint64_t sh_offset;
+	uint64_t sh_size;
+	uint32_t sh_name;
+	uint32_t sh_type;
+	uint32_t sh_link;
+	uint32_t sh_info;
+	uint32_t sh_addralign;
+	uint32_t sh_entsize;
+};
+
 /* A tool's memo of comparing a section with its twin (->twin_cmp). */
 enum twin_cmp {
 	TWIN_CMP_UNKNOWN,	/* not compared yet */
@@ -78,13 +98,12 @@ struct reloc {
 	uint32_t type;		/* lib/arch.h: arch_reloc_*() */
 };
 
-/* Fields ordered for size (216 bytes): -ffunction-sections
+/* Fields ordered for size (176 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
-	GElf_Shdr sh;		/* sh_name/offset/link/info recomputed on write */
-	void *data;		/* NULL for SHT_NOBITS */
-	size_t size;		/* == sh.sh_size */
+	struct elf_shdr sh;	/* sh_name/offset/link/info recomputed on write */
+	void *data;		/* NULL for SHT_NOBITS; sh.sh_size bytes */
 
 	struct symbol *sym;	/* its STT_SECTION symbol, if any */
 	struct symbol *func;	/* first FUNC/OBJECT symbol defined in it */
@@ -123,9 +142,8 @@ struct section {
 	/* The group this section belongs to, if any. */
 	struct section *group;
 
-	/* Scratch space for tools; the ELF layer never touches these. */
+	/* Scratch space for tools; the ELF layer never touches it. */
 	struct section *twin;
-	void *priv;
 
 	uint32_t index;		/* ELF index; renumbered by elf_write() */
 
@@ -136,18 +154,31 @@ struct section {
 
 	bool data_owned;
 	bool name_owned;	/* private */
+	/*
+	 * Private: a SHT_RELA section named ".rela" + its base's name and
+	 * that is its base's ->rela is found through the base, not kept in
+	 * sec_by_name (half of an object's sections are such).
+	 */
+	bool name_by_base;
 
-	/* Private to the ELF layer. */
-	/* FUNC/OBJECT symbols defined here, by value: in elf->sorted_syms. */
-	uint32_t first_sorted_sym, nr_sorted_syms;
-	size_t data_cap;		/* bytes allocated at data, when owned */
+	/* Private: data is a buffer elf_append_data() grew (elf-edit.c). */
+	bool data_grown;
 };
 
 
-/* Fields ordered for size (80 bytes): objects have many symbols. */
+/*
+ * What a symbol keeps of its Elf64_Sym: st_name, st_info and st_shndx are
+ * struct symbol's name, bind/type and sec/shndx, recomputed on write.
+ */
+struct elf_sym {
+	uint64_t st_value;
+	uint64_t st_size;
+};
+
+/* Fields ordered for size (72 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
-	GElf_Sym sym;		/* st_name/st_shndx recomputed on write */
+	struct elf_sym sym;
 	struct section *sec;	/* defining section, NULL if undefined/abs */
 
 	/* Scratch space for tools; the ELF layer never touches these. */
@@ -162,6 +193,7 @@ struct symbol {
 				 * when sec is NULL */
 	unsigned char bind;	/* STB_* */
 	unsigned char type;	/* STT_* */
+	unsigned char other;	/* st_other (visibility) */
 
 	/* Scratch space for tools. */
 	bool in_group;		/* being paired with its name group */
@@ -203,6 +235,7 @@ struct elf_file {
 	unsigned long sym_gen;		/* bumped when symbols change */
 	/* elf_symbol_containing(): FUNC/OBJECT symbols by section and value. */
 	struct symbol **sorted_syms;
+	uint32_t *sorted_first;		/* per section index: its run in them */
 	unsigned long sorted_syms_gen;	/* sym_gen + 1 they were built for */
 	size_t sorted_syms_nr_secs;	/* nr_secs they were built for */
 	struct section **dead_secs;	/* removed by elf_write(), freed */
@@ -228,7 +261,7 @@ struct elf_file *elf_open(const char *path);
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
 /*
  * ELF_OPEN_SCAN_SYMBOLS: for look-ups in a big symbol table (a vmlinux)
- * that want their own compact index, not the model's 80 bytes and hash
+ * that want their own compact index, not the model's 72 bytes and hash
  * entry per symbol: the model gets the sections and only the null
  * symbol (no relocations, no groups: they name symbols; it cannot be
  * written); elf_scan_symbols() then decodes each symbol of the table.

@@ -77,7 +77,7 @@ static uint64_t get_le(const struct section *sec, uint64_t off, unsigned int n)
 static bool has_bytes(const struct section *sec, uint64_t off, uint64_t len)
 {
 	return sec->data && sec->sh.sh_type != SHT_NOBITS &&
-	       off <= sec->size && len <= sec->size - off;
+	       off <= sec->sh.sh_size && len <= sec->sh.sh_size - off;
 }
 
 static bool is_zero(const struct section *sec, uint64_t off, uint64_t len)
@@ -126,8 +126,8 @@ static const char *string_at(const struct ref *r, size_t max)
 	if (!has_bytes(r->sec, r->off, 1))
 		return NULL;
 	d = (const char *)r->sec->data + r->off;
-	n = strnlen(d, r->sec->size - r->off);
-	if (!n || n == r->sec->size - r->off || n > max)
+	n = strnlen(d, r->sec->sh.sh_size - r->off);
+	if (!n || n == r->sec->sh.sh_size - r->off || n > max)
 		return NULL;
 	for (i = 0; i < n; i++)
 		if ((unsigned char)d[i] <= ' ' || (unsigned char)d[i] >= 0x7f)
@@ -371,7 +371,7 @@ static char *modinfo_name(const struct elf_file *elf, const char *path)
 
 	if (sec && sec->data && sec->sh.sh_type != SHT_NOBITS) {
 		p = sec->data;
-		end = p + sec->size;
+		end = p + sec->sh.sh_size;
 		for (; p < end; p += strnlen(p, end - p) + 1)
 			if (!strncmp(p, "name=", 5) &&
 			    strnlen(p, end - p) < (size_t)(end - p) &&

@@ -373,7 +373,7 @@ int meta_read_module(const char *path, struct klpgen_meta *m)
 	} else if (!sec->data || sec->sh.sh_type == SHT_NOBITS) {
 		WARN("%s: %s has no contents", path, KLPGEN_META_SEC);
 		ret = -1;
-	} else if (meta_parse(sec->data, sec->size, m, &line, &why)) {
+	} else if (meta_parse(sec->data, sec->sh.sh_size, m, &line, &why)) {
 		if (line)
 			WARN("%s: %s line %lu: %s", path, KLPGEN_META_SEC,
 			     line, why);

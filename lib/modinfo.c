@@ -16,7 +16,7 @@ char *modinfo_get(const struct elf_file *elf, const char *key)
 	if (!sec || !sec->data || sec->sh.sh_type == SHT_NOBITS)
 		return NULL;
 	p = sec->data;
-	end = p + sec->size;
+	end = p + sec->sh.sh_size;
 	while (p < end) {
 		size_t n = strnlen(p, end - p);
 

@@ -34,7 +34,7 @@ static void view(const struct symsource *ss, size_t i, struct ss_sym *v)
 		es = (const Elf64_Sym *)ss->elf->symtab->data + i;
 		strtab = ss->elf->strtab;
 		/* st_name was checked by elf_scan_symbols() */
-		v->name = strtab->size ? (const char *)strtab->data +
+		v->name = strtab->sh.sh_size ? (const char *)strtab->data +
 			  es->st_name : "";
 		v->value = es->st_value;
 		v->bind = GELF_ST_BIND(es->st_info);
@@ -194,7 +194,7 @@ static int add_to_table(void *arg, const struct symbol *sym)
 static int build_table(struct symsource *ss)
 {
 	const struct section *symtab = ss->elf->symtab;
-	size_t n = symtab ? symtab->size / sizeof(Elf64_Sym) : 0;
+	size_t n = symtab ? symtab->sh.sh_size / sizeof(Elf64_Sym) : 0;
 	struct table_build b = { .ss = ss };
 	int ret;
 

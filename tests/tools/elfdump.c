@@ -152,11 +152,11 @@ static void dump_sections(const struct elf_file *elf, bool data)
 
 	for (i = 1; i < elf->nr_secs; i++) {
 		const struct section *s = elf->secs[i];
-		const GElf_Shdr *sh = &s->sh;
+		const struct elf_shdr *sh = &s->sh;
 
 		printf("section %s type=%s flags=%s size=%lu entsize=%lu align=%lu",
 		       s->name, sht_name(sh->sh_type), flag_str(sh->sh_flags),
-		       (unsigned long)s->size, (unsigned long)sh->sh_entsize,
+		       (unsigned long)sh->sh_size, (unsigned long)sh->sh_entsize,
 		       (unsigned long)sh->sh_addralign);
 		if (sh->sh_addr)
 			printf(" addr=0x%lx", (unsigned long)sh->sh_addr);
@@ -169,7 +169,7 @@ static void dump_sections(const struct elf_file *elf, bool data)
 		else if (sh->sh_info)
 			printf(" info=%u", sh->sh_info);
 		if (data && !regenerated(elf, s) && s->data)
-			printf(" data=%016lx", (unsigned long)fnv64(s->data, s->size));
+			printf(" data=%016lx", (unsigned long)fnv64(s->data, s->sh.sh_size));
 		putchar('\n');
 	}
 }

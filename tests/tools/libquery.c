@@ -208,7 +208,7 @@ static int do_append(int argc, char **argv)
 		elf_close(elf);
 		return EXIT_BAD_INPUT;
 	}
-	base = sec->size;
+	base = sec->sh.sh_size;
 	orig = xmalloc(base + 1);
 	memcpy(orig, sec->data, base);
 	for (i = 0; i < 1000; i++) {
@@ -233,7 +233,7 @@ static int do_append(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("ok %zu\n", sec->size);
+	printf("ok %zu\n", sec->sh.sh_size);
 	free(orig);
 	elf_close(elf);
 	return 0;
@@ -260,7 +260,7 @@ static int do_nodebug(int argc, char **argv)
 			continue;
 		if (is_debug_section(s)) {
 			dbg += s->nr_relocs;
-			unparsed += !s->nr_relocs && s->size && s->base &&
+			unparsed += !s->nr_relocs && s->sh.sh_size && s->base &&
 				    s->base->rela;
 		} else {
 			other += s->nr_relocs;
