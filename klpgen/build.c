@@ -257,6 +257,12 @@ static void fail(struct build *b, int rc, int code, const char *what)
 	if (rc == EXIT_INTERRUPTED)
 		build_exit(b, EXIT_INTERRUPTED);
 	phase_end(NULL);
+	if (rc == KBUILD_CONFIG_CHANGED) {
+		/* kbuild_configure() said which options and why */
+		fprintf(stderr, "[klpgen] error: %s: this compiler and tree do not build the running kernel's config; full log: %s\n",
+			what, b->log);
+		build_exit(b, code);
+	}
 	fprintf(stderr, "[klpgen] error: %s (exit %d); last lines of the log:\n",
 		what, rc);
 	kb_log_tail(b->log, 20);
@@ -346,8 +352,7 @@ static void patched_build(struct build *b)
 
 static int config_failure(int rc)
 {
-	/* -2: olddefconfig changed the config (kbuild_configure() said how) */
-	return rc == -2 ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+	return rc == KBUILD_CONFIG_CHANGED ? EXIT_BAD_INPUT : EXIT_INTERNAL;
 }
 
 static void original_build(struct build *b)

@@ -235,6 +235,8 @@ int kmake(struct build *b, const char *outdir, char *const targets[],
 	  size_t nr, struct progress *p);
 int kmake_cc(struct build *b, const char *outdir, const char *cc,
 	     char *const args[], struct progress *p);
+/* kbuild_configure() and the builds after it: olddefconfig changed the config */
+#define KBUILD_CONFIG_CHANGED	(-2)
 int kbuild_configure(struct build *b, const char *outdir, const char *cc);
 bool kbuild_orig_cached(struct build *b);
 bool kbuild_prepared(struct build *b);

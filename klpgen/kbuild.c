@@ -158,7 +158,7 @@ int kbuild_configure(struct build *b, const char *outdir, const char *cc)
 			"kernel's.  A missing tool is the usual cause (pahole "
 			"from dwarves for DEBUG_INFO_BTF, a compiler feature); "
 			"or the config is for another tree.\n");
-		rc = -2;
+		rc = KBUILD_CONFIG_CHANGED;
 	}
 	sl_free(&lost);
 	sl_free(&added);

@@ -126,6 +126,8 @@ out=$("$BIN/klpgen" build -s "$SRC" -c "$TMP/config2" -v "$TMP/vmlinux" \
 is "$rc" 2 "a config that olddefconfig changes: exit 2"
 like "$out" "CONFIG_DROPPED=y -> unset" "the dropped option is named"
 like "$out" "pahole" "with the usual cause"
+like "$out" "do not build the running kernel's config; full log: " "one closing line names the log"
+unlike "$out" "exit -2|last lines of the log" "no internal code, no unrelated make output"
 
 # 5. no Module.symvers: targeted cannot version the module
 out=$("$BIN/klpgen" build -s "$SRC" -c "$TMP/config" -v "$TMP/vmlinux" \
