@@ -33,13 +33,28 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Where in its section a relocation aims: its offset less the bias (a
+ * pc-relative -4 ...); false when that is negative or does not fit (a
+ * hostile addend near INT64_MAX).
+ */
+static bool aim_of(const struct target *t, uint64_t *at)
+{
+	int64_t v;
+
+	if (__builtin_sub_overflow(t->off, t->bias, &v) || v < 0)
+		return false;
+	*at = (uint64_t)v;
+	return true;
+}
+
 /* Sorted offsets of @s that relocations of @elf point at; cached. */
 static struct starts *starts_of(struct cdo *c, struct elf_file *elf,
 				struct section *s)
 {
 	struct starts *st;
 	char key[32];
-	size_t i, j, k;
+	size_t i, j, k, cap = 0;
 
 	if (!c->piece_starts.buckets)
 		hash_init(&c->piece_starts, 16);
@@ -56,14 +71,18 @@ static struct starts *starts_of(struct cdo *c, struct elf_file *elf,
 		for (j = 0; j < rs->nr_relocs; j++) {
 			struct reloc *r = &rs->relocs[j];
 			struct target t;
+			uint64_t at;
 
 			if (r->sym->sec != s)
 				continue;
 			reloc_target(elf, rs->base, r, &t);
-			if (t.kind != T_SEC || t.off - t.bias < 0)
+			if (t.kind != T_SEC || !aim_of(&t, &at))
 				continue;
-			st->v = xrealloc(st->v, (st->n + 1) * sizeof(*st->v));
-			st->v[st->n++] = t.off - t.bias;
+			if (st->n == cap) {
+				cap = cap ? 2 * cap : 16;
+				st->v = xrealloc(st->v, cap * sizeof(*st->v));
+			}
+			st->v[st->n++] = at;
 		}
 	}
 	qsort(st->v, st->n, sizeof(*st->v), cmp_u64);
@@ -99,14 +118,13 @@ static uint64_t piece_len(struct cdo *c, struct elf_file *elf,
 bool pieces_equal(struct cdo *c, const struct target *o,
 		  const struct target *p)
 {
-	int64_t oo = o->off - o->bias, po = p->off - p->bias;
-	uint64_t lo, lp, at;
+	uint64_t oo, po, lo, lp, at;
 	struct hash_entry *e;
 	char key[96], *why;
 	void *v;
 
-	if (oo < 0 || po < 0 || (uint64_t)oo >= o->sec->sh.sh_size ||
-	    (uint64_t)po >= p->sec->sh.sh_size)
+	if (!aim_of(o, &oo) || !aim_of(p, &po) || oo >= o->sec->sh.sh_size ||
+	    po >= p->sec->sh.sh_size)
 		return false;
 	lo = piece_len(c, c->orig, o->sec, oo);
 	lp = piece_len(c, c->patched, p->sec, po);
@@ -154,9 +172,8 @@ bool pieces_target(struct cdo *c, const struct section *base,
 		   const struct reloc *r, const struct target *t,
 		   uint64_t *start)
 {
-	if (t->kind != T_SEC || !is_piece_section(t->sec) || t->off < t->bias)
+	if (t->kind != T_SEC || !is_piece_section(t->sec) || !aim_of(t, start))
 		return false;
-	*start = t->off - t->bias;
 	if (*start > t->sec->sh.sh_size)
 		die_code(EXIT_BAD_INPUT, "%s: section %s: relocation at +0x%llx points past the end of %s",
 			 c->patched_path, base->name,

@@ -115,6 +115,12 @@ clean_exit "relocation into a piece past the section's end: bad input, no hang" 
 	"$C/cdo-piece-past-end-hang--klpfuzz-patched.o" "$TMP/x.o"
 like "$(cat "$TMP/stderr")" "cdo-piece-past-end-hang--klpfuzz-patched.o: section .*: relocation at \+0x[0-9a-f]+ points past the end of" \
 	"... naming the file and the sections"
+# An addend near INT64_MAX into out-of-line code: where it aims (the offset
+# less the -4 bias) overflowed in pieces.c (UBSan, klpfuzz's long run).
+# shellcheck disable=SC2086
+clean_exit "relocation aiming past INT64_MAX into a piece: no overflow" 0 \
+	"$CDO" $LABARGS --entsize __bug_table=12 "$L/cmdline.orig.o" \
+	"$C/cdo-piece-aim-overflow--klpfuzz-patched.o" "$TMP/x.o"
 # The lab pair itself: clang's UBSan saw a zero offset added to NULL here.
 # shellcheck disable=SC2086
 clean_exit "the lab cmdline pair (valid input)" 0 \
