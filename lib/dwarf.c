@@ -26,6 +26,9 @@ struct dw_file {
 	Dwarf_CU *cu;		/* the last unit scanned for structs */
 	bool scanned;		/* all units scanned */
 	struct hashmap sizes;	/* struct name (owned) -> size + 1 */
+	struct line_row *rows;	/* read_rows(): by address, read once */
+	size_t nr_rows;
+	bool rows_read;
 	struct dw_file *next;
 };
 
@@ -176,25 +179,39 @@ long dwarf_struct_size(const char *path, const char *struct_name)
 }
 
 /*
- * The line of @addr from the line tables themselves: libdw (0.188) maps
- * no address to its unit through clang's DWARF 5 range lists
+ * The line tables themselves, for when libdw (0.188) maps no address to
+ * its unit: it cannot through clang's DWARF 5 range lists
  * (DW_FORM_rnglistx) in a relocatable file, though the tables are right.
- * The row with the greatest address in [@lo, @addr] (@lo: the start of
- * the section), in any unit.
+ * Every row of every unit (no end-of-sequence rows), read once, sorted by
+ * address; rows at one address keep their table order.
  */
-static long line_by_scan(Dwarf *dw, Dwarf_Addr lo, Dwarf_Addr addr)
+struct line_row {
+	Dwarf_Addr addr;
+	size_t seq;		/* position in the tables */
+	int line;
+};
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct line_row *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void read_rows(struct dw_file *f)
 {
 	Dwarf_Off off = 0, next;
-	Dwarf_Addr best = 0;
-	long line = -1;
-	size_t hsz;
+	size_t hsz, cap = 0;
 
-	while (!dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL)) {
+	f->rows_read = true;
+	while (!dwarf_nextcu(f->dw, off, &next, &hsz, NULL, NULL, NULL)) {
 		Dwarf_Lines *lines;
 		Dwarf_Die cu;
 		size_t n, i;
 
-		if (dwarf_offdie(dw, off + hsz, &cu) &&
+		if (dwarf_offdie(f->dw, off + hsz, &cu) &&
 		    !dwarf_getsrclines(&cu, &lines, &n))
 			for (i = 0; i < n; i++) {
 				Dwarf_Line *l = dwarf_onesrcline(lines, i);
@@ -204,15 +221,41 @@ static long line_by_scan(Dwarf *dw, Dwarf_Addr lo, Dwarf_Addr addr)
 
 				if (!l || dwarf_lineaddr(l, &a) ||
 				    dwarf_lineendsequence(l, &end) || end ||
-				    a < lo || a > addr || (line > 0 && a < best) ||
 				    dwarf_lineno(l, &no) || no <= 0)
 					continue;
-				best = a;
-				line = no;
+				if (f->nr_rows == cap) {
+					cap = cap ? 2 * cap : 256;
+					f->rows = xrealloc(f->rows,
+							   cap * sizeof(*f->rows));
+				}
+				f->rows[f->nr_rows] = (struct line_row){
+					a, f->nr_rows, no };
+				f->nr_rows++;
 			}
 		off = next;
 	}
-	return line;
+	qsort(f->rows, f->nr_rows, sizeof(*f->rows), cmp_row);
+}
+
+/* The line of the last row at the greatest address in [@lo, @addr]. */
+static long line_by_rows(struct dw_file *f, Dwarf_Addr lo, Dwarf_Addr addr)
+{
+	size_t l = 0, h;
+
+	if (!f->rows_read)
+		read_rows(f);
+	h = f->nr_rows;
+	while (l < h) {		/* first row past @addr */
+		size_t m = l + (h - l) / 2;
+
+		if (f->rows[m].addr <= addr)
+			l = m + 1;
+		else
+			h = m;
+	}
+	if (!l || f->rows[l - 1].addr < lo)
+		return -1;
+	return f->rows[l - 1].line;
 }
 
 long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
@@ -234,7 +277,7 @@ long dwarf_line_at(const char *path, size_t shndx, uint64_t off)
 		return -1;
 	line = dwfl_module_getsrc(f->mod, shdr.sh_addr + off + bias);
 	if (!line)
-		return line_by_scan(f->dw, shdr.sh_addr, shdr.sh_addr + off);
+		return line_by_rows(f, shdr.sh_addr, shdr.sh_addr + off);
 	if (!dwfl_lineinfo(line, &addr, &lineno, NULL, NULL, NULL))
 		return -1;
 	return lineno;
@@ -268,6 +311,7 @@ void dwarf_cache_free(void)
 		cache = f->next;
 		close_dwarf(f);
 		free_keys(&f->sizes);
+		free(f->rows);
 		hash_free(&f->sizes);
 		free(f->error);
 		free(f->path);
