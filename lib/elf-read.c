@@ -123,6 +123,9 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 	if (sh->sh_entsize > UINT32_MAX)
 		return elf_err(elf, "section %s (index %zu): sh_entsize %#lx is more than this tool handles",
 			       name, i, (unsigned long)sh->sh_entsize);
+	if (sh->sh_flags > UINT32_MAX)
+		return elf_err(elf, "section %s (index %zu): sh_flags %#lx has bits past 32, which no SHF_ flag uses",
+			       name, i, (unsigned long)sh->sh_flags);
 	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
 		return 0;
 	if (sh->sh_offset > elf->map_size ||
@@ -131,6 +134,14 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 			       name, i, (unsigned long)sh->sh_offset,
 			       (unsigned long)sh->sh_size, elf->map_size);
 	return 0;
+}
+
+/* Where @sec's data lies in the file: the model keeps no sh_offset. */
+static uint64_t file_offset(const struct elf_file *elf,
+			    const struct section *sec)
+{
+	return sec->data ? (uint64_t)((const char *)sec->data -
+				      (const char *)elf->map) : 0;
 }
 
 /* Table sections: entry size, whole entries, aligned for direct access. */
@@ -147,10 +158,10 @@ static int check_table(struct elf_file *elf, struct section *sec,
 		return elf_err(elf, "section %s (index %u): size %lu is not a multiple of %zu",
 			       sec->name, sec->index,
 			       (unsigned long)sh->sh_size, entsize);
-	if (sh->sh_size && sh->sh_offset % align)
+	if (sh->sh_size && file_offset(elf, sec) % align)
 		return elf_err(elf, "section %s (index %u): misaligned data offset %#lx",
 			       sec->name, sec->index,
-			       (unsigned long)sh->sh_offset);
+			       (unsigned long)file_offset(elf, sec));
 	return 0;
 }
 
@@ -293,9 +304,7 @@ static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
 {
 	to->sh_flags = from->sh_flags;
 	to->sh_addr = from->sh_addr;
-	to->sh_offset = from->sh_offset;
 	to->sh_size = from->sh_size;
-	to->sh_name = from->sh_name;
 	to->sh_type = from->sh_type;
 	to->sh_link = from->sh_link;
 	to->sh_info = from->sh_info;
@@ -339,7 +348,7 @@ static int read_sections(struct elf_file *elf)
 	raw = file_shdr(elf, shstrndx);
 	if (check_range(elf, shstrndx, &raw, "(section names)"))
 		return -1;
-	shstr->data = (char *)base + shstr->sh.sh_offset;
+	shstr->data = (char *)base + raw.sh_offset;
 	if (!is_strtab_ok(shstr))
 		return elf_err(elf, "section name table (index %zu) is not NUL-terminated",
 			       shstrndx);
@@ -347,19 +356,18 @@ static int read_sections(struct elf_file *elf)
 
 	for (i = 0; i < shnum; i++) {
 		sec = elf->secs[i];
-		if (sec->sh.sh_name >= shstr->sh.sh_size &&
-		    (i || sec->sh.sh_name))
+		raw = file_shdr(elf, i);
+		if (raw.sh_name >= shstr->sh.sh_size && (i || raw.sh_name))
 			return elf_err(elf, "section %zu: name offset %u past the end of the section name table (%zu bytes)",
-				       i, sec->sh.sh_name, shstr->sh.sh_size);
+				       i, raw.sh_name, shstr->sh.sh_size);
 		sec->name = i || shstr->sh.sh_size ? (char *)shstr->data +
-			    sec->sh.sh_name : (char *)"";
+			    raw.sh_name : (char *)"";
 		if (!i)
 			continue;
-		raw = file_shdr(elf, i);
 		if (check_range(elf, i, &raw, sec->name))
 			return -1;
 		if (sec->sh.sh_type != SHT_NOBITS && sec->sh.sh_size)
-			sec->data = (char *)base + sec->sh.sh_offset;
+			sec->data = (char *)base + raw.sh_offset;
 		if (sec->name[0] && !defer_name(elf, sec))
 			hash_add(&elf->sec_by_name, sec->name, sec);
 	}
@@ -509,9 +517,9 @@ static int decode_symbol(struct elf_file *elf, struct symbol *sym, size_t i)
 /* The table's symbols given back to the system once decoded. */
 static void release_symtab(struct elf_file *elf)
 {
-	release_range(elf, elf->symtab->sh.sh_offset, elf->symtab->sh.sh_size);
+	release_range(elf, file_offset(elf, elf->symtab), elf->symtab->sh.sh_size);
 	if (elf->symtab_shndx)
-		release_range(elf, elf->symtab_shndx->sh.sh_offset,
+		release_range(elf, file_offset(elf, elf->symtab_shndx),
 			      elf->symtab_shndx->sh.sh_size);
 }
 
@@ -572,7 +580,7 @@ int elf_scan_symbols(struct elf_file *elf,
 		release_symtab(elf);
 		/* names are read again when asked; sections have their own */
 		if (elf->scan_symbols && elf->strtab != elf->shstrtab)
-			release_range(elf, elf->strtab->sh.sh_offset,
+			release_range(elf, file_offset(elf, elf->strtab),
 				      elf->strtab->sh.sh_size);
 		release_flush(elf);
 	}
@@ -629,7 +637,7 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 		r->addend = er[i].r_addend;
 		rela->nr_relocs = i + 1;
 	}
-	release_range(elf, rela->sh.sh_offset, rela->sh.sh_size);
+	release_range(elf, file_offset(elf, rela), rela->sh.sh_size);
 	return 0;
 }
 
@@ -670,7 +678,7 @@ static int read_group(struct elf_file *elf, struct section *grp)
 		m->group = grp;
 		grp->members[grp->nr_members++] = m;
 	}
-	release_range(elf, grp->sh.sh_offset, grp->sh.sh_size);
+	release_range(elf, file_offset(elf, grp), grp->sh.sh_size);
 	return 0;
 }
 

@@ -478,7 +478,9 @@ static void build_group(struct elf_file *elf, struct section *sec)
 	sec->sh.sh_info = sec->group_sig->index;
 }
 
-static void build_tables(struct elf_file *elf, size_t first_global)
+/* @names: each section's sh_name, which the model does not keep. */
+static void build_tables(struct elf_file *elf, size_t first_global,
+			 uint32_t *names)
 {
 	struct strtab st;
 	size_t i;
@@ -491,7 +493,7 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 	for (i = 1; i < elf->nr_secs; i++) {
 		struct section *sec = elf->secs[i];
 
-		sec->sh.sh_name = strtab_off(&st, sec->name);
+		names[i] = strtab_off(&st, sec->name);
 		if (is_rela_section(sec) && sec->base)
 			build_rela(elf, sec);
 		else if (sec->sh.sh_type == SHT_GROUP)
@@ -502,14 +504,15 @@ static void build_tables(struct elf_file *elf, size_t first_global)
 	strtab_finish(&st, elf->shstrtab);
 }
 
-/* The model's header in the file's width. */
-static void file_shdr(Elf64_Shdr *to, const struct elf_shdr *from)
+/* The model's header in the file's width, with its name and offset. */
+static void file_shdr(Elf64_Shdr *to, const struct elf_shdr *from,
+		      uint32_t name, uint64_t offset)
 {
-	to->sh_name = from->sh_name;
+	to->sh_name = name;
 	to->sh_type = from->sh_type;
 	to->sh_flags = from->sh_flags;
 	to->sh_addr = from->sh_addr;
-	to->sh_offset = from->sh_offset;
+	to->sh_offset = offset;
 	to->sh_size = from->sh_size;
 	to->sh_link = from->sh_link;
 	to->sh_info = from->sh_info;
@@ -551,27 +554,36 @@ static uint64_t file_align(const struct section *sec)
 	return a < FILE_ALIGN_MAX ? a : FILE_ALIGN_MAX;
 }
 
-static int emit(struct elf_file *elf, FILE *f)
+/* File offsets of the sections' data (@off) and of the header table. */
+static uint64_t layout(const struct elf_file *elf, uint64_t *off)
 {
-	Elf64_Ehdr eh = elf->ehdr;
-	Elf64_Shdr *shdrs;
-	uint64_t off = sizeof(eh);
-	size_t i, n = elf->nr_secs;
-	int ret = 0;
+	uint64_t at = sizeof(Elf64_Ehdr);
+	size_t i;
 
-	for (i = 1; i < n; i++) {
-		struct section *sec = elf->secs[i];
+	off[0] = 0;
+	for (i = 1; i < elf->nr_secs; i++) {
+		const struct section *sec = elf->secs[i];
 
 		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size) {
-			sec->sh.sh_offset = off;
+			off[i] = at;
 			continue;
 		}
-		off = align_up(off, file_align(sec));
-		sec->sh.sh_offset = off;
-		off += sec->sh.sh_size;
+		at = align_up(at, file_align(sec));
+		off[i] = at;
+		at += sec->sh.sh_size;
 	}
-	off = align_up(off, 8);
-	eh.e_shoff = off;
+	return align_up(at, 8);
+}
+
+static int emit(struct elf_file *elf, FILE *f, const uint32_t *names)
+{
+	Elf64_Ehdr eh = elf->ehdr;
+	size_t i, n = elf->nr_secs;
+	uint64_t *offs = xmalloc(n * sizeof(*offs)), off;
+	Elf64_Shdr *shdrs = NULL;
+	int ret = -1;
+
+	eh.e_shoff = layout(elf, offs);
 	eh.e_phoff = 0;
 	eh.e_phnum = 0;
 	eh.e_phentsize = 0;
@@ -587,34 +599,40 @@ static int emit(struct elf_file *elf, FILE *f)
 		elf->secs[0]->sh.sh_link = elf->shstrtab->index;
 
 	if (fwrite(&eh, sizeof(eh), 1, f) != 1)
-		return -1;
+		goto out;
 	off = sizeof(eh);
 	for (i = 1; i < n; i++) {
 		struct section *sec = elf->secs[i];
 
 		if (sec->sh.sh_type == SHT_NOBITS || !sec->sh.sh_size)
 			continue;
-		if (sec->sh.sh_offset < off)	/* never: laid out above */
-			return elf_err(elf, "section %s: overlapping file layout",
-				       sec->name);
-		if (write_zeros(f, sec->sh.sh_offset - off) ||
+		if (offs[i] < off) {	/* never: laid out above */
+			elf_err(elf, "section %s: overlapping file layout",
+				sec->name);
+			goto out;
+		}
+		if (write_zeros(f, offs[i] - off) ||
 		    fwrite(sec->data, 1, sec->sh.sh_size, f) != sec->sh.sh_size)
-			return -1;
-		off = sec->sh.sh_offset + sec->sh.sh_size;
+			goto out;
+		off = offs[i] + sec->sh.sh_size;
 	}
 	if (write_zeros(f, eh.e_shoff - off))
-		return -1;
+		goto out;
 	shdrs = xmalloc(n * sizeof(*shdrs));
 	for (i = 0; i < n; i++)
-		file_shdr(&shdrs[i], &elf->secs[i]->sh);
-	if (fwrite(shdrs, sizeof(*shdrs), n, f) != n)
-		ret = -1;
-	free(shdrs);
+		file_shdr(&shdrs[i], &elf->secs[i]->sh, i ? names[i] : 0,
+			  i ? offs[i] : 0);
+	if (fwrite(shdrs, sizeof(*shdrs), n, f) == n)
+		ret = 0;
 	elf->ehdr = eh;
+out:
+	free(shdrs);
+	free(offs);
 	return ret;
 }
 
-static int write_out(struct elf_file *elf, const char *path)
+static int write_out(struct elf_file *elf, const char *path,
+		     const uint32_t *names)
 {
 	char *tmp;
 	int fd = open_temp_beside(path, &tmp);
@@ -629,7 +647,7 @@ static int write_out(struct elf_file *elf, const char *path)
 		return -1;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	if (emit(elf, f) || fflush(f) ||
+	if (emit(elf, f, names) || fflush(f) ||
 	    fchmod(fd, 0644 & ~current_umask())) {
 		int e = errno;
 
@@ -665,6 +683,7 @@ static void ensure_tables(struct elf_file *elf)
 int elf_write(struct elf_file *elf, const char *path)
 {
 	struct wctx w = { .elf = elf };
+	uint32_t *names = NULL;
 	size_t first_global;
 	int ret = -1;
 
@@ -682,10 +701,12 @@ int elf_write(struct elf_file *elf, const char *path)
 	renumber_sections(&w);
 	first_global = renumber_symbols(&w);
 	fix_pointers(elf);
-	build_tables(elf, first_global);
+	names = xcalloc(elf->nr_secs, sizeof(*names));
+	build_tables(elf, first_global, names);
 	elf->sym_gen++;
-	ret = write_out(elf, path);
+	ret = write_out(elf, path, names);
 out:
+	free(names);
 	free(w.keep_sec);
 	free(w.keep_sym);
 	return ret;

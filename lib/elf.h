@@ -60,16 +60,16 @@ struct section;
 struct symbol;
 
 /*
- * A section header as the model keeps it: Elf64_Shdr's fields and names,
- * with sh_addralign and sh_entsize narrowed to 32 bits (elf_open() refuses
- * wider ones, elf_add_section() dies on them): 56 bytes, not 64.
+ * A section header as the model keeps it: Elf64_Shdr's fields but
+ * sh_name and sh_offset, which only the file has (elf_write() lays both
+ * out afresh), with sh_flags, sh_addralign and sh_entsize narrowed to 32
+ * bits (every SHF_ flag is in the low 32; elf_open() refuses wider
+ * values, elf_add_section() dies on them): 40 bytes, not 64.
  */
 struct elf_shdr {
-	uint64_t sh_flags;
 	uint64_t sh_addr;
-	uint64_t sh_offset;
 	uint64_t sh_size;
-	uint32_t sh_name;
+	uint32_t sh_flags;
 	uint32_t sh_type;
 	uint32_t sh_link;
 	uint32_t sh_info;
@@ -98,7 +98,7 @@ struct reloc {
 	uint32_t type;		/* lib/arch.h: arch_reloc_*() */
 };
 
-/* Fields ordered for size (176 bytes): -ffunction-sections
+/* Fields ordered for size (160 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
@@ -164,6 +164,7 @@ struct section {
 	/* Private: data is a buffer elf_append_data() grew (elf-edit.c). */
 	bool data_grown;
 };
+_Static_assert(sizeof(struct section) == 160, "struct section grew: see its comment");
 
 
 /*
