@@ -493,7 +493,7 @@ static void correlate_sections(struct cdo *c)
 		norm_name(&sb, ps->name);
 		strbuf_add(&sb, "", 1);
 		e = hash_first(&norm, sb.buf);
-		if (e && !hash_next(e) && !((struct section *)e->val)->twin)
+		if (e && !hash_next(&norm, e) && !((struct section *)e->val)->twin)
 			pair_secs(e->val, ps);
 	}
 	hash_free(&norm);

@@ -149,17 +149,16 @@ bool pieces_equal(struct cdo *c, const struct target *o,
 void pieces_free(struct cdo *c)
 {
 	struct hash_entry *e;
-	size_t i;
+	size_t pos = 0;
 
 	if (!c->piece_starts.buckets)
 		return;
-	for (i = 0; i < c->piece_starts.nbuckets; i++)
-		for (e = c->piece_starts.buckets[i]; e; e = e->next) {
-			struct starts *st = e->val;
+	while ((e = hash_each(&c->piece_starts, &pos))) {
+		struct starts *st = e->val;
 
-			free(st->v);
-			free(st);
-		}
+		free(st->v);
+		free(st);
+	}
 	hash_free(&c->piece_starts);
 }
 

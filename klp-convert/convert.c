@@ -324,7 +324,8 @@ static struct section *klp_rela_for(struct elf_file *elf, const char *obj,
 	struct section *sec = NULL;
 	struct hash_entry *e;
 
-	for (e = hash_first(&elf->sec_by_name, name); e; e = hash_next(e)) {
+	for (e = hash_first(&elf->sec_by_name, name); e;
+	     e = hash_next(&elf->sec_by_name, e)) {
 		struct section *s = e->val;
 
 		if (is_rela_section(s) && s->base == base && !s->removed) {

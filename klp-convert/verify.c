@@ -39,7 +39,7 @@ static int target_read(struct target *t, struct hashmap *wanted)
 	struct symsource *ss;
 	struct elf_file *elf;
 	struct hash_entry *e;
-	size_t b;
+	size_t pos = 0;
 
 	hash_init(&t->counts, 64);
 	t->loaded = true;
@@ -52,18 +52,17 @@ static int target_read(struct target *t, struct hashmap *wanted)
 		return -1;
 	}
 	ss = symsource_of(elf, !strcmp(t->name, "vmlinux"));
-	for (b = 0; b < wanted->nbuckets; b++)
-		for (e = wanted->buckets[b]; e; e = e->next) {
-			long n;
+	while ((e = hash_each(wanted, &pos))) {
+		long n;
 
-			if (hash_find(&t->counts, e->key))
-				continue;	/* a name wanted twice */
-			n = symsource_count(ss, e->key);
-			/* the key must outlive the map: use the wanted key */
-			if (n)
-				hash_add(&t->counts, e->key,
-					 (void *)(uintptr_t)(n + 1));
-		}
+		if (hash_find(&t->counts, e->key))
+			continue;	/* a name wanted twice */
+		n = symsource_count(ss, e->key);
+		/* the key must outlive the map: use the wanted key */
+		if (n)
+			hash_add(&t->counts, e->key,
+				 (void *)(uintptr_t)(n + 1));
+	}
 	symsource_close(ss);
 	elf_close(elf);
 	return 0;

@@ -295,12 +295,11 @@ const char *dwarf_error(const char *path)
 
 static void free_keys(struct hashmap *h)
 {
-	size_t i;
+	size_t pos = 0;
 	struct hash_entry *e;
 
-	for (i = 0; i < h->nbuckets; i++)
-		for (e = h->buckets[i]; e; e = e->next)
-			free((char *)e->key);
+	while ((e = hash_each(h, &pos)))
+		free((char *)e->key);
 }
 
 void dwarf_cache_free(void)

@@ -141,14 +141,14 @@ struct symbol *elf_find_symbol_next(const struct elf_file *elf,
 	struct hash_entry *e = prev->name_ent;
 
 	/* O(1) through the symbol's own entry; a scan if it has none. */
-	if (e && e->val == prev) {
-		e = hash_next(e);
+	if (e && e->key && e->val == prev) {
+		e = hash_next(&elf->sym_by_name, e);
 		return e ? e->val : NULL;
 	}
 	for (e = hash_first(&elf->sym_by_name, prev->name); e;
-	     e = hash_next(e)) {
+	     e = hash_next(&elf->sym_by_name, e)) {
 		if (e->val == prev) {
-			e = hash_next(e);
+			e = hash_next(&elf->sym_by_name, e);
 			return e ? e->val : NULL;
 		}
 	}

@@ -54,7 +54,7 @@ static int hash_selftest(void)
 	for (i = 0; i < N; i++)
 		CHECK(hash_find(&h, keys[i]) == &keys[i]);
 	CHECK(!hash_find(&h, "missing"));
-	for (n = 0, e = hash_first(&h, "dup"); e; e = hash_next(e))
+	for (n = 0, e = hash_first(&h, "dup"); e; e = hash_next(&h, e))
 		CHECK((size_t)e->val == ++n);
 	CHECK(n == DUP && hash_count(&h, "dup") == DUP);
 	/* Remove first, last and a middle duplicate; order stays. */
@@ -63,7 +63,7 @@ static int hash_selftest(void)
 	CHECK(!hash_remove(&h, "dup", (void *)250));
 	CHECK(hash_remove(&h, "dup", (void *)250) == -1);
 	hash_add(&h, "dup", (void *)(uintptr_t)(DUP + 1));
-	for (n = 1, e = hash_first(&h, "dup"); e; e = hash_next(e)) {
+	for (n = 1, e = hash_first(&h, "dup"); e; e = hash_next(&h, e)) {
 		if (++n == 250)
 			n++;
 		if (n == DUP)
