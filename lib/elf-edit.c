@@ -56,9 +56,9 @@ struct section *elf_add_section(struct elf_file *elf, const char *name,
 {
 	struct section *sec;
 
-	if (align > UINT32_MAX || entsize > UINT32_MAX)
-		DIE("section %s: alignment %#llx or entry size %#llx past 32 bits",
-		    name, (unsigned long long)align,
+	if (flags > UINT32_MAX || align > UINT32_MAX || entsize > UINT32_MAX)
+		DIE("section %s: flags %#llx, alignment %#llx or entry size %#llx past 32 bits",
+		    name, (unsigned long long)flags, (unsigned long long)align,
 		    (unsigned long long)entsize);
 	sec = xcalloc(1, sizeof(*sec));
 	sec->name = xstrdup(name);
@@ -170,13 +170,13 @@ void elf_rename_symbol(struct elf_file *elf, struct symbol *sym,
 
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
-	sym->name_ent = NULL;
+	sym->name_id = 0;
 	if (sym->name_owned)
 		free(sym->name);
 	sym->name = copy;
 	sym->name_owned = true;
 	if (sym_indexed(sym))
-		sym->name_ent = hash_insert(&elf->sym_by_name, sym->name, sym);
+		sym->name_id = hash_add_id(&elf->sym_by_name, sym->name, sym);
 }
 
 void elf_rename_section(struct elf_file *elf, struct section *sec,

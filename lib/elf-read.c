@@ -123,9 +123,6 @@ static int check_range(struct elf_file *elf, size_t i, const Elf64_Shdr *sh,
 	if (sh->sh_entsize > UINT32_MAX)
 		return elf_err(elf, "section %s (index %zu): sh_entsize %#lx is more than this tool handles",
 			       name, i, (unsigned long)sh->sh_entsize);
-	if (sh->sh_flags > UINT32_MAX)
-		return elf_err(elf, "section %s (index %zu): sh_flags %#lx has bits past 32, which no SHF_ flag uses",
-			       name, i, (unsigned long)sh->sh_flags);
 	if (sh->sh_type == SHT_NOBITS || !sh->sh_size)
 		return 0;
 	if (sh->sh_offset > elf->map_size ||
@@ -299,7 +296,11 @@ static Elf64_Shdr file_shdr(const struct elf_file *elf, size_t i)
 	return sh;
 }
 
-/* Narrowed as struct elf_shdr says, once check_range() has passed it. */
+/*
+ * Narrowed as struct elf_shdr says, once check_range() has passed it;
+ * sh_flags bits past 32 are dropped: no SHF_ flag is there (ELF32 has no
+ * room for one), so only a corrupt file has them.
+ */
 static void copy_shdr(struct elf_shdr *to, const Elf64_Shdr *from)
 {
 	to->sh_flags = from->sh_flags;
@@ -453,7 +454,7 @@ void elf_index_symbol(struct elf_file *elf, struct symbol *sym)
 	    (sym->type == STT_FUNC || sym->type == STT_OBJECT))
 		sec->func = sym;
 	if (sym->name[0])
-		sym->name_ent = hash_insert(&elf->sym_by_name, sym->name, sym);
+		sym->name_id = hash_add_id(&elf->sym_by_name, sym->name, sym);
 }
 
 /*

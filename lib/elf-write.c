@@ -162,7 +162,7 @@ static void bury_symbol(struct elf_file *elf, struct symbol *sym)
 {
 	if (sym_indexed(sym))
 		hash_remove(&elf->sym_by_name, sym->name, sym);
-	sym->name_ent = NULL;
+	sym->name_id = 0;
 	if (elf->nr_dead_syms == elf->cap_dead_syms) {
 		elf->cap_dead_syms = elf->cap_dead_syms ? elf->cap_dead_syms * 2 : 64;
 		elf->dead_syms = xrealloc(elf->dead_syms, elf->cap_dead_syms *

@@ -138,7 +138,7 @@ struct symbol *elf_symbol_at(const struct elf_file *elf, size_t index)
 struct symbol *elf_find_symbol_next(const struct elf_file *elf,
 				    const struct symbol *prev)
 {
-	struct hash_entry *e = prev->name_ent;
+	struct hash_entry *e = hash_at(&elf->sym_by_name, prev->name_id);
 
 	/* O(1) through the symbol's own entry; a scan if it has none. */
 	if (e && e->key && e->val == prev) {

@@ -63,8 +63,9 @@ struct symbol;
  * A section header as the model keeps it: Elf64_Shdr's fields but
  * sh_name and sh_offset, which only the file has (elf_write() lays both
  * out afresh), with sh_flags, sh_addralign and sh_entsize narrowed to 32
- * bits (every SHF_ flag is in the low 32; elf_open() refuses wider
- * values, elf_add_section() dies on them): 40 bytes, not 64.
+ * bits (elf_open() refuses wider alignments and entry sizes and drops
+ * flag bits past 32, where no SHF_ flag is; elf_add_section() dies on
+ * them): 40 bytes, not 64.
  */
 struct elf_shdr {
 	uint64_t sh_addr;
@@ -176,7 +177,7 @@ struct elf_sym {
 	uint64_t st_size;
 };
 
-/* Fields ordered for size (72 bytes): objects have many symbols. */
+/* Fields ordered for size (64 bytes): objects have many symbols. */
 struct symbol {
 	char *name;
 	struct elf_sym sym;
@@ -186,8 +187,8 @@ struct symbol {
 	struct symbol *twin;
 	void *priv;
 
-	/* Private to the ELF layer. */
-	struct hash_entry *name_ent;	/* its entry in sym_by_name */
+	/* Private to the ELF layer: its entry in sym_by_name (hash_at()). */
+	uint32_t name_id;
 
 	uint32_t index;		/* ELF index; renumbered by elf_write() */
 	uint16_t shndx;		/* special index (SHN_UNDEF/ABS/COMMON/LIVEPATCH)
@@ -196,13 +197,14 @@ struct symbol {
 	unsigned char type;	/* STT_* */
 	unsigned char other;	/* st_other (visibility) */
 
-	/* Scratch space for tools. */
-	bool in_group;		/* being paired with its name group */
-	bool include;
-	bool removed;		/* skipped by elf_write() */
+	/* Scratch space for tools; bits, so that the symbol stays 64 bytes. */
+	bool in_group : 1;	/* being paired with its name group */
+	bool include : 1;
+	bool removed : 1;	/* skipped by elf_write() */
 
-	bool name_owned;	/* private */
+	bool name_owned : 1;	/* private */
 };
+_Static_assert(sizeof(struct symbol) == 64, "struct symbol grew: see its comment");
 
 
 struct elf_file {

@@ -147,7 +147,7 @@ static uint32_t new_entry(struct hashmap *h)
 	return i + 1;
 }
 
-struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
+uint32_t hash_add_id(struct hashmap *h, const char *key, void *val)
 {
 	struct hash_entry *n;
 	uint32_t id;
@@ -161,7 +161,17 @@ struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
 	link_entry(h, id, hash_str(key));
 	if (++h->count > h->nbuckets)
 		grow(h);
-	return n;
+	return id;
+}
+
+struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val)
+{
+	return entry_of(h, hash_add_id(h, key, val));
+}
+
+struct hash_entry *hash_at(const struct hashmap *h, uint32_t id)
+{
+	return id && id <= h->nr_entries ? entry_of(h, id) : NULL;
 }
 
 struct hash_entry *hash_first(const struct hashmap *h, const char *key)

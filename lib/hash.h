@@ -44,6 +44,10 @@ void hash_init(struct hashmap *h, size_t expected);
 void hash_add(struct hashmap *h, const char *key, void *val);
 /* hash_add() returning the new entry (valid until hash_free()). */
 struct hash_entry *hash_insert(struct hashmap *h, const char *key, void *val);
+/* hash_add() returning the new entry's id, for hash_at(); never 0. */
+uint32_t hash_add_id(struct hashmap *h, const char *key, void *val);
+/* The entry of @id, or NULL for 0 or an id not handed out. */
+struct hash_entry *hash_at(const struct hashmap *h, uint32_t id);
 void *hash_find(const struct hashmap *h, const char *key);
 struct hash_entry *hash_first(const struct hashmap *h, const char *key);
 struct hash_entry *hash_next(const struct hashmap *h,
