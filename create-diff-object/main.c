@@ -298,6 +298,8 @@ int main(int argc, char **argv)
 	special_include_entries(&c);
 	kpatch_end_forcing(&c);
 	check_hazards(&c);
+	/* ORIG is compared and read no more: the output is built in its room */
+	elf_release_relocs(c.orig);
 	phase("include");
 
 	if (!c.nr_refusals && (c.nr_changed || c.nr_new || c.has_klpgen))

@@ -212,6 +212,9 @@ struct reloc *elf_sorted_relocs(struct section *sec, size_t *nr)
 	*nr = 0;
 	if (!rela)
 		return NULL;
+	if (rela->relocs_released)
+		DIE("%s: relocations asked for after they were released",
+		    rela->name);
 	if (!rela->sorted_ok || rela->nr_sorted_relocs != rela->nr_relocs) {
 		free(rela->sorted_relocs);
 		rela->sorted_relocs = NULL;
@@ -438,4 +441,22 @@ unsigned int reloc_width(uint32_t type)
 const char *reloc_type_name(uint32_t type)
 {
 	return arch_reloc_name(type);
+}
+
+void elf_release_relocs(struct elf_file *elf)
+{
+	size_t i;
+
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *sec = elf->secs[i];
+
+		if (!is_rela_section(sec))
+			continue;
+		free(sec->relocs);
+		free(sec->sorted_relocs);
+		sec->relocs = sec->sorted_relocs = NULL;
+		sec->nr_relocs = sec->cap_relocs = sec->nr_sorted_relocs = 0;
+		sec->sorted_ok = false;
+		sec->relocs_released = true;
+	}
 }

@@ -164,6 +164,8 @@ struct section {
 
 	/* Private: data is a buffer elf_append_data() grew (elf-edit.c). */
 	bool data_grown;
+	/* Private: SHT_RELA whose relocs elf_release_relocs() gave back. */
+	bool relocs_released;
 };
 _Static_assert(sizeof(struct section) == 160, "struct section grew: see its comment");
 
@@ -340,6 +342,12 @@ struct reloc *elf_find_reloc(struct section *sec, uint64_t offset,
  * them here, edit them in sec->rela->relocs.
  */
 struct reloc *elf_sorted_relocs(struct section *sec, size_t *nr);
+/*
+ * Free every relocation of @elf, which is done with them (a read-only
+ * input once compared): elf_sorted_relocs() and the look-ups built on it
+ * die on its sections afterwards, and each SHT_RELA has nr_relocs 0.
+ */
+void elf_release_relocs(struct elf_file *elf);
 /* Those of them starting inside [off, off+len), sorted; count in *nr. */
 struct reloc *elf_range_relocs(struct section *sec, uint64_t off,
 			       uint64_t len, size_t *nr);
