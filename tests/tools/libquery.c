@@ -9,6 +9,7 @@
  *   libquery structsize FILE NAME...       "name size"
  *   libquery containing FILE SEC OFF       symbol containing SEC+OFF | "-"
  *   libquery reloc FILE SEC OFF LEN        "offset type sym" | "-"
+ *   libquery released FILE SEC OFF LEN     the same after elf_release_relocs(): dies
  *   libquery append FILE SEC               elf_append_data() self-test
  *   libquery nodebug FILE OUT              ELF_OPEN_NO_DEBUG_RELOCS counts
  *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
@@ -39,7 +40,8 @@ static int hash_selftest(void)
 	static char keys[N][16];
 	struct hashmap h;
 	struct hash_entry *e;
-	size_t i, n;
+	size_t i, n, pos;
+	uint32_t id;
 
 	hash_init(&h, 0);
 	for (i = 0; i < N; i++) {
@@ -75,6 +77,22 @@ static int hash_selftest(void)
 		CHECK(!hash_remove(&h, keys[i], &keys[i]));
 	for (i = 0; i < N; i++)
 		CHECK(!!hash_find(&h, keys[i]) == (i & 1));
+	/* hash_each(): live entries only, in the order added. */
+	pos = 0;
+	for (i = 1; i < N; i += 2) {
+		e = hash_each(&h, &pos);
+		CHECK(e && e->val == &keys[i]);
+	}
+	for (n = 2; (e = hash_each(&h, &pos)); n++) {
+		if (n == 250 || n == DUP)
+			n++;
+		CHECK(!strcmp(e->key, "dup") && (size_t)e->val == n);
+	}
+	CHECK(n == DUP + 2 && !hash_each(&h, &pos));
+	/* ids: stable across growth, none for 0 or past the last */
+	id = hash_add_id(&h, "late", &h);
+	CHECK(id && hash_at(&h, id)->val == &h && !hash_at(&h, 0) &&
+	      !hash_at(&h, id + 1));
 	CHECK(hash_str("") == 2166136261u);
 	hash_free(&h);
 	printf("ok\n");
@@ -176,7 +194,11 @@ static int do_elf(const char *cmd, int argc, char **argv)
 
 		printf("%s\n", s ? s->name : "-");
 	} else {
-		struct reloc *r = sec ? elf_find_reloc(sec, off, argc > 3 ?
+		struct reloc *r;
+
+		if (!strcmp(cmd, "released"))
+			elf_release_relocs(elf);
+		r = sec ? elf_find_reloc(sec, off, argc > 3 ?
 				   strtoull(argv[3], NULL, 0) : 1) : NULL;
 
 		if (r)
@@ -487,7 +509,8 @@ int main(int argc, char **argv)
 		return do_append(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "nodebug"))
 		return do_nodebug(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "containing") || !strcmp(argv[1], "reloc"))
+	if (!strcmp(argv[1], "containing") || !strcmp(argv[1], "reloc") ||
+	    !strcmp(argv[1], "released"))
 		return do_elf(argv[1], argc - 2, argv + 2);
 	return EXIT_BAD_INPUT;
 }

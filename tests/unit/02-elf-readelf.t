@@ -44,6 +44,10 @@ r=$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy $((first + 2)) 1)
 like "$r" "^$(printf '0x%x' "$first") " "elf_find_reloc: an offset inside a reloc's field finds it"
 is "$("$TOOLS/libquery" reloc "$TMP/plain.o" .text.switchy 0 1)" - \
 	"elf_find_reloc: no reloc at offset 0"
+out=$("$TOOLS/libquery" released "$TMP/plain.o" .text.switchy "$first" 1 2>&1)
+is "$?" 1 "a look-up after elf_release_relocs() is an internal error (exit 1)..."
+like "$out" "rela.text.switchy: relocations asked for after they were released" \
+	"... naming the section"
 
 # Relocations out of offset order (.reloc keeps the order it is given):
 # looked up sorted, ties in file order, written back in file order.
