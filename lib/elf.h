@@ -266,7 +266,7 @@ struct elf_file *elf_open(const char *path);
 #define ELF_OPEN_NO_DEBUG_RELOCS	1u
 /*
  * ELF_OPEN_SCAN_SYMBOLS: for look-ups in a big symbol table (a vmlinux)
- * that want their own compact index, not the model's 72 bytes and hash
+ * that want their own compact index, not the model's 64 bytes and hash
  * entry per symbol: the model gets the sections and only the null
  * symbol (no relocations, no groups: they name symbols; it cannot be
  * written); elf_scan_symbols() then decodes each symbol of the table.
