@@ -36,9 +36,9 @@
  * of relocations is the array itself); then 48 bytes per function
  * (struct func), 8 per special entry it owns and 9 per special entry
  * (owner, first relocation, included?), and the --symbols table at 5
- * bytes a symbol (lib/symsource.h).  The bench measures 2.25x the inputs on
+ * bytes a symbol (lib/symsource.h).  The bench measures 2.19x the inputs on
  * 64,000 functions with an alternative, a jump label and an fentry call
- * each, 2.97x on 16,000 small functions with a static, a string and a
+ * each, 2.95x on 16,000 small functions with a static, a string and a
  * WARN each (many small sections), and 1.73x on the lab's
  * kernel/sched/core.o.
  */
