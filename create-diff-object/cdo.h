@@ -33,11 +33,12 @@
  * Memory is linear too, and most of it is the two ELF models (lib/elf.h:
  * 176 bytes a section, 72 a symbol, 24 a relocation, 32 a name-map
  * entry, none for a .rela section named after its base; the sorted view
- * of relocations is the array itself); then a struct func per function,
- * 8 bytes per special entry it owns, and the --symbols table at 5 bytes
- * a symbol (lib/symsource.h).  The bench measures 2.25x the inputs on
+ * of relocations is the array itself); then 48 bytes per function
+ * (struct func), 8 per special entry it owns and 9 per special entry
+ * (owner, first relocation, included?), and the --symbols table at 5
+ * bytes a symbol (lib/symsource.h).  The bench measures 2.19x the inputs on
  * 64,000 functions with an alternative, a jump label and an fentry call
- * each, 2.97x on 16,000 small functions with a static, a string and a
+ * each, 2.95x on 16,000 small functions with a static, a string and a
  * WARN each (many small sections), and 1.73x on the lab's
  * kernel/sched/core.o.
  */
@@ -76,24 +77,36 @@ struct entry_ref {
 				 * 32-bit (lib/elf.h), so are indexes */
 };
 
-/* A slice of cdo->entry_refs. */
+/* A slice of cdo->entry_refs: func_entry().  32-bit like entry_ref. */
 struct entry_list {
-	struct entry_ref *v;
-	size_t nr;
+	uint32_t first;		/* index of the first one in cdo->entry_refs */
+	uint32_t nr;
 };
+
+/* No function: struct func.parent, struct special.owner[]. */
+#define NO_FUNC		UINT32_MAX
 
 /* One function (FUNC symbol in a text section) of PATCHED or ORIG. */
 struct func {
 	struct symbol *sym;
 	struct func *twin;
-	struct func *parent;	/* clones: the function they were cut from */
-	bool is_patched;	/* belongs to PATCHED */
-	bool is_cold;
-	enum verdict verdict;
 	char *reason;
 	char *note;		/* extra explanation (e.g. changed clone) */
+	uint32_t parent;	/* clones: the function they were cut from, as
+				 * an index in cdo->funcs or NO_FUNC:
+				 * func_parent() */
 	struct entry_list entries;	/* special-section entries it owns */
+	uint8_t verdict;	/* enum verdict, in a byte */
+	bool is_patched;	/* belongs to PATCHED */
+	bool is_cold;
 };
+
+/*
+ * Objects have hundreds of thousands of functions (a vmlinux.o, once as
+ * ORIG and once as PATCHED), so struct func stays within 48 bytes:
+ * indexes, not pointers, where one is rare (parent) or a slice (entries).
+ */
+_Static_assert(sizeof(struct func) <= 48, "struct func grew past 48 bytes");
 
 /* Special sections are described by lib/arch.h: struct special_desc. */
 
@@ -112,7 +125,9 @@ struct special {
 	int key_off;			/* has_key: the key */
 	int line_off;			/* has_line: u16 line (__bug_table) */
 	int replen_off;			/* .altinstructions: u8 replacement length */
-	struct func **owner;		/* owning function per entry, or NULL */
+	uint32_t *owner;		/* per entry: the owning function, as an
+					 * index in cdo->funcs or NO_FUNC:
+					 * entry_owner() */
 	struct reloc *relocs;		/* sorted relocs of sec */
 	size_t nr_relocs;
 	uint32_t *first_reloc;		/* per entry: index into relocs (<= a
@@ -147,9 +162,8 @@ struct cdo {
 	struct elf_file *orig, *patched, *out;
 
 	/* functions: ORIG ones first, then PATCHED ones */
-	struct func *funcs;
+	struct func *funcs;		/* at most NO_FUNC of them */
 	size_t nr_funcs;
-	struct hashmap func_of;		/* "%p" of symbol -> func: see func_of() */
 
 	struct special *specials;	/* ORIG and PATCHED specials */
 	size_t nr_specials;
@@ -182,6 +196,38 @@ static inline struct special *entry_special(const struct cdo *c,
 					    const struct entry_ref *e)
 {
 	return &c->specials[e->spi];
+}
+
+/* The function with index @i in c->funcs; NULL for NO_FUNC. */
+static inline struct func *func_at(const struct cdo *c, uint32_t i)
+{
+	return i == NO_FUNC ? NULL : &c->funcs[i];
+}
+
+/* Index of @f in c->funcs; NO_FUNC for NULL. */
+static inline uint32_t func_index(const struct cdo *c, const struct func *f)
+{
+	return f ? (uint32_t)(f - c->funcs) : NO_FUNC;
+}
+
+static inline struct func *func_parent(const struct cdo *c,
+				       const struct func *f)
+{
+	return func_at(c, f->parent);
+}
+
+/* Entry @i (< f->entries.nr) of those @f owns. */
+static inline struct entry_ref *func_entry(const struct cdo *c,
+					   const struct func *f, size_t i)
+{
+	return &c->entry_refs[f->entries.first + i];
+}
+
+/* The function owning entry @idx of @sp, or NULL. */
+static inline struct func *entry_owner(const struct cdo *c,
+				       const struct special *sp, size_t idx)
+{
+	return func_at(c, sp->owner[idx]);
 }
 
 /* main.c */

@@ -289,7 +289,7 @@ static char *compare_entry(struct cdo *c, const struct entry_ref *eo,
 static const char *entry_sec(const struct cdo *c, const struct func *f,
 			     size_t i)
 {
-	return entry_special(c, &f->entries.v[i])->sec->name;
+	return entry_special(c, func_entry(c, f, i))->sec->name;
 }
 
 /*
@@ -310,8 +310,8 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 		struct special *sp;
 		size_t no = 0, np = 0;
 
-		sp = i < p->entries.nr ? entry_special(c, &p->entries.v[i]) :
-					 entry_special(c, &o->entries.v[i]);
+		sp = i < p->entries.nr ? entry_special(c, func_entry(c, p, i)) :
+					 entry_special(c, func_entry(c, o, i));
 		/* entries of one section are contiguous in each list */
 		for (j = 0; j < o->entries.nr; j++)
 			if (!strcmp(entry_sec(c, o, j), sp->sec->name))
@@ -320,7 +320,7 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 		     !strcmp(entry_sec(c, o, k), sp->sec->name); k++)
 			no++;
 		for (k = i; k < p->entries.nr &&
-		     entry_special(c, &p->entries.v[k]) == sp; k++)
+		     entry_special(c, func_entry(c, p, k)) == sp; k++)
 			np++;
 		if (i >= p->entries.nr) {
 			/* only ORIG has entries left */
@@ -331,8 +331,8 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 			return xasprintf("%zu %s entries, were %zu", np,
 					 sp->sec->name, no);
 		for (k = 0; k < np && sp->desc->compare; k++) {
-			char *why = compare_entry(c, &o->entries.v[j + k],
-						  &p->entries.v[i + k],
+			char *why = compare_entry(c, func_entry(c, o, j + k),
+						  func_entry(c, p, i + k),
 						  line_only);
 
 			if (why) {
@@ -347,7 +347,7 @@ static char *compare_entries(struct cdo *c, struct func *o, struct func *p,
 		i += np;
 	}
 	if (o->entries.nr != p->entries.nr)
-		return xasprintf("%zu special-section entries, were %zu",
+		return xasprintf("%u special-section entries, were %u",
 				 p->entries.nr, o->entries.nr);
 	return NULL;
 }
@@ -402,11 +402,12 @@ static void compare_one(struct cdo *c, struct func *p)
 		set_verdict(p, V_UNCHANGED, NULL);
 }
 
-static struct func *changed_ancestor(struct func *f)
+static struct func *changed_ancestor(const struct cdo *c, struct func *f)
 {
 	int depth = 0;
 
-	for (f = f->parent; f && depth < 16; f = f->parent, depth++)
+	for (f = func_parent(c, f); f && depth < 16;
+	     f = func_parent(c, f), depth++)
 		if (f->verdict == V_CHANGED)
 			return f;
 	return NULL;
@@ -520,7 +521,7 @@ void compare_funcs(struct cdo *c)
 
 	/* a changed .cold part changes its parent */
 	for (i = 0; i < c->nr_funcs; i++) {
-		struct func *f = &c->funcs[i], *par = f->parent;
+		struct func *f = &c->funcs[i], *par = func_parent(c, f);
 
 		if (!f->is_patched || f->verdict != V_CHANGED || !par)
 			continue;
@@ -537,10 +538,10 @@ void compare_funcs(struct cdo *c)
 	for (i = 0; i < c->nr_funcs; i++) {
 		struct func *f = &c->funcs[i], *anc;
 
-		if (!f->is_patched || !f->parent ||
+		if (!f->is_patched || f->parent == NO_FUNC ||
 		    (f->verdict != V_UNCHANGED && f->verdict != V_IGNORED_LINE))
 			continue;
-		anc = changed_ancestor(f);
+		anc = changed_ancestor(c, f);
 		if (anc)
 			set_verdict(f, V_CLONE, xasprintf("clone of changed %s",
 							  anc->sym->name));

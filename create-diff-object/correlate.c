@@ -68,6 +68,7 @@ static void collect_file(struct cdo *c, struct elf_file *elf, bool patched)
 			continue;
 		f = &c->funcs[c->nr_funcs++];
 		f->sym = sym;
+		f->parent = NO_FUNC;
 		f->is_patched = patched;
 		f->is_cold = strstr(sym->name, ".cold") != NULL;
 		sym->priv = f;
@@ -87,7 +88,7 @@ static void collect_file(struct cdo *c, struct elf_file *elf, bool patched)
 			while (p && !func_of(p))
 				p = elf_find_symbol_next(elf, p);
 			if (p) {
-				f->parent = func_of(p);
+				f->parent = func_index(c, func_of(p));
 				break;
 			}
 			up = clone_parent_name(name);
@@ -106,6 +107,9 @@ void collect_funcs(struct cdo *c)
 		n += is_func_sym(c->orig->syms[i]);
 	for (i = 0; i < c->patched->nr_syms; i++)
 		n += is_func_sym(c->patched->syms[i]);
+	if (n >= NO_FUNC)
+		die_code(EXIT_BAD_INPUT, "%s, %s: %zu functions, more than the tool indexes",
+			 c->orig->path, c->patched->path, n);
 	c->funcs = xcalloc(n ? n : 1, sizeof(*c->funcs));
 	collect_file(c, c->orig, false);
 	collect_file(c, c->patched, true);

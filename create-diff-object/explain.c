@@ -54,8 +54,11 @@ static void jfield(struct strbuf *sb, const char *key, const char *val,
 	jstr(sb, val);
 }
 
-static void func_json(struct strbuf *sb, const struct func *f, bool *first)
+static void func_json(const struct cdo *c, struct strbuf *sb,
+		      const struct func *f, bool *first)
 {
+	const struct func *parent = func_parent(c, f);
+
 	strbuf_addf(sb, "%s\n    {", *first ? "" : ",");
 	*first = false;
 	jfield(sb, "name", f->sym->name, false);
@@ -65,8 +68,8 @@ static void func_json(struct strbuf *sb, const struct func *f, bool *first)
 		jfield(sb, "reason", f->reason, true);
 	if (f->note)
 		jfield(sb, "note", f->note, true);
-	if (f->parent)
-		jfield(sb, "clone_of", f->parent->sym->name, true);
+	if (parent)
+		jfield(sb, "clone_of", parent->sym->name, true);
 	strbuf_add(sb, "}", 1);
 }
 
@@ -100,7 +103,7 @@ int write_explain(struct cdo *c)
 		const struct func *f = &c->funcs[i];
 
 		if (f->is_patched || !f->twin)
-			func_json(&sb, f, &first);
+			func_json(c, &sb, f, &first);
 	}
 	strbuf_addf(&sb, "\n  ],\n  \"included_sections\": [");
 	first = true;

@@ -47,7 +47,7 @@ static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
 	size_t i, n;
 
 	for (i = 0; i < a->entries.nr; i++) {
-		const struct entry_ref *e = &a->entries.v[i];
+		const struct entry_ref *e = func_entry(c, a, i);
 		struct special *sp = entry_special(c, e);
 		struct reloc *rv;
 		struct target t;

@@ -405,8 +405,9 @@ void include_all(struct cdo *c)
 		if (!sp->is_patched)
 			continue;
 		for (j = 0; j < sp->nr; j++) {
-			if (!sp->owner[j] || (!sp->owner[j]->sym->sec->include &&
-					      !sp->owner[j]->sym->include))
+			struct func *f = entry_owner(c, sp, j);
+
+			if (!f || (!f->sym->sec->include && !f->sym->include))
 				continue;
 			special_entry_relocs(sp, j, &rv, &n);
 			w.from = sp->sec;

@@ -205,7 +205,7 @@ static char *ignored_by(struct cdo *c, struct func *f)
 	size_t i;
 	int depth;
 
-	for (depth = 0; a && depth < 16; a = a->parent, depth++) {
+	for (depth = 0; a && depth < 16; a = func_parent(c, a), depth++) {
 		for (i = 0; i < k->nr_ignored; i++)
 			if (k->ignored[i] == a)
 				return a == f ?

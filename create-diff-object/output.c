@@ -234,7 +234,7 @@ static void copy_special(struct out *o, struct special *sp)
 	for (j = 0; !dst->link && (dst->sh.sh_flags & SHF_LINK_ORDER) &&
 	     j < sp->nr; j++)
 		if (sp->include[j])
-			dst->link = o->secmap[sp->owner[j]->sym->sec->index];
+			dst->link = o->secmap[entry_owner(o->c, sp, j)->sym->sec->index];
 	for (j = 0, n = 0; j < sp->nr; j++) {
 		if (!sp->include[j])
 			continue;

@@ -174,7 +174,7 @@ static void hazard(struct cdo *c, struct special *sp, size_t idx,
 	name = reference_name(c, t.sym, &klp);
 	/* .klp.sym.vmlinux.*: applied by the loader before these sections */
 	if (name && klp && !is_vmlinux_klp_sym(name)) {
-		struct func *f = sp->owner[idx];
+		struct func *f = entry_owner(c, sp, idx);
 		char *why = NULL;
 
 		if (f->verdict != V_CHANGED && f->verdict != V_NEW &&

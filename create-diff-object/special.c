@@ -223,9 +223,12 @@ static void own_entries(struct cdo *c)
 
 	for (i = 0; i < c->nr_funcs; i++)
 		total += c->funcs[i].entries.nr;
+	if (total > UINT32_MAX)
+		die_code(EXIT_BAD_INPUT, "%s, %s: %zu special-section entries, more than the tool indexes",
+			 c->orig->path, c->patched->path, total);
 	c->entry_refs = xcalloc(total + 1, sizeof(*c->entry_refs));
 	for (i = 0, total = 0; i < c->nr_funcs; i++) {
-		c->funcs[i].entries.v = c->entry_refs + total;
+		c->funcs[i].entries.first = total;
 		total += c->funcs[i].entries.nr;
 		c->funcs[i].entries.nr = 0;
 	}
@@ -235,14 +238,14 @@ static void own_entries(struct cdo *c)
 		if (sp->desc->owner_off == NO_OWNER_FIELD)
 			continue;	/* owners taken from the parallel */
 		for (j = 0; j < sp->nr; j++) {
-			struct entry_list *l;
+			struct func *f = entry_owner(c, sp, j);
+			struct entry_ref *e;
 
-			if (!sp->owner[j])
+			if (!f)
 				continue;
-			l = &sp->owner[j]->entries;
-			l->v[l->nr].spi = i;
-			l->v[l->nr].idx = j;
-			l->nr++;
+			e = func_entry(c, f, f->entries.nr++);
+			e->spi = i;
+			e->idx = j;
 		}
 	}
 }
@@ -260,6 +263,8 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 	/* the last entry may lack its tail padding, never more */
 	sp->nr = (sec->sh.sh_size + sp->entsize - 1) / sp->entsize;
 	sp->owner = xcalloc(sp->nr + 1, sizeof(*sp->owner));
+	for (i = 0; i <= sp->nr; i++)
+		sp->owner[i] = NO_FUNC;
 	sp->first_reloc = xcalloc(sp->nr + 1, sizeof(*sp->first_reloc));
 	sp->include = xcalloc(sp->nr + 1, sizeof(*sp->include));
 	for (i = 0; i <= sp->nr; i++) {
@@ -272,10 +277,16 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 	if (sp->desc->owner_off == NO_OWNER_FIELD)
 		return;		/* filled from the parallel section */
 	for (i = 0; i < sp->nr; i++) {
-		sp->owner[i] = owner_at(elf, sec,
-					i * sp->entsize + sp->desc->owner_off);
-		if (sp->owner[i])
-			sp->owner[i]->entries.nr++;	/* own_entries() */
+		struct func *f = owner_at(elf, sec,
+					  i * sp->entsize + sp->desc->owner_off);
+
+		sp->owner[i] = func_index(c, f);
+		if (!f)
+			continue;
+		if (f->entries.nr == UINT32_MAX)
+			die_code(EXIT_BAD_INPUT, "%s: %s owns more special-section entries than the tool indexes",
+				 elf->path, f->sym->name);
+		f->entries.nr++;	/* own_entries() */
 	}
 }
 
@@ -412,10 +423,10 @@ void special_include_entries(struct cdo *c)
 			continue;
 		sp->nr_included = 0;
 		for (j = 0; j < sp->nr; j++) {
-			sp->include[j] = sp->owner[j] &&
-				sp->owner[j]->is_patched &&
-				(sp->owner[j]->sym->sec->include ||
-				 sp->owner[j]->sym->include);
+			struct func *f = entry_owner(c, sp, j);
+
+			sp->include[j] = f && f->is_patched &&
+				(f->sym->sec->include || f->sym->include);
 			sp->nr_included += sp->include[j];
 		}
 	}
