@@ -22,6 +22,28 @@ _tap_result $rc "-T 1: stops in time, no findings"
 n=$(printf '%s\n' "$out" | sed -n 's/^fuzz: klp-convert: \([0-9]*\) runs$/\1/p')
 ok_desc "the summary counts the runs made (${n:-none}), fewer than asked" \
 	test "${n:-0}" -gt 0 -a "${n:-0}" -lt 100000000
+# The verdicts, through the fork server: a program that crashes, spins,
+# writes without end, exits 1 or exits 2 (bad input: fine) on one seed.
+verdict() {	# WANT SH-COMMAND
+	local out rc
+	out=$("$TOOLS/fuzz-create-diff-object" -R -t 1 -w "$TMP/vw" \
+		-f "$TMP/vf-$1" -c "$KLPGEN_SRC/tests/fixtures/cdo/lab/cmdline.orig.o" \
+		-- /bin/sh -c "$2" sh @OUT@ 2>&1); rc=$?
+	printf '%s\n' "$out" | tail -n 1 | sed 's/^/# /'
+	if [ "$1" = ok ]; then
+		ok_desc "verdict ok: $2" test $rc -eq 0 -a -n \
+			"$(printf '%s\n' "$out" | grep ': ok 1 ')"
+	else
+		ok_desc "verdict $1: $2" test $rc -eq 1 -a -n \
+			"$(printf '%s\n' "$out" | grep " $1 1[ ;]")" -a \
+			-n "$(ls "$TMP/vf-$1"/"$1"-*.txt 2>/dev/null)"
+	fi
+}
+verdict crash 'kill -SEGV $$'
+verdict timeout 'while :; do :; done'
+verdict runaway 'exec head -c 50000000 /dev/zero > "$1"'
+verdict exit 'exit 1'
+verdict ok 'exit 2'
 for f in "$TMP"/findings/*.txt; do
 	[ -f "$f" ] && head -n 2 "$f" | sed 's/^/# /'
 done
