@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: GPL-2.0
 /*
  * elf_write(): check the model, drop removed entries, renumber, regenerate
  * every table (.shstrtab, .strtab, .symtab, .symtab_shndx, RELA, GROUP)
@@ -620,8 +619,7 @@ static int emit(struct elf_file *elf, FILE *f, const uint32_t *names)
 		goto out;
 	shdrs = xmalloc(n * sizeof(*shdrs));
 	for (i = 0; i < n; i++)
-		file_shdr(&shdrs[i], &elf->secs[i]->sh, i ? names[i] : 0,
-			  i ? offs[i] : 0);
+		file_shdr(&shdrs[i], &elf->secs[i]->sh, names[i], offs[i]);
 	if (fwrite(shdrs, sizeof(*shdrs), n, f) == n)
 		ret = 0;
 	elf->ehdr = eh;
