@@ -262,7 +262,7 @@ static void parse_one(struct cdo *c, struct elf_file *elf,
 	sp->entsize = lookup_entsize(c, sp, elf);
 	/* the last entry may lack its tail padding, never more */
 	sp->nr = (sec->sh.sh_size + sp->entsize - 1) / sp->entsize;
-	sp->owner = xcalloc(sp->nr + 1, sizeof(*sp->owner));
+	sp->owner = xmalloc((sp->nr + 1) * sizeof(*sp->owner));
 	for (i = 0; i <= sp->nr; i++)
 		sp->owner[i] = NO_FUNC;
 	sp->first_reloc = xcalloc(sp->nr + 1, sizeof(*sp->first_reloc));
