@@ -120,6 +120,7 @@ _Static_assert(sizeof(struct func) <= 48, "struct func grew past 48 bytes");
 struct special {
 	const struct special_desc *desc;
 	struct section *sec;
+	struct elf_file *elf;		/* the file of sec: ORIG or PATCHED */
 	bool is_patched;
 	struct special *parallel;	/* e.g. .orc_unwind for .orc_unwind_ip */
 	size_t entsize;			/* stride; the last entry may be shorter */
@@ -357,10 +358,12 @@ bool special_piece(struct special *sp, size_t idx, struct section **sec,
 
 
 /* entsize.c */
-const char *entsize_check(const struct section *sec, struct reloc *rv,
+const char *entsize_check(const struct elf_file *elf,
+			  const struct section *sec, struct reloc *rv,
 			  size_t nr, size_t s, unsigned int owner_off,
 			  char *buf, size_t len);
-size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
+size_t entsize_infer(const struct elf_file *elf,
+		     const struct section *sec, struct reloc *rv, size_t nr,
 		     unsigned int owner_off, const unsigned int *known,
 		     char *why, size_t len);
 

@@ -198,7 +198,7 @@ static const char **referrers(struct elf_file *elf)
 			continue;
 		for (j = 0; j < rs->nr_relocs; j++) {
 			struct reloc *r = &rs->relocs[j];
-			struct symbol *t = r->sym, *fn;
+			struct symbol *t = elf_reloc_sym(elf, r), *fn;
 
 			if (t->type == STT_SECTION && t->sec) {
 				struct target tg;

@@ -25,9 +25,9 @@
 /* Largest entry considered: kernel special-section structs are small. */
 #define ENTSIZE_MAX	256
 
-static bool targets_code(const struct reloc *r)
+static bool targets_code(const struct elf_file *elf, const struct reloc *r)
 {
-	const struct symbol *s = r->sym;
+	const struct symbol *s = elf_reloc_sym(elf, r);
 
 	return s && s->sec && !sym_is_undefined(s) && is_text_section(s->sec);
 }
@@ -44,7 +44,8 @@ static unsigned int width_of(const struct reloc *r)
  * (in @buf).  @owner_off: the entry's code field, which must be relocated
  * (NO_OWNER_FIELD: none).
  */
-const char *entsize_check(const struct section *sec, struct reloc *rv,
+const char *entsize_check(const struct elf_file *elf,
+			  const struct section *sec, struct reloc *rv,
 			  size_t nr, size_t s, unsigned int owner_off,
 			  char *buf, size_t len)
 {
@@ -80,7 +81,7 @@ const char *entsize_check(const struct section *sec, struct reloc *rv,
 			const struct reloc *a = &rv[j], *b = &rv[i * k + j];
 
 			if (b->offset - i * s != a->offset || b->type != a->type ||
-			    targets_code(a) != targets_code(b)) {
+			    targets_code(elf, a) != targets_code(elf, b)) {
 				snprintf(buf, len, "entry %zu (at +0x%zx) has relocations unlike the first entry's",
 					 i, i * s);
 				return buf;
@@ -106,7 +107,8 @@ const char *entsize_check(const struct section *sec, struct reloc *rv,
  * entry fits in (a .parainstructions entry without its tail padding).
  * 0 when nothing fits or several known sizes do: *why says which.
  */
-size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
+size_t entsize_infer(const struct elf_file *elf,
+		     const struct section *sec, struct reloc *rv, size_t nr,
 		     unsigned int owner_off, const unsigned int *known,
 		     char *why, size_t len)
 {
@@ -120,7 +122,7 @@ size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 	}
 	max = sec->sh.sh_size < ENTSIZE_MAX ? sec->sh.sh_size : ENTSIZE_MAX;
 	for (s = 1; s <= max && !best; s++)
-		if (!entsize_check(sec, rv, nr, s, owner_off, buf, sizeof(buf)))
+		if (!entsize_check(elf, sec, rv, nr, s, owner_off, buf, sizeof(buf)))
 			best = s;
 	if (!best) {
 		snprintf(why, len, "no stride up to %zu bytes fits its %zu relocations",
@@ -132,7 +134,7 @@ size_t entsize_infer(const struct section *sec, struct reloc *rv, size_t nr,
 		if (*known == best)
 			return best;
 		if ((n > 1 && *known % best) ||
-		    entsize_check(sec, rv, nr, *known, owner_off, buf,
+		    entsize_check(elf, sec, rv, nr, *known, owner_off, buf,
 				  sizeof(buf)))
 			continue;
 		if (!nk++ || *known < found)

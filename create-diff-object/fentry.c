@@ -90,14 +90,15 @@ static bool table_has_site(struct cdo *c, const struct func *f)
 }
 
 /* A relocation to __fentry__ (call, or NOP'ed to R_X86_64_NONE) there. */
-static bool calls_fentry(const struct func *f)
+static bool calls_fentry(const struct cdo *c, const struct func *f)
 {
+	const struct elf_file *elf = f->is_patched ? c->patched : c->orig;
 	uint64_t at = f->sym->sym.st_value + site_of(f->sym) +
 		      arch_fentry_reloc_off();
 	struct reloc *r = elf_find_reloc(f->sym->sec, at, 4);
 
-	return r && r->offset == at && r->sym && r->sym->name &&
-	       !strcmp(r->sym->name, arch_fentry_symbol());
+	return r && r->offset == at &&
+	       !strcmp(elf_reloc_sym(elf, r)->name, arch_fentry_symbol());
 }
 
 enum fentry_kind fentry_kind(struct cdo *c)
@@ -126,7 +127,7 @@ bool func_is_traced(struct cdo *c, enum fentry_kind kind, const struct func *f)
 	case FENTRY_TABLE:
 		return table_has_site(c, f);
 	case FENTRY_CALL:
-		return calls_fentry(f);
+		return calls_fentry(c, f);
 	case FENTRY_NOTRACE:
 		return false;
 	case FENTRY_NONE:

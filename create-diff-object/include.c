@@ -270,7 +270,7 @@ static void visit_piece_reloc(void *w, const struct section *base,
 static void visit_reloc(struct work *w, const struct section *base,
 			struct reloc *r)
 {
-	struct symbol *sym = r->sym;
+	struct symbol *sym = elf_reloc_sym(w->c->patched, r);
 	struct target t;
 	uint64_t start;
 
@@ -412,7 +412,8 @@ void include_all(struct cdo *c)
 			special_entry_relocs(sp, j, &rv, &n);
 			w.from = sp->sec;
 			for (k = 0; k < n; k++)
-				if (!is_text_section(rv[k].sym->sec))
+				if (!is_text_section(elf_reloc_sym(sp->elf,
+								   &rv[k])->sec))
 					visit_reloc(&w, sp->sec, &rv[k]);
 			if (!special_piece(sp, j, &rsec, &roff, &rlen) ||
 			    !rsec->rela)

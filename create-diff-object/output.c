@@ -82,7 +82,7 @@ static void copy_piece_at(struct out *o, struct section *rs, uint64_t off,
 static struct symbol *map_target(struct out *o, struct section *base,
 				 const struct reloc *r, int64_t *addend)
 {
-	struct symbol *sym = r->sym;
+	struct symbol *sym = elf_reloc_sym(o->c->patched, r);
 	struct target t;
 	uint64_t start;
 

@@ -73,7 +73,7 @@ static struct starts *starts_of(struct cdo *c, struct elf_file *elf,
 			struct target t;
 			uint64_t at;
 
-			if (r->sym->sec != s)
+			if (elf_reloc_sym(elf, r)->sec != s)
 				continue;
 			reloc_target(elf, rs->base, r, &t);
 			if (t.kind != T_SEC || !aim_of(&t, &at))

@@ -142,12 +142,12 @@ static size_t lookup_entsize(struct cdo *c, struct special *sp,
 	if (given > 4096)
 		die_code(EXIT_BAD_INPUT, "%s: %s: entry size %zu (%s) is not plausible",
 			 elf->path, sec->name, given, src);
-	layout = entsize_infer(sec, sp->relocs, sp->nr_relocs, d->owner_off,
+	layout = entsize_infer(elf, sec, sp->relocs, sp->nr_relocs, d->owner_off,
 			       d->known, why, sizeof(why));
 	if (given) {
 		if (!sp->nr_relocs)
 			return given;	/* .orc_unwind: nothing to check */
-		bad = entsize_check(sec, sp->relocs, sp->nr_relocs, given,
+		bad = entsize_check(elf, sec, sp->relocs, sp->nr_relocs, given,
 				    d->owner_off, buf, sizeof(buf));
 		if (!bad)
 			return given;
@@ -314,11 +314,12 @@ static bool alt_repl(struct special *sp, size_t idx, struct section **sec,
 {
 	uint64_t eoff = idx * sp->entsize;
 	struct reloc *r = elf_find_reloc(sp->sec, eoff + PIECE_FIELD, 4);
+	struct symbol *to = r ? elf_reloc_sym(sp->elf, r) : NULL;
 
-	if (!r || r->offset != eoff + PIECE_FIELD || r->sym->type != STT_SECTION ||
-	    !r->sym->sec || r->addend < 0)
+	if (!r || r->offset != eoff + PIECE_FIELD || to->type != STT_SECTION ||
+	    !to->sec || r->addend < 0)
 		return false;
-	*sec = r->sym->sec;
+	*sec = to->sec;
 	*off = r->addend;
 	if (sp->replen_off == NO_FIELD ||
 	    special_entry_len(sp, idx) <= (size_t)sp->replen_off)
@@ -383,6 +384,7 @@ void special_parse(struct cdo *c)
 			sp = &c->specials[c->nr_specials++];
 			sp->desc = special_desc(sec->name);
 			sp->sec = sec;
+			sp->elf = elf;
 			sp->is_patched = k == 1;
 			parse_one(c, elf, sp);
 		}

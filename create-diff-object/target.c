@@ -55,7 +55,7 @@ static int64_t wrap_sub(int64_t a, int64_t b)
 void reloc_target(const struct elf_file *elf, const struct section *base,
 		  const struct reloc *r, struct target *t)
 {
-	struct symbol *sym = r->sym;
+	struct symbol *sym = elf_reloc_sym(elf, r);
 	int64_t bias = 0, addr;
 
 	memset(t, 0, sizeof(*t));
@@ -145,14 +145,16 @@ static size_t private_base_len(const char *name)
  * u32 line, column; }: where the check is, not what it checks.  A moved
  * line is no change (the running kernel's copy reports the old line).
  */
-static bool is_source_location(const struct section *s)
+static bool is_source_location(const struct elf_file *elf,
+			       const struct section *s)
 {
 	struct reloc *r = elf_find_reloc((struct section *)s, 0,
 					 arch_ptr_size());
+	struct symbol *to = r ? elf_reloc_sym(elf, r) : NULL;
 
 	return s->sh.sh_size >= arch_ptr_size() + 8 && r && r->offset == 0 &&
 	       arch_reloc_is_abs64(r->type) &&
-	       r->sym->sec && is_mergeable(r->sym->sec) &&
+	       to->sec && is_mergeable(to->sec) &&
 	       (strstr(s->name, "ubsan") || strstr(s->name, "L__unnamed"));
 }
 
@@ -177,7 +179,8 @@ static bool private_equal(struct cdo *c, struct section *os,
 	if (v)
 		return v == (void *)1;
 	e = hash_insert(&c->private_memo, cdo_own(c, xstrdup(key)), (void *)1);
-	if (is_source_location(os) && is_source_location(ps))
+	if (is_source_location(c->orig, os) &&
+	    is_source_location(c->patched, ps))
 		why = compare_range_ign(c, os, 0, ps, 0, os->sh.sh_size,
 					8, 16, &at);
 	else

@@ -83,13 +83,14 @@ static void redirects_apply(struct redirects *rd, struct elf_file *elf)
 		if (!is_rela_section(sec) || sec->removed)
 			continue;
 		for (j = 0; j < sec->nr_relocs; j++) {
-			struct symbol *s = sec->relocs[j].sym;
+			struct reloc *r = &sec->relocs[j];
+			struct symbol *s = elf_reloc_sym(elf, r);
 
 			/* a target may have moved on too; never loop */
 			for (hops = 0; s->index < rd->nr && rd->to[s->index] &&
 			     hops < rd->nr; hops++)
 				s = rd->to[s->index];
-			sec->relocs[j].sym = s;
+			elf_reloc_set_sym(elf, r, s);
 		}
 	}
 	free(rd->to);
@@ -387,7 +388,8 @@ static void move_relocs(struct elf_file *elf)
 		in_klp = is_klp_rela_name(rela->name);
 		for (j = k = 0; j < rela->nr_relocs; j++) {
 			struct reloc *r = &rela->relocs[j];
-			struct ksym *ks = ksym_of(r->sym);
+			struct symbol *sym = elf_reloc_sym(elf, r);
+			struct ksym *ks = ksym_of(sym);
 			struct section *dst = NULL;
 
 			if (ks && !ks->valid)
@@ -397,19 +399,19 @@ static void move_relocs(struct elf_file *elf)
 			} else if (ks) {
 				if (!arch_reloc_klp_ok(r->type)) {
 					conv_error(EXIT_UNSAFE, "symbol %s: relocation type %s at %s+0x%llx cannot be applied by the kernel's klp relocation code",
-						   r->sym->name,
+						   sym->name,
 						   reloc_type_name(r->type),
 						   base->name,
 						   (unsigned long long)r->offset);
 				} else if (arch_is_early_section(base->name) &&
 					   strcmp(ks->kn.obj, "vmlinux")) {
 					conv_error(EXIT_UNSAFE, "symbol %s: referenced from %s+0x%llx, which the kernel processes when the livepatch module loads; klp relocations against module %s are applied only when %s loads (only vmlinux ones are applied before)",
-						   r->sym->name, base->name,
+						   sym->name, base->name,
 						   (unsigned long long)r->offset,
 						   ks->kn.obj, ks->kn.obj);
 				} else if (!field_is_zero(base, r->offset, r->type)) {
 					conv_error(EXIT_UNSAFE, "symbol %s: the field at %s+0x%llx is not zero; the kernel refuses such klp relocations",
-						   r->sym->name, base->name,
+						   sym->name, base->name,
 						   (unsigned long long)r->offset);
 				}
 				dst = klp_rela_for(elf, ks->kn.obj, base);
@@ -436,7 +438,7 @@ static void move_relocs(struct elf_file *elf)
 	}
 	for (i = 0; i < nr_mv; i++)
 		elf_add_reloc(elf, mv[i].dst, mv[i].r.offset, mv[i].r.type,
-			      mv[i].r.sym, mv[i].r.addend);
+			      elf_reloc_sym(elf, &mv[i].r), mv[i].r.addend);
 	free(mv);
 
 	for (i = 0; i < elf->nr_secs; i++) {
@@ -505,7 +507,7 @@ static void check_klp_relas(struct elf_file *elf)
 			conv_error(EXIT_BAD_INPUT, "section %s: not a SHF_RELA_LIVEPATCH relocation section",
 				   rela->name);
 		for (j = 0; j < rela->nr_relocs; j++) {
-			struct symbol *sym = rela->relocs[j].sym;
+			struct symbol *sym = elf_reloc_sym(elf, &rela->relocs[j]);
 			struct ksym *ks = ksym_of(sym);
 
 			if (!ks || !ks->valid) {

@@ -146,13 +146,25 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 					sizeof(*rela->relocs));
 		rela->sorted_ok = false;	/* the relocs moved */
 	}
+	if (type > ELF_MAX_RELOC_TYPE)
+		DIE("section %s: relocation type %u is past %u", rela->name,
+		    type, ELF_MAX_RELOC_TYPE);
 	r = &rela->relocs[rela->nr_relocs];
 	r->offset = offset;
 	r->type = type;
-	r->sym = sym;
+	elf_reloc_set_sym(elf, r, sym);
 	r->addend = addend;
 	rela->nr_relocs++;
 	return r;
+}
+
+void elf_reloc_set_sym(struct elf_file *elf, struct reloc *r,
+		       struct symbol *sym)
+{
+	if (!sym || sym->index >= elf->nr_syms || elf->syms[sym->index] != sym)
+		DIE("%s: a relocation aimed at %s, not a symbol of this file",
+		    elf->path, sym && sym->name[0] ? sym->name : "(unnamed)");
+	r->sym_index = sym->index;
 }
 
 struct symbol *elf_section_symbol(struct elf_file *elf, struct section *sec)

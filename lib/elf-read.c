@@ -544,6 +544,9 @@ static int read_symbols(struct elf_file *elf)
 		elf_push_symbol(elf, elf->sym_block);
 		return 0;
 	}
+	if (n > ELF_MAX_SYMS)
+		return elf_err(elf, "%zu symbols, more than the %u this tool indexes",
+			       n, ELF_MAX_SYMS);
 	elf->sym_block = xcalloc(n, sizeof(*elf->sym_block));
 	elf->nr_sym_block = n;
 	elf->syms = xmalloc(n * sizeof(*elf->syms));
@@ -632,9 +635,15 @@ static int read_relocs(struct elf_file *elf, struct section *rela)
 			return elf_err(elf, "section %s: relocation %zu at offset %#lx: offsets past 4 GiB are not supported",
 				       rela->name, i,
 				       (unsigned long)er[i].r_offset);
+		if (ELF64_R_TYPE(er[i].r_info) > ELF_MAX_RELOC_TYPE)
+			return elf_err(elf, "section %s: relocation %zu (offset %#lx) has type %lu, past the %u types of the architecture",
+				       rela->name, i,
+				       (unsigned long)er[i].r_offset,
+				       (unsigned long)ELF64_R_TYPE(er[i].r_info),
+				       ELF_MAX_RELOC_TYPE + 1);
 		r->offset = er[i].r_offset;
 		r->type = ELF64_R_TYPE(er[i].r_info);
-		r->sym = elf->syms[symi];
+		r->sym_index = symi;
 		r->addend = er[i].r_addend;
 		rela->nr_relocs = i + 1;
 	}

@@ -96,14 +96,13 @@ static int check_relocs(struct wctx *w, struct section *rela)
 	for (i = 0; i < rela->nr_relocs; i++) {
 		struct reloc *r = &rela->relocs[i];
 
-		if (!r->sym || r->sym->index >= w->elf->nr_syms ||
-		    w->elf->syms[r->sym->index] != r->sym)
+		if (r->sym_index >= w->elf->nr_syms)
 			return elf_err(w->elf, "section %s: relocation at offset %#lx has no valid symbol",
 				       rela->name, (unsigned long)r->offset);
-		if (!w->keep_sym[r->sym->index])
+		if (!w->keep_sym[r->sym_index])
 			return elf_err(w->elf, "section %s: relocation at offset %#lx refers to removed symbol %s",
 				       rela->name, (unsigned long)r->offset,
-				       r->sym->name);
+				       elf_reloc_sym(w->elf, r)->name);
 	}
 	return 0;
 }
@@ -222,6 +221,25 @@ static void renumber_sections(struct wctx *w)
 	free(old);
 }
 
+/* Relocations name symbols by index: from @old's order to the new one. */
+static void renumber_reloc_syms(struct elf_file *elf, struct symbol **old)
+{
+	size_t i, j;
+
+	for (i = 0; i < elf->nr_secs; i++) {
+		struct section *rela = elf->secs[i];
+
+		if (!is_rela_section(rela))
+			continue;
+		for (j = 0; j < rela->nr_relocs; j++) {
+			struct reloc *r = &rela->relocs[j];
+
+			r->sym_index = old[r->sym_index]->index;
+		}
+		elf_relocs_changed(rela);
+	}
+}
+
 /* Null, locals, then globals; sh_info of .symtab = first global. */
 static size_t renumber_symbols(struct wctx *w)
 {
@@ -248,6 +266,7 @@ static size_t renumber_symbols(struct wctx *w)
 				bury_symbol(elf, sym);
 		}
 	}
+	renumber_reloc_syms(elf, old);
 	free(old);
 	return first_global;
 }
@@ -452,7 +471,7 @@ static void build_rela(struct elf_file *elf, struct section *sec)
 		struct reloc *r = &sec->relocs[i];
 
 		tab[i].r_offset = r->offset;
-		tab[i].r_info = ELF64_R_INFO(r->sym->index, r->type);
+		tab[i].r_info = ELF64_R_INFO(r->sym_index, r->type);
 		tab[i].r_addend = r->addend;
 	}
 	own_data(sec, tab, sec->nr_relocs * sizeof(*tab));

@@ -32,6 +32,8 @@ void elf_push_section(struct elf_file *elf, struct section *sec)
 
 void elf_push_symbol(struct elf_file *elf, struct symbol *sym)
 {
+	if (elf->nr_syms >= ELF_MAX_SYMS)
+		DIE("%s: more than %u symbols", elf->path, ELF_MAX_SYMS);
 	if (elf->nr_syms == elf->cap_syms) {
 		elf->cap_syms = elf->cap_syms ? elf->cap_syms * 2 : 16;
 		elf->syms = xrealloc(elf->syms,

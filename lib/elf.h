@@ -86,18 +86,28 @@ enum twin_cmp {
 };
 
 /*
- * 24 bytes, an ELF64_Rela's size: objects hold millions.  No pointer
- * back to its section: users reach relocs through their section
+ * 16 bytes: objects hold millions.  The symbol is an index into its
+ * file's syms[] (elf_reloc_sym()), packed with the type as ELF32's r_info
+ * packs them: 24 bits and 8.  elf_open() refuses a wider type or more
+ * symbols as bad input (no x86_64 type reaches 256; an arch whose types
+ * do maps them to codes in lib/arch/); elf_add_reloc() and
+ * elf_reloc_set_sym() die on them and on a symbol of another file.  No
+ * pointer back to its section: users reach relocs through their section
  * (sec->rela, elf_sorted_relocs()), so they know it.  Offsets fit 32
  * bits: elf_open() refuses a relocation past 4 GiB, elf_add_reloc() dies
  * on one.
  */
 struct reloc {
-	struct symbol *sym;	/* never NULL after elf_open() */
 	int64_t addend;
 	uint32_t offset;	/* r_offset in the base section */
-	uint32_t type;		/* lib/arch.h: arch_reloc_*() */
+	uint32_t sym_index : 24;	/* in elf->syms[]: elf_reloc_sym() */
+	uint32_t type : 8;	/* lib/arch.h: arch_reloc_*() */
 };
+_Static_assert(sizeof(struct reloc) == 16, "struct reloc grew: see its comment");
+
+/* Symbols and relocation types a struct reloc can hold. */
+#define ELF_MAX_SYMS		(1u << 24)
+#define ELF_MAX_RELOC_TYPE	0xffu
 
 /* Fields ordered for size (160 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
@@ -255,6 +265,13 @@ struct elf_file {
 	size_t dead_lo, dead_hi;
 };
 
+/* The symbol @r (a relocation of @elf) refers to. */
+static inline struct symbol *elf_reloc_sym(const struct elf_file *elf,
+					   const struct reloc *r)
+{
+	return elf->syms[r->sym_index];
+}
+
 /* Reading and lifetime. */
 struct elf_file *elf_open(const char *path);
 /*
@@ -391,6 +408,9 @@ struct symbol *elf_add_symbol(struct elf_file *elf, const char *name,
 struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 			    uint64_t offset, uint32_t type,
 			    struct symbol *sym, int64_t addend);
+/* Aim @r, a relocation of @elf, at @sym, a symbol of @elf. */
+void elf_reloc_set_sym(struct elf_file *elf, struct reloc *r,
+		       struct symbol *sym);
 /* Section symbol for @sec, created if missing. */
 struct symbol *elf_section_symbol(struct elf_file *elf, struct section *sec);
 void elf_rename_symbol(struct elf_file *elf, struct symbol *sym,

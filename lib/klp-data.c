@@ -106,14 +106,16 @@ static struct reloc *pointer_reloc(struct section *sec, uint64_t off)
 	return r;
 }
 
-static bool pointer_at(struct section *sec, uint64_t off, struct ref *to)
+static bool pointer_at(const struct elf_file *elf, struct section *sec,
+		       uint64_t off, struct ref *to)
 {
 	struct reloc *r = pointer_reloc(sec, off);
+	struct symbol *sym = r ? elf_reloc_sym(elf, r) : NULL;
 
-	if (!r || !r->sym->sec)
+	if (!sym || !sym->sec)
 		return false;
-	to->sec = r->sym->sec;
-	to->off = r->sym->sym.st_value + r->addend;
+	to->sec = sym->sec;
+	to->off = sym->sym.st_value + r->addend;
 	return true;
 }
 
@@ -249,11 +251,11 @@ static void read_callbacks(struct elf_file *elf, struct section *sec,
 
 		if (!r)
 			continue;
-		fn = r->sym;
+		fn = elf_reloc_sym(elf, r);
 		/* A section symbol + offset: the function there. */
 		if (fn->sec && (fn->type != STT_FUNC || r->addend))
-			fn = elf_symbol_containing(elf, r->sym->sec,
-						   r->sym->sym.st_value + r->addend);
+			fn = elf_symbol_containing(elf, fn->sec,
+						   fn->sym.st_value + r->addend);
 		else if (!fn->sec && (fn->type == STT_SECTION || r->addend))
 			fn = NULL;
 		meta_add_callback(m, obj, klp_cb_kinds[i],
@@ -278,7 +280,7 @@ static const char *read_funcs(struct elf_file *elf, const struct ref *at,
 		struct ref name;
 		const char *s;
 
-		if (!pointer_at(at->sec, base + klp()->func_old_name, &name) ||
+		if (!pointer_at(elf, at->sec, base + klp()->func_old_name, &name) ||
 		    !(s = string_at(&name, KLP_SYMNAME_MAX)))
 			return "a klp_func whose old_name is no string";
 		meta_add_func(m, obj, s,
@@ -304,13 +306,13 @@ static const char *read_objects(struct elf_file *elf, const struct ref *at,
 		struct ref r;
 		const char *obj = "vmlinux";
 
-		if (pointer_at(at->sec, base + klp()->obj_name, &r) &&
+		if (pointer_at(elf, at->sec, base + klp()->obj_name, &r) &&
 		    !(obj = string_at(&r, KLP_OBJNAME_MAX)))
 			return "a klp_object whose name is no string";
 		if (!klp_objname_ok(obj))
 			return "a klp_object with a malformed name";
 		meta_add_object(m, obj);
-		if (!pointer_at(at->sec, base + klp()->obj_funcs, &r))
+		if (!pointer_at(elf, at->sec, base + klp()->obj_funcs, &r))
 			return "a klp_object without funcs";
 		why = read_funcs(elf, &r, obj, m);
 		if (why)
@@ -329,7 +331,7 @@ static const char *read_states(struct elf_file *elf, struct section *sec,
 	struct ref at;
 	uint64_t k, n;
 
-	if (!pointer_at(sec, states, &at))
+	if (!pointer_at(elf, sec, states, &at))
 		return is_zero(sec, states, arch_ptr_size()) ? NULL :
 			"klp_patch.states is not a pointer";
 	sym = elf_symbol_containing(elf, at.sec, at.off);
@@ -399,7 +401,7 @@ static const char *read_patch(struct elf_file *elf, struct section *sec,
 	const char *why;
 
 	if (!has_bytes(sec, off, klp()->patch_replace + 1) ||
-	    !pointer_at(sec, off + klp()->patch_objs, &objs) ||
+	    !pointer_at(elf, sec, off + klp()->patch_objs, &objs) ||
 	    is_text_section(objs.sec))
 		return "no klp_patch";
 	why = read_objects(elf, &objs, m);
@@ -432,7 +434,7 @@ int klp_data_read_module(const char *path, struct klpgen_meta *m,
 			const char *w;
 
 			if (!arch_reloc_is_abs64(r->type) || r->addend ||
-			    !is_this_module(r->sym) ||
+			    !is_this_module(elf_reloc_sym(elf, r)) ||
 			    r->offset < klp()->patch_mod)
 				continue;
 			w = read_patch(elf, sec, r->offset - klp()->patch_mod,

@@ -201,10 +201,11 @@ static void dump_relocs(const struct elf_file *elf)
 		printf("relocs %s for %s\n", s->name, s->base->name);
 		for (j = 0; j < s->nr_relocs; j++) {
 			const struct reloc *r = &s->relocs[j];
+			const char *name = elf_reloc_sym(elf, r)->name;
 
 			printf("  0x%lx %s %s%c0x%lx\n", (unsigned long)r->offset,
 			       reloc_type_name(r->type),
-			       r->sym->name[0] ? r->sym->name : "\"\"",
+			       name[0] ? name : "\"\"",
 			       r->addend < 0 ? '-' : '+',
 			       r->addend < 0 ? -(unsigned long)r->addend :
 			       (unsigned long)r->addend);

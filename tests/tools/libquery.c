@@ -203,7 +203,8 @@ static int do_elf(const char *cmd, int argc, char **argv)
 
 		if (r)
 			printf("0x%lx %s %s\n", (unsigned long)r->offset,
-			       reloc_type_name(r->type), r->sym->name);
+			       reloc_type_name(r->type),
+			       elf_reloc_sym(elf, r)->name);
 		else
 			printf("-\n");
 	}

@@ -82,6 +82,9 @@ bad "st_name past the string table" "$f" "symbol [0-9]+ in \.symtab: name offset
 f=$(mk relsym); $P set "$f" $(($($P secoff "$f" "$($P secidx "$f" .rela.text.foo)") + 12)) 4 0xffffff
 bad "relocation symbol index out of range" "$f" \
 	"section \.rela\.text\.foo: relocation 0 \(offset 0x[0-9a-f]+\) refers to symbol index 16777215, out of range"
+f=$(mk reltype); $P set "$f" $(($($P secoff "$f" "$($P secidx "$f" .rela.text.foo)") + 8)) 4 0x1ff
+bad "relocation type past the 8 bits a relocation keeps" "$f" \
+	"section \.rela\.text\.foo: relocation 0 \(offset 0x[0-9a-f]+\) has type 511, past the 256 types"
 f=$(mk grpmember group); $P set "$f" $(($($P secoff "$f" "$($P secidx "$f" .group)") + 4)) 4 9999
 bad "group member out of range" "$f" "group section \.group \(index [0-9]+\): member section index 9999 out of range"
 f=$(mk grpsig group); $P set "$f" $(($(shdr "$f" .group) + 44)) 4 9999
