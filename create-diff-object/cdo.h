@@ -31,19 +31,19 @@
  * inputs (tests/bench/cdo.bench measures it up to 64,000 functions).
  *
  * Memory is linear too, and most of it is the two ELF models (lib/elf.h:
- * 160 bytes a section, 64 a symbol, 24 a relocation, 24 a name-map
+ * 144 bytes a section, 64 a symbol, 16 a relocation, 24 a name-map
  * entry and 4 a bucket, none for a .rela section named after its base;
  * the sorted view of relocations is the array itself); then 48 bytes per
  * function (struct func), 8 per special entry it owns and 9 per special
  * entry (owner, first relocation, included?), and the --symbols table at
  * 5 bytes a symbol (lib/symsource.h).  ORIG's relocations are freed
  * before the output is built (elf_release_relocs()), so the output adds
- * nothing to the peak.  The bench measures 1.95x the inputs on 64,000
+ * nothing to the peak.  The bench measures 1.74x the inputs on 64,000
  * functions with an alternative, a jump label and an fentry call each
- * (2.12x on 16,000), 2.64x on 16,000 small functions with a static, a
+ * (1.91x on 16,000), 2.48x on 16,000 small functions with a static, a
  * string and a WARN each (no debug information and five sections a
- * function: reading the two models alone takes 2.2x those files), and
- * 1.67x on the lab's kernel/sched/core.o.
+ * function: the two models alone are about twice those files), and
+ * 1.66x on the lab's kernel/sched/core.o.
  */
 #ifndef KLPGEN_CDO_H
 #define KLPGEN_CDO_H

@@ -144,7 +144,6 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 		rela->cap_relocs = cap < UINT32_MAX ? cap : UINT32_MAX;
 		rela->relocs = xrealloc(rela->relocs, rela->cap_relocs *
 					sizeof(*rela->relocs));
-		rela->sorted_ok = false;	/* the relocs moved */
 	}
 	if (type > ELF_MAX_RELOC_TYPE)
 		DIE("section %s: relocation type %u is past %u", rela->name,
@@ -155,6 +154,7 @@ struct reloc *elf_add_reloc(struct elf_file *elf, struct section *sec,
 	elf_reloc_set_sym(elf, r, sym);
 	r->addend = addend;
 	rela->nr_relocs++;
+	rela->sorted_ok = false;	/* one more, and they may have moved */
 	return r;
 }
 

@@ -217,16 +217,15 @@ struct reloc *elf_sorted_relocs(struct section *sec, size_t *nr)
 	if (rela->relocs_released)
 		DIE("%s: relocations asked for after they were released",
 		    rela->name);
-	if (!rela->sorted_ok || rela->nr_sorted_relocs != rela->nr_relocs) {
+	if (!rela->sorted_ok) {
 		free(rela->sorted_relocs);
 		rela->sorted_relocs = NULL;
 		/* compilers and assemblers write them in order: no copy */
 		if (!relocs_in_order(rela->relocs, rela->nr_relocs))
 			rela->sorted_relocs = sorted_copy(rela);
-		rela->nr_sorted_relocs = rela->nr_relocs;
 		rela->sorted_ok = true;
 	}
-	*nr = rela->nr_sorted_relocs;
+	*nr = rela->nr_relocs;
 	return rela->sorted_relocs ? rela->sorted_relocs : rela->relocs;
 }
 
@@ -457,7 +456,7 @@ void elf_release_relocs(struct elf_file *elf)
 		free(sec->relocs);
 		free(sec->sorted_relocs);
 		sec->relocs = sec->sorted_relocs = NULL;
-		sec->nr_relocs = sec->cap_relocs = sec->nr_sorted_relocs = 0;
+		sec->nr_relocs = sec->cap_relocs = 0;
 		sec->sorted_ok = false;
 		sec->relocs_released = true;
 	}

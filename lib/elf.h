@@ -109,7 +109,7 @@ _Static_assert(sizeof(struct reloc) == 16, "struct reloc grew: see its comment")
 #define ELF_MAX_SYMS		(1u << 24)
 #define ELF_MAX_RELOC_TYPE	0xffu
 
-/* Fields ordered for size (160 bytes): -ffunction-sections
+/* Fields ordered for size (144 bytes): -ffunction-sections
  * objects have hundreds of thousands of sections. */
 struct section {
 	char *name;
@@ -132,8 +132,6 @@ struct section {
 			uint32_t nr_relocs;
 			/* Private to the ELF layer. */
 			uint32_t cap_relocs;
-			uint32_t nr_sorted_relocs;
-			bool sorted_ok;		/* sorted_relocs up to date */
 			/* by offset, when relocs are not: a copy */
 			struct reloc *sorted_relocs;
 		};
@@ -158,26 +156,28 @@ struct section {
 
 	uint32_t index;		/* ELF index; renumbered by elf_write() */
 
-	/* Scratch space for tools, continued. */
-	uint8_t twin_cmp;	/* enum twin_cmp */
-	bool include;
-	bool removed;		/* skipped by elf_write() */
+	/* Scratch space for tools, continued; bits, as in struct symbol. */
+	unsigned int twin_cmp : 2;	/* enum twin_cmp */
+	bool include : 1;
+	bool removed : 1;	/* skipped by elf_write() */
 
-	bool data_owned;
-	bool name_owned;	/* private */
+	bool data_owned : 1;
+	bool name_owned : 1;	/* private */
 	/*
 	 * Private: a SHT_RELA section named ".rela" + its base's name and
 	 * that is its base's ->rela is found through the base, not kept in
 	 * sec_by_name (half of an object's sections are such).
 	 */
-	bool name_by_base;
+	bool name_by_base : 1;
 
 	/* Private: data is a buffer elf_append_data() grew (elf-edit.c). */
-	bool data_grown;
+	bool data_grown : 1;
 	/* Private: SHT_RELA whose relocs elf_release_relocs() gave back. */
-	bool relocs_released;
+	bool relocs_released : 1;
+	/* Private: SHT_RELA whose sorted view is up to date. */
+	bool sorted_ok : 1;
 };
-_Static_assert(sizeof(struct section) == 160, "struct section grew: see its comment");
+_Static_assert(sizeof(struct section) == 144, "struct section grew: see its comment");
 
 
 /*
