@@ -38,9 +38,9 @@
  * entry (owner, first relocation, included?), and the --symbols table at
  * 5 bytes a symbol (lib/symsource.h).  ORIG's relocations are freed
  * before the output is built (elf_release_relocs()), so the output adds
- * nothing to the peak.  The bench measures 1.74x the inputs on 64,000
+ * nothing to the peak.  The bench measures 1.75x the inputs on 64,000
  * functions with an alternative, a jump label and an fentry call each
- * (1.91x on 16,000), 2.48x on 16,000 small functions with a static, a
+ * (1.92x on 16,000), 2.48x on 16,000 small functions with a static, a
  * string and a WARN each (no debug information and five sections a
  * function: the two models alone are about twice those files), and
  * 1.66x on the lab's kernel/sched/core.o.
