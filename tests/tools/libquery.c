@@ -10,6 +10,7 @@
  *   libquery containing FILE SEC OFF       symbol containing SEC+OFF | "-"
  *   libquery reloc FILE SEC OFF LEN        "offset type sym" | "-"
  *   libquery released FILE SEC OFF LEN     the same after elf_release_relocs(): dies
+ *   libquery foreign FILE SEC              a reloc aimed at another file's symbol: dies
  *   libquery append FILE SEC               elf_append_data() self-test
  *   libquery nodebug FILE OUT              ELF_OPEN_NO_DEBUG_RELOCS counts
  *   libquery meta FILE                     .klpgen.meta (text, .o, .ko) re-formatted
@@ -208,6 +209,21 @@ static int do_elf(const char *cmd, int argc, char **argv)
 		else
 			printf("-\n");
 	}
+	elf_close(elf);
+	return 0;
+}
+
+/* elf_add_reloc() in FILE's SEC against a symbol of a second copy of FILE. */
+static int foreign_reloc(char **argv)
+{
+	struct elf_file *elf = elf_open(argv[0]), *other = elf_open(argv[0]);
+	struct section *sec = elf ? elf_find_section(elf, argv[1]) : NULL;
+
+	if (!sec || !other || other->nr_syms < 2)
+		return EXIT_BAD_INPUT;
+	elf_add_reloc(elf, sec, 0, R_X86_64_64, other->syms[1], 0);
+	printf("added\n");
+	elf_close(other);
 	elf_close(elf);
 	return 0;
 }
@@ -506,6 +522,8 @@ int main(int argc, char **argv)
 		return do_klpdata(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "structsize"))
 		return do_structsize(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "foreign") && argc == 4)
+		return foreign_reloc(argv + 2);
 	if (!strcmp(argv[1], "append"))
 		return do_append(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "nodebug"))

@@ -48,6 +48,10 @@ out=$("$TOOLS/libquery" released "$TMP/plain.o" .text.switchy "$first" 1 2>&1)
 is "$?" 1 "a look-up after elf_release_relocs() is an internal error (exit 1)..."
 like "$out" "rela.text.switchy: relocations asked for after they were released" \
 	"... naming the section"
+out=$("$TOOLS/libquery" foreign "$TMP/plain.o" .text.switchy 2>&1)
+is "$?" 1 "a relocation aimed at another file's symbol is an internal error (exit 1)..."
+like "$out" "plain\.o: a relocation aimed at .*, not a symbol of this file" \
+	"... naming the file"
 
 # Relocations out of offset order (.reloc keeps the order it is given):
 # looked up sorted, ties in file order, written back in file order.
