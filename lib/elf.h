@@ -89,9 +89,10 @@ enum twin_cmp {
  * 16 bytes: objects hold millions.  The symbol is an index into its
  * file's syms[] (elf_reloc_sym()), packed with the type as ELF32's r_info
  * packs them: 24 bits and 8.  elf_open() refuses a wider type or more
- * symbols as bad input (no x86_64 type reaches 256; an arch whose types
- * do maps them to codes in lib/arch/); elf_add_reloc() and
- * elf_reloc_set_sym() die on them and on a symbol of another file.  No
+ * symbols as bad input (no x86_64 type reaches 256; an architecture
+ * whose types do would need codes of its own behind lib/arch.h);
+ * elf_add_reloc() and elf_reloc_set_sym() die on them and on a symbol of
+ * another file.  No
  * pointer back to its section: users reach relocs through their section
  * (sec->rela, elf_sorted_relocs()), so they know it.  Offsets fit 32
  * bits: elf_open() refuses a relocation past 4 GiB, elf_add_reloc() dies
