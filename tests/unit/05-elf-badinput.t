@@ -85,6 +85,12 @@ bad "relocation symbol index out of range" "$f" \
 f=$(mk reltype); $P set "$f" $(($($P secoff "$f" "$($P secidx "$f" .rela.text.foo)") + 8)) 4 0x1ff
 bad "relocation type past the 8 bits a relocation keeps" "$f" \
 	"section \.rela\.text\.foo: relocation 0 \(offset 0x[0-9a-f]+\) has type 511, past the 256 types"
+# 2^24 + 1 symbols: a sparse file (a hole, no disk blocks) whose .symtab
+# claims them; refused before any is read.
+f=$(mk manysyms); n=$(( (1 << 24) + 1 ))
+$P set "$f" $(($(shdr "$f" .symtab) + 32)) 8 $((n * 24))
+truncate -s $(($($P secoff "$f" "$($P secidx "$f" .symtab)") + n * 24)) "$f"
+bad "more symbols than a relocation can index" "$f" "$n symbols, more than the 16777216 this tool indexes"
 f=$(mk grpmember group); $P set "$f" $(($($P secoff "$f" "$($P secidx "$f" .group)") + 4)) 4 9999
 bad "group member out of range" "$f" "group section \.group \(index [0-9]+\): member section index 9999 out of range"
 f=$(mk grpsig group); $P set "$f" $(($(shdr "$f" .group) + 44)) 4 9999
