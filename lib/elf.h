@@ -92,11 +92,10 @@ enum twin_cmp {
  * symbols as bad input (no x86_64 type reaches 256; an architecture
  * whose types do would need codes of its own behind lib/arch.h);
  * elf_add_reloc() and elf_reloc_set_sym() die on them and on a symbol of
- * another file.  No
- * pointer back to its section: users reach relocs through their section
- * (sec->rela, elf_sorted_relocs()), so they know it.  Offsets fit 32
- * bits: elf_open() refuses a relocation past 4 GiB, elf_add_reloc() dies
- * on one.
+ * another file.  No pointer back to its section: users reach relocs
+ * through their section (sec->rela, elf_sorted_relocs()), so they know
+ * it.  Offsets fit 32 bits: elf_open() refuses a relocation past 4 GiB,
+ * elf_add_reloc() dies on one.
  */
 struct reloc {
 	int64_t addend;
