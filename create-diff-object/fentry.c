@@ -57,8 +57,7 @@ static bool owns_site(struct cdo *c, const struct func *a, const struct func *f,
 		special_entry_relocs(sp, e->idx, &rv, &n);
 		if (!n)
 			continue;
-		reloc_target(f->is_patched ? c->patched : c->orig, sp->sec,
-			     &rv[0], &t);
+		reloc_target(sp->elf, sp->sec, &rv[0], &t);
 		if (t.kind == T_SYM && t.sym->sec == f->sym->sec &&
 		    t.sym->sym.st_value + t.off == at)
 			return true;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * elf_write(): check the model, drop removed entries, renumber, regenerate
  * every table (.shstrtab, .strtab, .symtab, .symtab_shndx, RELA, GROUP)
